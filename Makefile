@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: translations-update run test test-sqlite test-postgres install install-dev translations chromium migrate seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime translations
+install-dev: $(VENV)/.dev translations
+
+# Compiled catalogues are build output (not in git).
+translations: $(VENV)/.runtime
+	@$(BIN)/pybabel compile --use-fuzzy -q -d translations
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo "Leernetwerk draait op http://127.0.0.1:5000 (stoppen met Ctrl+C)"
+	SCHEDULER_ENABLED=$${SCHEDULER_ENABLED:-false} $(FLASK) run --host 127.0.0.1 --port 5000
+
+chromium:
+	@scripts/ensure-chromium
+
+# The whole suite on SQLite; `make test-postgres` runs it again on PostgreSQL.
+test: install-dev chromium
+	$(BIN)/python -m pytest
+
+test-postgres: install-dev chromium
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+# After changing user-facing text: refresh the catalogue, then translate the new English entries.
+translations-update: $(VENV)/.runtime
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project Leernetwerk -o translations/messages.pot leernetwerk templates
+	$(BIN)/pybabel update -q --no-fuzzy-matching -i translations/messages.pot -d translations

@@ -1,0 +1,67 @@
+"""Leernetwerk: the Fries Leernetwerk Kansrijke Start web application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory; `config` overrides environment settings (used by tests)."""
+    instance_path = Path((config or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config_module.load(instance_path, config))
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    from . import models  # noqa: F401  (register every table with the metadata)
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+
+    from .i18n import init_i18n
+
+    init_i18n(app, babel)
+
+    from .auth.sessions import init_login
+
+    init_login(app, login_manager)
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            from .database import configure_sqlite
+
+            configure_sqlite(engine)
+
+    from .security import init_security
+
+    init_security(app)
+
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    from .templating import init_templating
+
+    init_templating(app)
+    return app

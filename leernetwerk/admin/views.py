@@ -1,0 +1,90 @@
+"""Staff pages: people (invite, deactivate) and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth import services as accounts
+from ..auth.models import User
+from ..extensions import db
+from ..policy import require
+from . import queries
+from .forms import InviteForm
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+def _invite_form() -> InviteForm:
+    form = InviteForm()
+    form.organisation_id.choices = [(0, _l("— geen —"))] + [(o.id, o.name) for o in queries.organisations()]
+    form.coalition_ids.choices = [(c.id, c.municipality.name) for c in queries.coalitions()]
+    return form
+
+
+@bp.route("/mensen")
+def users():
+    require("users.list")
+    page = queries.users_page(request.args.get("q", ""), request.args.get("pagina", 1, type=int))
+    return render_template("admin/users.html", page=page, q=request.args.get("q", ""))
+
+
+@bp.route("/mensen/uitnodigen", methods=["GET", "POST"])
+def invite():
+    require("users.invite")
+    form = _invite_form()
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite_user(
+                current_user._get_current_object(),
+                email=form.email.data,
+                name=form.name.data,
+                organisation_id=form.organisation_id.data or None,
+                is_staff=form.is_staff.data,
+                is_core_group=form.is_core_group.data,
+                coalition_ids=form.coalition_ids.data,
+                locale=form.locale.data,
+            )
+        except accounts.AuthError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/invite.html", form=form)
+
+
+def _target(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/mensen/<int:user_id>/deactiveren", methods=["POST"])
+def deactivate(user_id: int):
+    user = _target(user_id)
+    require("users.deactivate", user)
+    accounts.deactivate(current_user._get_current_object(), user)
+    db.session.commit()
+    flash(_("%(name)s is gedeactiveerd en overal uitgelogd.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/mensen/<int:user_id>/activeren", methods=["POST"])
+def reactivate(user_id: int):
+    user = _target(user_id)
+    require("users.reactivate", user)
+    accounts.reactivate(current_user._get_current_object(), user)
+    db.session.commit()
+    flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/logboek")
+def audit_log():
+    require("audit.view")
+    page = queries.audit_page(request.args.get("pagina", 1, type=int))
+    return render_template("admin/audit.html", page=page)

@@ -1,0 +1,39 @@
+"""Forms for logging in, passwords and the language choice."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from .services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul je e-mailadres in.")), Length(max=254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[DataRequired(_l("Vul je e-mailadres in.")), Email(_l("Dit is geen geldig e-mailadres.")), Length(max=254)],
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[
+            DataRequired(_l("Kies een wachtwoord.")),
+            Length(min=MIN_PASSWORD_LENGTH, message=_l("Kies een wachtwoord van minstens %(min)d tekens.")),
+        ],
+        description=_l("Minstens %(n)d tekens. Een zin van een paar woorden werkt goed.", n=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[DataRequired(_l("Herhaal het wachtwoord.")), EqualTo("password", _l("De wachtwoorden zijn niet gelijk."))],
+    )
+
+
+class LocaleForm(FlaskForm):
+    locale = SelectField(_l("Taal"), choices=[("nl", "Nederlands"), ("en", "English")])

@@ -1,0 +1,233 @@
+"""Accounts: log in (throttled), invite, reset a password, deactivate, create."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..admin.audit import record, snapshot
+from ..database import utcnow
+from ..extensions import db
+from ..notifications.mail import queue_mail
+from .models import LoginAttempt, User
+from .passwords import hash_password, needs_rehash, verify_password
+from .sessions import end_all_sessions
+
+MIN_PASSWORD_LENGTH = 12
+USER_FIELDS = ["email", "name", "organisation_id", "is_staff", "is_core_group", "active", "locale"]
+
+
+class AuthError(Exception):
+    """A broken account rule, with a message for the user (already translated)."""
+
+
+class Throttled(AuthError):
+    """Too many failed logins for this account or address."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+
+
+def _recent_failures(column: Any, value: str) -> int:
+    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return db.session.execute(
+        select(func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.attempted_at >= since, LoginAttempt.succeeded.is_(False)
+        )
+    ).scalar_one()
+
+
+def authenticate(email: str, password: str, ip_address: str) -> User:
+    """Check a login. Failures are counted in the database, so the limit holds across workers.
+
+    Raises Throttled after too many recent failures for the account or the address, and
+    AuthError for a wrong combination (never saying which half was wrong).
+    """
+    email = normalise_email(email)
+    cfg = current_app.config
+    if (
+        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginAttempt.ip_address, ip_address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        raise Throttled(_("Te veel mislukte inlogpogingen. Probeer het over een kwartier opnieuw."))
+    user = find_user(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if ok and user is not None and not user.active:
+        ok = False
+    db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=ok))
+    if not ok or user is None:
+        db.session.commit()
+        raise AuthError(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def validate_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(_("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD_LENGTH))
+
+
+# Signed links. The token carries a fingerprint of the current password hash, so it works
+# once: after the password is set, the fingerprint no longer matches.
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"leernetwerk-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_from_token(token: str, purpose: str) -> User:
+    max_age = current_app.config["INVITE_MAX_AGE_SECONDS" if purpose == "invite" else "RESET_MAX_AGE_SECONDS"]
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise AuthError(_("Deze link is verlopen. Vraag een nieuwe aan.")) from exc
+    except BadSignature as exc:
+        raise AuthError(_("Deze link is ongeldig.")) from exc
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        raise AuthError(_("Deze link is al gebruikt of niet meer geldig. Vraag een nieuwe aan."))
+    return user
+
+
+def _send_link_mail(user: User, purpose: str, endpoint: str) -> None:
+    link = current_app.config["BASE_URL"] + url_for(endpoint, token=make_token(user, purpose))
+    with force_locale(user.locale):
+        context = {"user": user, "link": link}
+        subject = (
+            _("Uitnodiging voor het Fries Leernetwerk Kansrijke Start")
+            if purpose == "invite"
+            else _("Nieuw wachtwoord instellen voor het Leernetwerk")
+        )
+        queue_mail(
+            user.email,
+            subject,
+            render_template(f"mail/{purpose}.txt", **context),
+            render_template(f"mail/{purpose}.html", **context),
+        )
+
+
+def invite_user(
+    by: User,
+    *,
+    email: str,
+    name: str,
+    organisation_id: int | None,
+    is_staff: bool = False,
+    is_core_group: bool = False,
+    coalition_ids: list[int] | None = None,
+    locale: str = "nl",
+) -> User:
+    """Create an account without a password and mail a signed link to set one."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AuthError(_("Er bestaat al een account met dit e-mailadres."))
+    user = User(
+        email=email,
+        name=name.strip(),
+        organisation_id=organisation_id,
+        is_staff=is_staff,
+        is_core_group=is_core_group,
+        locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    set_coalitions(user, coalition_ids or [])
+    record(by, "user.invite", user, after=snapshot(user, USER_FIELDS))
+    _send_link_mail(user, "invite", "auth.set_password")
+    return user
+
+
+def set_coalitions(user: User, coalition_ids: list[int]) -> None:
+    from ..coalitions.models import CoalitionMember
+
+    existing = {
+        m.coalition_id: m
+        for m in db.session.execute(select(CoalitionMember).where(CoalitionMember.user_id == user.id)).scalars()
+    }
+    for cid in set(coalition_ids) - set(existing):
+        db.session.add(CoalitionMember(coalition_id=cid, user_id=user.id))
+    for cid in set(existing) - set(coalition_ids):
+        db.session.delete(existing[cid])
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when the account exists and is active; silent otherwise."""
+    user = find_user(email)
+    if user is not None and user.active:
+        _send_link_mail(user, "reset", "auth.reset_password")
+        record(None, "user.reset_requested", user)
+
+
+def set_password(user: User, password: str) -> None:
+    validate_new_password(password)
+    user.password_hash = hash_password(password)
+    # A new password ends every other session of this person.
+    end_all_sessions(user)
+    record(user, "user.password_set", user)
+
+
+def deactivate(by: User, user: User) -> None:
+    """A deactivated account cannot log in, and its open sessions end now."""
+    if user.id == by.id:
+        raise AuthError(_("Je kunt je eigen account niet deactiveren."))
+    before = snapshot(user, ["active"])
+    user.active = False
+    user.deactivated_at = utcnow()
+    end_all_sessions(user)
+    record(by, "user.deactivate", user, before=before, after=snapshot(user, ["active"]))
+
+
+def reactivate(by: User, user: User) -> None:
+    before = snapshot(user, ["active"])
+    user.active = True
+    user.deactivated_at = None
+    record(by, "user.reactivate", user, before=before, after=snapshot(user, ["active"]))
+
+
+def create_user(
+    *, email: str, name: str, password: str, is_staff: bool = False, is_core_group: bool = False,
+    organisation_id: int | None = None,
+) -> User:
+    """Create an active account with a password (the create-user command, demo data)."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AuthError(_("Er bestaat al een account met dit e-mailadres."))
+    validate_new_password(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        is_staff=is_staff,
+        is_core_group=is_core_group,
+        organisation_id=organisation_id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(None, "user.create", user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise AuthError(_("Deze taal is niet beschikbaar."))
+    user.locale = locale

@@ -1,0 +1,78 @@
+"""Configuration from environment variables, with safe defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: when two workers start at once, one writes and the other reads it.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the configuration mapping; `overrides` (tests) win over the environment."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    base_url = overrides.get("BASE_URL") or env.get("BASE_URL", "http://127.0.0.1:5000")
+    database_url = overrides.get("DATABASE_URL") or env.get(
+        "DATABASE_URL", f"sqlite:///{instance_path / 'leernetwerk.sqlite'}"
+    )
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://"):]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    https = base_url.startswith("https://")
+    config = {
+        "BASE_URL": base_url.rstrip("/"),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAIL_URL": overrides.get("MAIL_URL") or env.get("MAIL_URL", f"file://{instance_path / 'mail'}"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Leernetwerk Kansrijke Start <noreply@leernetwerk.test>"),
+        "SCHEDULER_ENABLED": _bool(env.get("SCHEDULER_ENABLED"), False),
+        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
+        "SESSION_COOKIE_NAME": "leernetwerk_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ("nl", "en"),
+        # Login throttling: failures allowed within the window, per account and per address.
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "INVITE_MAX_AGE_SECONDS": 7 * 24 * 3600,
+        "RESET_MAX_AGE_SECONDS": 2 * 3600,
+        # Argon2id parameters (RFC 9106 second recommended option); a change rehashes at login.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 64 * 1024,
+        "ARGON2_PARALLELISM": 4,
+    }
+    config.update(overrides)
+    return config

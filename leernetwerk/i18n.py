@@ -1,0 +1,49 @@
+"""Language choice (Dutch by default, English per user) and Dutch date formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, has_request_context, session
+from flask_babel import Babel, format_date, format_datetime
+from flask_login import current_user
+
+from . import ROOT
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def long_date(value: date | datetime | None) -> str:
+    """'3 maart 2026' in Dutch, 'March 3, 2026' in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM y")
+    return format_date(value, "long")
+
+
+def date_time(value: datetime | None) -> str:
+    """'3 maart 2026 14:05', in the Amsterdam time zone."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y HH:mm")
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["date_time"] = date_time

@@ -1,0 +1,211 @@
+"""End products (deliverables), their versions, attachments, reviews and follows."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import enum_check, utcnow
+from ..extensions import db
+from ..rounds.models import ActionLine
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..coalitions.models import Municipality
+    from ..rounds.models import WorkPackage
+
+
+class DeliverableKind(enum.StrEnum):
+    CARE_PATHWAY = "zorgpad"
+    SOCIAL_MAP = "sociale_kaart"
+    GUIDE = "handreiking"
+    FACTSHEET = "factsheet"
+    WORKING_METHOD = "werkwijze"
+    TRAINING = "scholing"
+    OTHER = "overig"
+
+
+class Audience(enum.StrEnum):
+    MIDWIVES = "verloskundigen"
+    MATERNITY_CARE = "kraamzorg"
+    YOUTH_HEALTH_CARE = "jgz"
+    MUNICIPALITIES = "gemeenten"
+    GENERAL_PRACTITIONERS = "huisartsen"
+    SOCIAL_DOMAIN = "sociaal_domein"
+    HOSPITALS = "ziekenhuizen"
+    PARENTS = "ouders"
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "openbaar"
+    NETWORK = "netwerk"
+
+
+class VersionStatus(enum.StrEnum):
+    DRAFT = "concept"
+    IN_REVIEW = "in_review"
+    APPROVED = "goedgekeurd"
+    PUBLISHED = "gepubliceerd"
+    SUPERSEDED = "vervangen"
+
+
+class ReviewDecision(enum.StrEnum):
+    APPROVED = "goedgekeurd"
+    RETURNED = "teruggestuurd"
+
+
+class FollowFacet(enum.StrEnum):
+    KIND = "soort"
+    THEME = "thema"
+
+
+version_audiences = Table(
+    "deliverable_version_audiences",
+    db.Model.metadata,
+    Column("version_id", ForeignKey("deliverable_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("audience", String(30), primary_key=True),
+    enum_check("audience", Audience),
+)
+
+version_municipalities = Table(
+    "deliverable_version_municipalities",
+    db.Model.metadata,
+    Column("version_id", ForeignKey("deliverable_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True, index=True),
+)
+
+
+class Deliverable(db.Model):
+    """An eindproduct: the stable identity (slug) behind its versions.
+
+    The library shows `published_version`; a withdrawn one stays reachable by its link.
+    """
+
+    __tablename__ = "deliverables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    work_package_id: Mapped[int] = mapped_column(ForeignKey("work_packages.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deliverable_versions.id", use_alter=True), index=True
+    )
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    work_package: Mapped[WorkPackage] = relationship(lazy="joined", innerjoin=True)
+    versions: Mapped[list[DeliverableVersion]] = relationship(
+        back_populates="deliverable",
+        foreign_keys="DeliverableVersion.deliverable_id",
+        order_by="DeliverableVersion.number",
+        lazy="select",
+    )
+    published_version: Mapped[DeliverableVersion | None] = relationship(
+        foreign_keys=[published_version_id], lazy="select", post_update=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Deliverable {self.slug}>"
+
+
+class DeliverableVersion(db.Model):
+    """One version's content; immutable once published (a change is a new version)."""
+
+    __tablename__ = "deliverable_versions"
+    __table_args__ = (
+        UniqueConstraint("deliverable_id", "number"),
+        enum_check("kind", DeliverableKind),
+        enum_check("action_line", ActionLine),
+        enum_check("visibility", Visibility),
+        enum_check("status", VersionStatus),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deliverable_id: Mapped[int] = mapped_column(ForeignKey("deliverables.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    action_line: Mapped[str] = mapped_column(String(30))
+    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.NETWORK)
+    all_of_friesland: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=VersionStatus.DRAFT, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    deliverable: Mapped[Deliverable] = relationship(
+        back_populates="versions", foreign_keys=[deliverable_id], lazy="joined", innerjoin=True
+    )
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=version_municipalities, lazy="select", order_by="Municipality.name"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="version", lazy="select", order_by="Attachment.id"
+    )
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="version", lazy="select", order_by="Review.created_at"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class Attachment(db.Model):
+    """A file, checked by content and stored under a generated name in instance/uploads."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("deliverable_versions.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    extracted_text: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    version: Mapped[DeliverableVersion] = relationship(back_populates="attachments")
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+    __table_args__ = (enum_check("decision", ReviewDecision),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("deliverable_versions.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    version: Mapped[DeliverableVersion] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class Follow(db.Model):
+    """A coalition member follows a kind or a theme to hear of new end products."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("user_id", "facet", "value"),
+        enum_check("facet", FollowFacet),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    facet: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

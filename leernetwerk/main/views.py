@@ -1,0 +1,39 @@
+"""Home page and health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from ..policy import require
+from . import queries
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    require("site.view")
+    overview = queries.home_overview(current_user) if current_user.is_authenticated else None
+    return render_template("main/index.html", overview=overview)
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 with the database state when it answers and is migrated; 503 otherwise."""
+    state = {"status": "ok", "database": {"dialect": db.engine.dialect.name}}
+    try:
+        db.session.execute(text("SELECT 1"))
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        state["database"].update(status="ok", revision=revision)
+        code = 200
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        current_app.logger.warning("health check failed: %s", exc)
+        state["status"] = "error"
+        state["database"].update(status="unavailable")
+        code = 503
+    return jsonify(state), code

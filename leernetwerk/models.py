@@ -1,0 +1,29 @@
+"""Imports every area's models so that the metadata (and Alembic) sees the whole schema."""
+
+from .admin.models import AuditEvent  # noqa: F401
+from .auth.models import LoginAttempt, User, UserSession  # noqa: F401
+from .coalitions.models import (  # noqa: F401
+    Coalition,
+    CoalitionMember,
+    Municipality,
+    Organisation,
+    Question,
+    QuestionSignal,
+)
+from .library.models import Attachment, Deliverable, DeliverableVersion, Follow, Review  # noqa: F401
+from .notifications.models import (  # noqa: F401
+    Notification,
+    NotificationPreference,
+    OutboxMail,
+    ReminderLog,
+)
+from .rounds.models import (  # noqa: F401
+    Milestone,
+    ProgressUpdate,
+    Round,
+    SupportRequest,
+    Table,
+    TableEvaluation,
+    TableMembership,
+    WorkPackage,
+)

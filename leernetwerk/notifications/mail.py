@@ -1,0 +1,142 @@
+"""Outbound mail: written to the outbox in the caller's transaction, delivered afterwards.
+
+Transport from MAIL_URL: `smtp://user:pass@host:port` (`?starttls=1` or `smtps://` for SSL)
+or `file:///path` (one .eml per mail; the embedded default under instance/mail).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, parseaddr
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..database import utcnow
+from ..extensions import db
+from .models import OutboxMail, OutboxStatus
+
+MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=10)
+BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 240)]
+
+
+def queue_mail(
+    recipient: str,
+    subject: str,
+    text_body: str,
+    html_body: str | None = None,
+    unsubscribe_url: str | None = None,
+    key: str | None = None,
+) -> OutboxMail:
+    """Add a mail to the outbox. `key` makes the Message-ID deterministic (no duplicates)."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "leernetwerk.test"
+    token = hashlib.sha256(key.encode()).hexdigest()[:32] if key else secrets.token_hex(16)
+    mail = OutboxMail(
+        message_id=f"<{token}@{domain}>",
+        recipient=recipient,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        unsubscribe_url=unsubscribe_url,
+    )
+    db.session.add(mail)
+    return mail
+
+
+def build_message(mail: OutboxMail) -> EmailMessage:
+    msg = EmailMessage()
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    msg["From"] = formataddr((name, address))
+    msg["To"] = mail.recipient
+    msg["Subject"] = mail.subject
+    msg["Message-ID"] = mail.message_id
+    msg["Date"] = formatdate(localtime=False)
+    if mail.unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(mail.text_body)
+    if mail.html_body:
+        msg.add_alternative(mail.html_body, subtype="html")
+    return msg
+
+
+def send_message(msg: EmailMessage, mail_url: str) -> None:
+    parts = urlsplit(mail_url)
+    if parts.scheme == "file":
+        folder = Path(unquote(parts.path))
+        folder.mkdir(parents=True, exist_ok=True)
+        name = msg["Message-ID"].strip("<>").split("@")[0]
+        (folder / f"{name}.eml").write_bytes(bytes(msg))
+        return
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ValueError(f"MAIL_URL scheme not supported: {parts.scheme}")
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    host, port = parts.hostname or "localhost", parts.port
+    timeout = float(options.get("timeout", 10))
+    if parts.scheme == "smtps" or options.get("ssl") in ("1", "true"):
+        client: smtplib.SMTP = smtplib.SMTP_SSL(host, port or 465, timeout=timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(host, port or 25, timeout=timeout)
+    with client:
+        if options.get("starttls") in ("1", "true"):
+            client.starttls(context=ssl.create_default_context())
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(msg)
+
+
+def deliver_outbox(limit: int = 100) -> dict[str, int]:
+    """Deliver due mails once. Failures stay in the outbox and are retried with backoff."""
+    now = utcnow()
+    query = (
+        select(OutboxMail)
+        # A SENDING row whose lease ran out belongs to a delivery that crashed: take it over.
+        .where(
+            OutboxMail.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+            OutboxMail.next_attempt_at <= now,
+        )
+        .order_by(OutboxMail.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    mails = db.session.execute(query).scalars().all()
+    ids = [m.id for m in mails]
+    if ids:
+        db.session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.id.in_(ids))
+            .values(status=OutboxStatus.SENDING, next_attempt_at=now + LEASE)
+        )
+    db.session.commit()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    mail_url = current_app.config["MAIL_URL"]
+    for mail in mails:
+        try:
+            send_message(build_message(mail), mail_url)
+        except Exception as exc:  # noqa: BLE001 - any transport error keeps the mail queued
+            mail.attempts += 1
+            mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if mail.attempts >= MAX_ATTEMPTS:
+                mail.status = OutboxStatus.FAILED
+                counts["failed"] += 1
+            else:
+                mail.status = OutboxStatus.PENDING
+                mail.next_attempt_at = utcnow() + BACKOFF[min(mail.attempts - 1, len(BACKOFF) - 1)]
+                counts["retry"] += 1
+        else:
+            mail.attempts += 1
+            mail.status = OutboxStatus.SENT
+            mail.sent_at = utcnow()
+            mail.last_error = None
+            counts["sent"] += 1
+        db.session.commit()
+    return counts

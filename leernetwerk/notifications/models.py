@@ -1,0 +1,87 @@
+"""In-app notifications, mail outbox, reminder log and delivery preferences."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import enum_check, utcnow
+from ..extensions import db
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Delivery(enum.StrEnum):
+    IMMEDIATE = "direct"
+    DIGEST = "wekelijks"
+    OFF = "uit"
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+
+class OutboxMail(db.Model):
+    """A mail written in the same transaction as what caused it; delivered later, retried."""
+
+    __tablename__ = "outbox_mails"
+    __table_args__ = (
+        enum_check("status", OutboxStatus),
+        Index("ix_outbox_mails_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class ReminderLog(db.Model):
+    """One row per (kind, object, recipient, occasion): a reminder is never sent twice."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("kind", "object_type", "object_id", "recipient_id", "occasion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int]
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    occasion: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NotificationPreference(db.Model):
+    __tablename__ = "notification_preferences"
+    __table_args__ = (enum_check("delivery", Delivery),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(20), default=Delivery.IMMEDIATE)

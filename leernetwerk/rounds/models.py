@@ -1,0 +1,253 @@
+"""Rounds, thematic tables, their members, work packages, milestones, updates, support."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import enum_check, utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+
+CLOSING_DAYS = 14
+
+
+class ActionLine(enum.StrEnum):
+    """Actielijn: a facet on tables and end products."""
+
+    BEFORE_PREGNANCY = "voor_zwangerschap"
+    DURING_PREGNANCY = "tijdens_zwangerschap"
+    AFTER_BIRTH = "na_geboorte"
+
+
+class RoundPhase(enum.StrEnum):
+    PLANNED = "gepland"
+    RUNNING = "lopend"
+    CLOSING = "afrondend"
+    CLOSED = "afgesloten"
+
+
+class MemberRole(enum.StrEnum):
+    LEAD = "kartrekker"
+    MEMBER = "lid"
+
+
+class WorkPackageStatus(enum.StrEnum):
+    NOT_STARTED = "niet_gestart"
+    IN_PROGRESS = "bezig"
+    DONE = "afgerond"
+    STOPPED = "gestopt"
+
+
+class Light(enum.StrEnum):
+    """The traffic light of a progress update."""
+
+    ON_TRACK = "op_koers"
+    AT_RISK = "risico"
+    DELAYED = "vertraagd"
+
+
+class Decision(enum.StrEnum):
+    CONTINUE = "doorgaan"
+    STOP = "stoppen"
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+    __table_args__ = (CheckConstraint("ends_on > starts_on", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    goal: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    tables: Mapped[list[Table]] = relationship(
+        back_populates="round", lazy="select", order_by="Table.title"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def phase_on(self, today: date) -> RoundPhase:
+        """State follows from the dates until staff close the round."""
+        if self.closed_at is not None:
+            return RoundPhase.CLOSED
+        if today < self.starts_on:
+            return RoundPhase.PLANNED
+        if today > self.ends_on - timedelta(days=CLOSING_DAYS):
+            return RoundPhase.CLOSING
+        return RoundPhase.RUNNING
+
+    @property
+    def phase(self) -> RoundPhase:
+        return self.phase_on(date.today())
+
+    def __repr__(self) -> str:
+        return f"<Round {self.name} {self.starts_on}..{self.ends_on}>"
+
+
+class Table(db.Model):
+    """A thematic table (thematafel) in one round."""
+
+    __tablename__ = "tables"
+    __table_args__ = (
+        enum_check("action_line", ActionLine),
+        UniqueConstraint("round_id", "title"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(120))
+    action_line: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text, default="")
+    liaison_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("tables.id"), unique=True)
+    archived_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    round: Mapped[Round] = relationship(back_populates="tables", lazy="joined", innerjoin=True)
+    liaison: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    memberships: Mapped[list[TableMembership]] = relationship(
+        back_populates="table", lazy="select", cascade="all, delete-orphan"
+    )
+    work_packages: Mapped[list[WorkPackage]] = relationship(back_populates="table", lazy="select")
+    carried_over_from: Mapped[Table | None] = relationship(remote_side="Table.id", lazy="select")
+    evaluation: Mapped[TableEvaluation | None] = relationship(back_populates="table", lazy="select")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Table {self.id} {self.title}>"
+
+
+class TableMembership(db.Model):
+    __tablename__ = "table_memberships"
+    __table_args__ = (UniqueConstraint("table_id", "user_id"), enum_check("role", MemberRole))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=MemberRole.MEMBER)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    table: Mapped[Table] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class TableEvaluation(db.Model):
+    """What a table delivered in its round, what worked, and whether it continues."""
+
+    __tablename__ = "table_evaluations"
+    __table_args__ = (enum_check("decision", Decision),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), unique=True)
+    delivered: Mapped[str] = mapped_column(Text)
+    what_worked: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    table: Mapped[Table] = relationship(back_populates="evaluation")
+
+
+class WorkPackage(db.Model):
+    __tablename__ = "work_packages"
+    __table_args__ = (enum_check("status", WorkPackageStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default=WorkPackageStatus.NOT_STARTED)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: the form carries the version it was loaded at.
+    version: Mapped[int] = mapped_column(default=1)
+
+    table: Mapped[Table] = relationship(back_populates="work_packages", lazy="joined", innerjoin=True)
+    owner: Mapped[User | None] = relationship(lazy="select")
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="work_package", lazy="select", order_by="Milestone.due_on"
+    )
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="work_package", lazy="select", order_by="ProgressUpdate.created_at.desc()"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_package_id: Mapped[int] = mapped_column(ForeignKey("work_packages.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    work_package: Mapped[WorkPackage] = relationship(back_populates="milestones")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="select")
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class ProgressUpdate(db.Model):
+    """A written update (Markdown) with a traffic light; replaces the status meeting."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (enum_check("light", Light),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_package_id: Mapped[int] = mapped_column(ForeignKey("work_packages.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    light: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    work_package: Mapped[WorkPackage] = relationship(back_populates="updates")
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+
+class SupportRequest(db.Model):
+    """Ondersteuningsvraag: a table asks the core group for help; open until answered."""
+
+    __tablename__ = "support_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None]
+
+    table: Mapped[Table] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

@@ -1,0 +1,3 @@
+from leernetwerk import create_app
+
+app = create_app()

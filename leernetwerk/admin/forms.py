@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,4 +23,4 @@ class InviteForm(FlaskForm):
     is_staff = BooleanField(_l("ROS-medewerker (beheert het netwerk)"))
     is_core_group = BooleanField(_l("Lid van de kerngroep"))
     coalition_ids = MultiCheckboxField(_l("Lid van de lokale coalitie"), coerce=int)
-    locale = SelectField(_l("Taal van de uitnodiging"), choices=[("nl", "Nederlands"), ("en", "English")])
+    locale = SelectField(_l("Taal van de uitnodiging"), choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")])

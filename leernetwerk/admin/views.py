@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..auth import services as accounts
 from ..auth.models import User
@@ -19,8 +20,10 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 def _invite_form() -> InviteForm:
     form = InviteForm()
-    form.organisation_id.choices = [(0, _l("— geen —"))] + [(o.id, o.name) for o in queries.organisations()]
-    form.coalition_ids.choices = [(c.id, c.municipality.name) for c in queries.coalitions()]
+    form.organisation_id.choices = [SelectChoice(0, _l("— geen —"))] + [
+        SelectChoice(o.id, o.name) for o in queries.organisations()
+    ]
+    form.coalition_ids.choices = [SelectChoice(c.id, c.municipality.name) for c in queries.coalitions()]
     return form
 
 

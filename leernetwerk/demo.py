@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from .coalitions.models import (
     QuestionStatus,
     WorkingArea,
 )
+from .dates import add_months
 from .extensions import db
 from .library.models import (
     Audience,
@@ -119,13 +119,6 @@ PEOPLE = [
     ("coalitie3@leernetwerk.test", "Coalitie Smallingerland – gebiedsteam", "Gebiedsteam Smallingerland", False, False, "Smallingerland"),
     ("coalitie4@leernetwerk.test", "Coalitie Heerenveen – sociaal team", "Sociaal team Heerenveen", False, False, "Heerenveen"),
 ]
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day-of-month `months` later, clipped to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _at(day: date, hour: int = 10) -> datetime:

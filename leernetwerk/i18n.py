@@ -39,6 +39,11 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM y HH:mm")
 
 
+def month_label(value: date) -> str:
+    """'mrt 2026' in Dutch."""
+    return format_date(value, "MMM y")
+
+
 def init_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(
         app,
@@ -47,3 +52,4 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     )
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_time"] = date_time
+    app.jinja_env.filters["month_label"] = month_label

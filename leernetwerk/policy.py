@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
+from sqlalchemy import select
 
 
 def _logged_in(user: Any, _obj: Any) -> bool:
@@ -30,6 +31,71 @@ def _anyone(_user: Any, _obj: Any) -> bool:
     return True
 
 
+def table_role(user: Any, table: Any) -> str | None:
+    """'kartrekker' or 'lid' when `user` sits at `table`; one query per request for all tables."""
+    if not _logged_in(user, None) or table is None:
+        return None
+    cache_key = f"_table_roles_{user.id}"
+    roles = g.get(cache_key) if has_request_context() else None
+    if roles is None:
+        from .extensions import db
+        from .rounds.models import TableMembership
+
+        roles = dict(db.session.execute(
+            select(TableMembership.table_id, TableMembership.role).where(TableMembership.user_id == user.id)
+        ).all())
+        if has_request_context():
+            setattr(g, cache_key, roles)
+    return roles.get(table.id)
+
+
+def _is_liaison(user: Any, table: Any) -> bool:
+    return _logged_in(user, None) and table is not None and table.liaison_id == user.id
+
+
+def _open(round_: Any) -> bool:
+    return round_ is not None and round_.closed_at is None
+
+
+def _round_staff(user: Any, round_: Any) -> bool:
+    return _staff(user, None) and _open(round_)
+
+
+def _table_create(user: Any, round_: Any) -> bool:
+    return _logged_in(user, None) and (user.is_staff or user.is_core_group) and _open(round_)
+
+
+def _table_steer(user: Any, table: Any) -> bool:
+    """Staff and the table's liaison edit the table itself while its round is open."""
+    return table is not None and _open(table.round) and (_staff(user, None) or _is_liaison(user, table))
+
+
+def _table_carry_over(user: Any, table: Any) -> bool:
+    """Carrying over leaves the old table untouched, so it is allowed from a closed round too."""
+    return table is not None and (_staff(user, None) or _is_liaison(user, table))
+
+
+def _table_evaluate(user: Any, table: Any) -> bool:
+    return _table_steer(user, table) or (
+        table is not None and _open(table.round) and table_role(user, table) == "kartrekker"
+    )
+
+
+def _table_work(user: Any, table: Any) -> bool:
+    """Only members of a table, its liaison and staff change its work; never in a closed round."""
+    return table is not None and _open(table.round) and (
+        _staff(user, None) or _is_liaison(user, table) or table_role(user, table) is not None
+    )
+
+
+def _support_ask(user: Any, table: Any) -> bool:
+    return table is not None and _open(table.round) and table_role(user, table) is not None
+
+
+def _support_answer(user: Any, request: Any) -> bool:
+    return request is not None and (_staff(user, None) or _is_liaison(user, request.table))
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "site.view": _anyone,
     "account.view": _logged_in,
@@ -39,6 +105,19 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "users.deactivate": _staff_on_other_user,
     "users.reactivate": _staff,
     "audit.view": _staff,
+    "dashboard.view": _logged_in,
+    "rounds.view": _logged_in,
+    "round.create": _staff,
+    "round.edit": _round_staff,
+    "round.close": _round_staff,
+    "table.create": _table_create,
+    "table.view": _logged_in,
+    "table.edit": _table_steer,
+    "table.carry_over": _table_carry_over,
+    "table.evaluate": _table_evaluate,
+    "table.work": _table_work,
+    "support.ask": _support_ask,
+    "support.answer": _support_answer,
 }
 
 

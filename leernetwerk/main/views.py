@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..policy import require
-from . import queries
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
+    """Visitors see what the network is; a logged-in person goes straight to their overview."""
     require("site.view")
-    overview = queries.home_overview(current_user) if current_user.is_authenticated else None
-    return render_template("main/index.html", overview=overview)
+    if current_user.is_authenticated:
+        return redirect(url_for("rounds.dashboard"))
+    return render_template("main/index.html")
 
 
 @bp.route("/healthz")
 def healthz():
-    """200 with the database state when it answers and is migrated; 503 otherwise."""
+    """200 with the database state when it answers; 503 otherwise."""
     state = {"status": "ok", "database": {"dialect": db.engine.dialect.name}}
     try:
         db.session.execute(text("SELECT 1"))

@@ -1,0 +1,278 @@
+"""What the round, table, work package and dashboard pages need, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..admin.models import AuditEvent
+from ..auth.models import User
+from ..database import utcnow
+from ..extensions import db
+from ..library.models import Deliverable, DeliverableVersion, VersionStatus
+from .models import (
+    Milestone,
+    ProgressUpdate,
+    Round,
+    SupportRequest,
+    Table,
+    TableEvaluation,
+    TableMembership,
+    WorkPackage,
+    WorkPackageStatus,
+)
+from .services import TableStatus
+
+STALE_AFTER_DAYS = 14
+DUE_SOON_DAYS = 7
+
+
+def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
+    """The newest update of each work package, in one query (a window function)."""
+    if not work_package_ids:
+        return {}
+    ranked = (
+        select(
+            ProgressUpdate.id,
+            func.row_number()
+            .over(partition_by=ProgressUpdate.work_package_id,
+                  order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
+            .label("rank"),
+        )
+        .where(ProgressUpdate.work_package_id.in_(work_package_ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
+    ).scalars()
+    return {u.work_package_id: u for u in rows}
+
+
+def rounds_overview() -> list[tuple[Round, int]]:
+    counts = (
+        select(Table.round_id, func.count(Table.id).label("n")).group_by(Table.round_id).subquery()
+    )
+    return [
+        (r, n or 0)
+        for r, n in db.session.execute(
+            select(Round, counts.c.n).outerjoin(counts, counts.c.round_id == Round.id).order_by(Round.starts_on.desc())
+        ).all()
+    ]
+
+
+def current_round(today: date) -> Round | None:
+    """The round today falls in, else the next planned one, else the latest."""
+    return (
+        db.session.execute(select(Round).where(Round.starts_on <= today, Round.ends_on >= today)).scalar()
+        or db.session.execute(select(Round).where(Round.starts_on > today).order_by(Round.starts_on)).scalar()
+        or db.session.execute(select(Round).order_by(Round.starts_on.desc())).scalar()
+    )
+
+
+@dataclass
+class TableRow:
+    table: Table
+    status: TableStatus
+    work_packages: list[WorkPackage] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    member_count: int = 0
+
+
+@dataclass
+class RoundPicture:
+    round: Round
+    rows: list[TableRow]
+
+
+def round_picture(round_: Round) -> RoundPicture:
+    """Tables with their liaison, work packages, milestones and status: five queries in all."""
+    tables = list(db.session.execute(
+        select(Table).where(Table.round_id == round_.id).order_by(Table.title)
+    ).scalars())
+    table_ids = [t.id for t in tables]
+    wps = list(db.session.execute(
+        select(WorkPackage).where(WorkPackage.table_id.in_(table_ids)).order_by(WorkPackage.id)
+    ).scalars()) if table_ids else []
+    wp_ids = [wp.id for wp in wps]
+    milestones = list(db.session.execute(
+        select(Milestone).where(Milestone.work_package_id.in_(wp_ids)).order_by(Milestone.due_on, Milestone.id)
+    ).scalars()) if wp_ids else []
+    lights = latest_lights(wp_ids)
+    members = dict(db.session.execute(
+        select(TableMembership.table_id, func.count()).where(TableMembership.table_id.in_(table_ids))
+        .group_by(TableMembership.table_id)
+    ).all()) if table_ids else {}
+
+    rows = {t.id: TableRow(table=t, status=TableStatus(None), member_count=members.get(t.id, 0)) for t in tables}
+    table_of_wp = {}
+    for wp in wps:
+        rows[wp.table_id].work_packages.append(wp)
+        table_of_wp[wp.id] = wp.table_id
+    for m in milestones:
+        rows[table_of_wp[m.work_package_id]].milestones.append(m)
+    for row in rows.values():
+        row.status = TableStatus.worst([lights[wp.id].light if wp.id in lights else None for wp in row.work_packages])
+    return RoundPicture(round=round_, rows=list(rows.values()))
+
+
+@dataclass
+class TablePage:
+    table: Table
+    members: list[TableMembership]
+    work_packages: list[WorkPackage]
+    milestones: dict[int, list[Milestone]]
+    lights: dict[int, ProgressUpdate]
+    support_requests: list[SupportRequest]
+    evaluation: TableEvaluation | None
+    carried_to: Table | None
+    later_rounds: list[Round]
+
+
+def table_page(table: Table) -> TablePage:
+    members = list(db.session.execute(
+        select(TableMembership).where(TableMembership.table_id == table.id)
+        .join(TableMembership.user).order_by(TableMembership.role, User.name)
+    ).scalars())
+    wps = list(db.session.execute(
+        select(WorkPackage).where(WorkPackage.table_id == table.id).options(joinedload(WorkPackage.owner))
+        .order_by(WorkPackage.id)
+    ).scalars())
+    by_wp: dict[int, list[Milestone]] = defaultdict(list)
+    if wps:
+        for m in db.session.execute(
+            select(Milestone).where(Milestone.work_package_id.in_([w.id for w in wps]))
+            .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
+        ).scalars():
+            by_wp[m.work_package_id].append(m)
+    requests = list(db.session.execute(
+        select(SupportRequest).where(SupportRequest.table_id == table.id)
+        .order_by(SupportRequest.answered_at.is_not(None), SupportRequest.created_at.desc())
+    ).scalars())
+    evaluation = db.session.execute(
+        select(TableEvaluation).where(TableEvaluation.table_id == table.id)
+    ).scalar_one_or_none()
+    carried_to = db.session.execute(
+        select(Table).where(Table.carried_over_from_id == table.id)
+    ).scalar_one_or_none()
+    later = list(db.session.execute(
+        select(Round).where(Round.starts_on > table.round.starts_on, Round.closed_at.is_(None))
+        .order_by(Round.starts_on)
+    ).scalars())
+    return TablePage(table=table, members=members, work_packages=wps, milestones=by_wp,
+                     lights=latest_lights([w.id for w in wps]), support_requests=requests,
+                     evaluation=evaluation, carried_to=carried_to, later_rounds=later)
+
+
+@dataclass
+class WorkPackagePage:
+    work_package: WorkPackage
+    milestones: list[Milestone]
+    updates: list[ProgressUpdate]
+    changes: list[AuditEvent]
+    deliverables: list[Deliverable]
+
+
+def work_package_page(wp: WorkPackage) -> WorkPackagePage:
+    milestones = list(db.session.execute(
+        select(Milestone).where(Milestone.work_package_id == wp.id)
+        .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
+    ).scalars())
+    updates = list(db.session.execute(
+        select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp.id)
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(100)
+    ).scalars())
+    milestone_ids = [m.id for m in milestones]
+    changes = list(db.session.execute(
+        select(AuditEvent).where(or_(
+            (AuditEvent.object_type == "work_packages") & (AuditEvent.object_id == wp.id),
+            (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(milestone_ids or [-1])),
+        )).order_by(AuditEvent.id.desc()).limit(100)
+    ).scalars())
+    deliverables = list(db.session.execute(
+        select(Deliverable).where(Deliverable.work_package_id == wp.id).order_by(Deliverable.id)
+    ).scalars())
+    return WorkPackagePage(work_package=wp, milestones=milestones, updates=updates, changes=changes,
+                           deliverables=deliverables)
+
+
+@dataclass
+class Dashboard:
+    tables: list[tuple[Table, str]]
+    milestones: list[Milestone]
+    stale: list[WorkPackage]
+    support_requests: list[SupportRequest]
+    reviews: list[DeliverableVersion]
+    today: date
+
+
+def dashboard(user: User, today: date) -> Dashboard:
+    """`/mijn`: my tables, my milestones (overdue first), stale work, open support, reviews."""
+    open_round = Round.closed_at.is_(None)
+    my_tables = db.session.execute(
+        select(Table, TableMembership.role).join(Table.round)
+        .outerjoin(TableMembership, (TableMembership.table_id == Table.id) & (TableMembership.user_id == user.id))
+        .where(or_(TableMembership.user_id == user.id, Table.liaison_id == user.id), open_round)
+        .order_by(Round.starts_on, Table.title)
+    ).all()
+    tables = [(t, role or "verbindingspersoon") for t, role in my_tables]
+    table_ids = [t.id for t, _ in tables]
+
+    milestones = list(db.session.execute(
+        select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(Table.round)
+        .where(Milestone.done_at.is_(None), open_round,
+               Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS),
+               or_(Milestone.assignee_id == user.id,
+                   (Milestone.assignee_id.is_(None)) & (WorkPackage.table_id.in_(table_ids or [-1]))))
+        .options(joinedload(Milestone.work_package))
+        .order_by(Milestone.due_on, Milestone.id)
+    ).scalars())
+
+    last_update = (
+        select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"))
+        .group_by(ProgressUpdate.work_package_id).subquery()
+    )
+    stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
+    stale = list(db.session.execute(
+        select(WorkPackage).outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
+        .where(WorkPackage.table_id.in_(table_ids or [-1]),
+               WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
+               or_(last_update.c.at.is_(None), last_update.c.at < stale_before))
+        .order_by(WorkPackage.due_on)
+    ).scalars())
+
+    support_query = (
+        select(SupportRequest).join(SupportRequest.table)
+        .where(SupportRequest.answered_at.is_(None)).order_by(SupportRequest.created_at)
+    )
+    if not user.is_staff:
+        support_query = support_query.where(or_(Table.liaison_id == user.id, Table.id.in_(table_ids or [-1])))
+    support = list(db.session.execute(support_query).scalars())
+
+    review_query = (
+        select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
+        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
+        .order_by(DeliverableVersion.submitted_at)
+    )
+    if not user.is_staff:  # staff review everything; a liaison reviews their own tables
+        review_query = review_query.where(Table.liaison_id == user.id)
+    reviews = list(db.session.execute(review_query.options(selectinload(DeliverableVersion.deliverable))).scalars())
+    return Dashboard(tables=tables, milestones=milestones, stale=stale, support_requests=support,
+                     reviews=reviews, today=today)
+
+
+def active_people() -> list[User]:
+    return list(db.session.execute(select(User).where(User.active.is_(True)).order_by(User.name)).scalars())
+
+
+def table_people(table: Table) -> list[User]:
+    """Who can own a work package or a milestone: the table's members and its liaison."""
+    return list(db.session.execute(
+        select(User).where(or_(
+            User.id.in_(select(TableMembership.user_id).where(TableMembership.table_id == table.id)),
+            User.id == table.liaison_id,
+        )).order_by(User.name)
+    ).scalars())

@@ -1,0 +1,426 @@
+"""The working cycle: rounds, tables, work packages, milestones, updates, support.
+
+Every function enforces one rule of DESIGN.md §4 and raises RoundsError (a Dutch message for
+the user) when it is broken. Views call these; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..admin.audit import record, snapshot
+from ..auth.models import User
+from ..database import utcnow
+from ..dates import months_span
+from ..extensions import db
+from ..notifications.services import link, notify
+from .models import (
+    Decision,
+    Light,
+    MemberRole,
+    Milestone,
+    ProgressUpdate,
+    Round,
+    RoundPhase,
+    SupportRequest,
+    Table,
+    TableEvaluation,
+    TableMembership,
+    WorkPackage,
+    WorkPackageStatus,
+)
+
+MIN_MONTHS, MAX_MONTHS = 3, 4
+ROUND_FIELDS = ["name", "starts_on", "ends_on", "goal"]
+TABLE_FIELDS = ["title", "theme", "action_line", "description", "liaison_id"]
+WORK_PACKAGE_FIELDS = ["title", "goal", "description", "owner_id", "due_on", "status"]
+
+
+class RoundsError(Exception):
+    """A broken rule of the working cycle; the message is for the user (translated)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class EditConflict(RoundsError):
+    """Someone else saved first; carries what is stored now, so nothing typed is lost."""
+
+    def __init__(self, message: str, current: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+def _check_round_dates(starts_on: date, ends_on: date, exclude: Round | None = None) -> None:
+    if ends_on <= starts_on:
+        raise RoundsError(_("De einddatum moet na de begindatum liggen."), "ends_on")
+    if ends_on < months_span(starts_on, MIN_MONTHS):
+        raise RoundsError(
+            _("Een ronde duurt minstens drie maanden: kies een einddatum op of na %(day)s.",
+              day=_format(months_span(starts_on, MIN_MONTHS))), "ends_on")
+    if ends_on > months_span(starts_on, MAX_MONTHS):
+        raise RoundsError(
+            _("Een ronde duurt hoogstens vier maanden: kies een einddatum op of voor %(day)s.",
+              day=_format(months_span(starts_on, MAX_MONTHS))), "ends_on")
+    query = select(Round).where(Round.starts_on <= ends_on, Round.ends_on >= starts_on)
+    if exclude is not None and exclude.id is not None:
+        query = query.where(Round.id != exclude.id)
+    other = db.session.execute(query.limit(1)).scalar_one_or_none()
+    if other is not None:
+        raise RoundsError(
+            _("Deze data overlappen met %(name)s (%(start)s – %(end)s). Rondes mogen niet overlappen.",
+              name=other.name, start=_format(other.starts_on), end=_format(other.ends_on)), "starts_on")
+
+
+def _format(day: date) -> str:
+    from ..i18n import long_date
+
+    return long_date(day)
+
+
+def _require_open(round_: Round) -> None:
+    if round_.closed_at is not None:
+        raise RoundsError(_("Deze ronde is afgesloten en kan niet meer worden gewijzigd."))
+
+
+def create_round(by: User, *, name: str, starts_on: date, ends_on: date, goal: str = "") -> Round:
+    """A round lasts 3 to 4 calendar months and never overlaps another round."""
+    _check_round_dates(starts_on, ends_on)
+    round_ = Round(name=name.strip(), starts_on=starts_on, ends_on=ends_on, goal=goal)
+    _check_unique_round_name(round_)
+    db.session.add(round_)
+    record(by, "round.create", round_, after=snapshot(round_, ROUND_FIELDS))
+    return round_
+
+
+def _check_unique_round_name(round_: Round) -> None:
+    query = select(Round.id).where(Round.name == round_.name)
+    if round_.id is not None:
+        query = query.where(Round.id != round_.id)
+    if db.session.execute(query).first():
+        raise RoundsError(_("Er is al een ronde met deze naam."), "name")
+
+
+def update_round(by: User, round_: Round, *, version: int, name: str, starts_on: date, ends_on: date,
+                 goal: str) -> Round:
+    """Same rules as creating; a closed round is read-only; tables' dates must still fit."""
+    _require_open(round_)
+    _check_version(round_, version, ROUND_FIELDS)
+    _check_round_dates(starts_on, ends_on, exclude=round_)
+    outside = db.session.execute(
+        select(Milestone.title)
+        .join(Milestone.work_package).join(WorkPackage.table)
+        .where(Table.round_id == round_.id, Milestone.done_at.is_(None),
+               (Milestone.due_on < starts_on) | (Milestone.due_on > ends_on))
+        .limit(1)
+    ).scalar_one_or_none()
+    if outside is not None:
+        raise RoundsError(_("Mijlpaal ‘%(title)s’ zou buiten de ronde vallen. Verplaats die eerst.", title=outside),
+                          "ends_on")
+    before = snapshot(round_, ROUND_FIELDS)
+    round_.name, round_.starts_on, round_.ends_on, round_.goal = name.strip(), starts_on, ends_on, goal
+    _check_unique_round_name(round_)
+    record(by, "round.update", round_, before=before, after=snapshot(round_, ROUND_FIELDS))
+    return round_
+
+
+def missing_evaluations(round_: Round) -> list[Table]:
+    return list(db.session.execute(
+        select(Table).outerjoin(TableEvaluation, TableEvaluation.table_id == Table.id)
+        .where(Table.round_id == round_.id, Table.archived_at.is_(None), TableEvaluation.id.is_(None))
+        .order_by(Table.title)
+    ).scalars())
+
+
+def close_round(by: User, round_: Round) -> Round:
+    """Closing needs an evaluation of every table; afterwards the round is read-only."""
+    _require_open(round_)
+    missing = missing_evaluations(round_)
+    if missing:
+        raise RoundsError(_("Nog geen evaluatie van: %(tables)s. Een ronde sluit pas als elke tafel "
+                            "geëvalueerd is.", tables=", ".join(t.title for t in missing)))
+    round_.closed_at = utcnow()
+    round_.closed_by_id = by.id
+    record(by, "round.close", round_, after={"closed_at": round_.closed_at.isoformat()})
+    return round_
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def _check_liaison(liaison: User | None) -> None:
+    if liaison is None or not liaison.is_core_group or not liaison.active:
+        raise RoundsError(_("De verbindingspersoon moet een actief lid van de kerngroep zijn."), "liaison_id")
+
+
+def _check_members(members: list[tuple[User, str]]) -> None:
+    seen: set[int] = set()
+    for user, role in members:
+        if user.id in seen:
+            raise RoundsError(_("%(name)s staat twee keer in de lijst; kies één rol.", name=user.name), "leads")
+        if role not in MemberRole.__members__.values():
+            raise RoundsError(_("Onbekende rol."), "members")
+        seen.add(user.id)
+
+
+def _set_members(table: Table, members: list[tuple[User, str]]) -> dict[str, Any]:
+    current = {m.user_id: m for m in table.memberships}
+    wanted = {user.id: (user, role) for user, role in members}
+    for user_id, membership in list(current.items()):
+        if user_id not in wanted:
+            table.memberships.remove(membership)
+    for user_id, (user, role) in wanted.items():
+        if user_id in current:
+            current[user_id].role = role
+        else:
+            table.memberships.append(TableMembership(user=user, role=role))
+    return {str(u.id): r for u, r in members}
+
+
+def create_table(by: User, round_: Round, *, title: str, theme: str, action_line: str, description: str,
+                 liaison: User | None, members: list[tuple[User, str]]) -> Table:
+    """A table belongs to one open round and has exactly one liaison from the core group."""
+    _require_open(round_)
+    _check_liaison(liaison)
+    _check_members(members)
+    _check_unique_title(round_, title)
+    table = Table(round=round_, title=title.strip(), theme=theme.strip(), action_line=action_line,
+                  description=description, liaison=liaison)
+    db.session.add(table)
+    after = snapshot(table, TABLE_FIELDS) | {"members": _set_members(table, members)}
+    db.session.flush()
+    record(by, "table.create", table, after=after)
+    return table
+
+
+def _check_unique_title(round_: Round, title: str, table: Table | None = None) -> None:
+    query = select(Table.id).where(Table.round_id == round_.id, Table.title == title.strip())
+    if table is not None:
+        query = query.where(Table.id != table.id)
+    if db.session.execute(query).first():
+        raise RoundsError(_("Deze ronde heeft al een tafel met deze titel."), "title")
+
+
+def update_table(by: User, table: Table, *, version: int, title: str, theme: str, action_line: str,
+                 description: str, liaison: User | None, members: list[tuple[User, str]]) -> Table:
+    _require_open(table.round)
+    _check_version(table, version, TABLE_FIELDS)
+    _check_liaison(liaison)
+    _check_members(members)
+    _check_unique_title(table.round, title, table)
+    before = snapshot(table, TABLE_FIELDS) | {"members": {str(m.user_id): m.role for m in table.memberships}}
+    table.title, table.theme, table.action_line = title.strip(), theme.strip(), action_line
+    table.description, table.liaison = description, liaison
+    after = snapshot(table, TABLE_FIELDS) | {"members": _set_members(table, members)}
+    record(by, "table.update", table, before=before, after=after)
+    return table
+
+
+def _shift_into(day: date, offset: timedelta, round_: Round) -> date:
+    """Move a date by `offset` and keep it inside `round_`."""
+    return min(max(day + offset, round_.starts_on), round_.ends_on)
+
+
+def carry_over(by: User, table: Table, to_round: Round) -> Table:
+    """Carry a table into a later round: members, open work and the link to its history come along.
+
+    Open milestones keep their place relative to the round's start (clipped to the new round);
+    the old table stays as it was, readable.
+    """
+    _require_open(to_round)
+    if to_round.starts_on <= table.round.starts_on:
+        raise RoundsError(_("Kies een latere ronde om de tafel naar door te zetten."), "round_id")
+    if db.session.execute(select(Table.id).where(Table.carried_over_from_id == table.id)).first():
+        raise RoundsError(_("Deze tafel is al doorgezet naar een volgende ronde."))
+    _check_unique_title(to_round, table.title)
+    _check_liaison(table.liaison)
+    new = Table(round=to_round, title=table.title, theme=table.theme, action_line=table.action_line,
+                description=table.description, liaison=table.liaison, carried_over_from=table)
+    db.session.add(new)
+    _set_members(new, [(m.user, m.role) for m in table.memberships])
+    offset = to_round.starts_on - table.round.starts_on
+    for wp in table.work_packages:
+        open_milestones = [m for m in wp.milestones if m.done_at is None]
+        if wp.status in (WorkPackageStatus.DONE, WorkPackageStatus.STOPPED) and not open_milestones:
+            continue
+        new_wp = WorkPackage(table=new, title=wp.title, goal=wp.goal, description=wp.description,
+                             owner_id=wp.owner_id, due_on=_shift_into(wp.due_on, offset, to_round),
+                             status=WorkPackageStatus.IN_PROGRESS if wp.status != WorkPackageStatus.NOT_STARTED
+                             else WorkPackageStatus.NOT_STARTED)
+        db.session.add(new_wp)
+        for m in open_milestones:
+            db.session.add(Milestone(work_package=new_wp, title=m.title, assignee_id=m.assignee_id,
+                                     due_on=_shift_into(m.due_on, offset, to_round), carried_over_from_id=m.id))
+    db.session.flush()
+    record(by, "table.carry_over", new, before={"table_id": table.id, "round_id": table.round_id},
+           after={"table_id": new.id, "round_id": to_round.id})
+    return new
+
+
+def record_evaluation(by: User, table: Table, *, delivered: str, what_worked: str, decision: str) -> TableEvaluation:
+    """What the table delivered, what worked, continue or stop; changeable until the round closes."""
+    _require_open(table.round)
+    if decision not in (Decision.CONTINUE, Decision.STOP):
+        raise RoundsError(_("Kies doorgaan of stoppen."), "decision")
+    if not delivered.strip() or not what_worked.strip():
+        raise RoundsError(_("Vul in wat de tafel heeft opgeleverd en wat goed werkte."), "delivered")
+    evaluation = table.evaluation
+    before = snapshot(evaluation, ["delivered", "what_worked", "decision"]) if evaluation else None
+    if evaluation is None:
+        evaluation = TableEvaluation(table=table, author_id=by.id, delivered="", what_worked="", decision=decision)
+        db.session.add(evaluation)
+    evaluation.delivered, evaluation.what_worked, evaluation.decision = delivered, what_worked, decision
+    evaluation.author_id = by.id
+    db.session.flush()
+    record(by, "table.evaluate", table, before=before,
+           after=snapshot(evaluation, ["delivered", "what_worked", "decision"]))
+    return evaluation
+
+
+# --- work packages and milestones ---------------------------------------------------------------
+
+def _check_inside_round(round_: Round, day: date, field: str, what: str) -> None:
+    if not round_.starts_on <= day <= round_.ends_on:
+        raise RoundsError(
+            _("%(what)s moet binnen de ronde vallen (%(start)s – %(end)s).", what=what,
+              start=_format(round_.starts_on), end=_format(round_.ends_on)), field)
+
+
+def _check_version(obj: Any, version: int | None, fields: list[str]) -> None:
+    """Optimistic locking: the form carries the version it was loaded at."""
+    if version is not None and version != obj.version:
+        raise EditConflict(
+            _("Iemand anders heeft dit intussen opgeslagen. Hieronder staan beide versies: "
+              "neem over wat je wilt bewaren en sla opnieuw op."),
+            current=snapshot(obj, fields) | {"version": obj.version},
+        )
+
+
+def create_work_package(by: User, table: Table, *, title: str, goal: str, description: str,
+                        owner: User | None, due_on: date, status: str = WorkPackageStatus.NOT_STARTED) -> WorkPackage:
+    _require_open(table.round)
+    _check_inside_round(table.round, due_on, "due_on", _("De einddatum van het werkpakket"))
+    wp = WorkPackage(table=table, title=title.strip(), goal=goal, description=description,
+                     owner_id=owner.id if owner else None, due_on=due_on, status=status)
+    db.session.add(wp)
+    record(by, "work_package.create", wp, after=snapshot(wp, WORK_PACKAGE_FIELDS))
+    return wp
+
+
+def update_work_package(by: User, wp: WorkPackage, *, version: int, title: str, goal: str, description: str,
+                        owner: User | None, due_on: date, status: str) -> WorkPackage:
+    """Refused when someone saved in between (EditConflict) or dates leave the round."""
+    _require_open(wp.table.round)
+    _check_version(wp, version, WORK_PACKAGE_FIELDS)
+    _check_inside_round(wp.table.round, due_on, "due_on", _("De einddatum van het werkpakket"))
+    late = [m for m in wp.milestones if m.done_at is None and m.due_on > due_on]
+    if late:
+        raise RoundsError(_("Mijlpaal ‘%(title)s’ ligt na deze einddatum.", title=late[0].title), "due_on")
+    before = snapshot(wp, WORK_PACKAGE_FIELDS)
+    wp.title, wp.goal, wp.description = title.strip(), goal, description
+    wp.owner_id, wp.due_on, wp.status = owner.id if owner else None, due_on, status
+    db.session.flush()  # raises StaleDataError when a concurrent save won the race after our check
+    record(by, "work_package.update", wp, before=before, after=snapshot(wp, WORK_PACKAGE_FIELDS))
+    return wp
+
+
+def add_milestone(by: User, wp: WorkPackage, *, title: str, due_on: date, assignee: User | None) -> Milestone:
+    """A milestone lies inside the round and not after its work package's due date."""
+    _require_open(wp.table.round)
+    _check_inside_round(wp.table.round, due_on, "due_on", _("De mijlpaal"))
+    if due_on > wp.due_on:
+        raise RoundsError(_("De mijlpaal ligt na de einddatum van het werkpakket (%(day)s).",
+                            day=_format(wp.due_on)), "due_on")
+    milestone = Milestone(work_package=wp, title=title.strip(), due_on=due_on,
+                          assignee_id=assignee.id if assignee else None)
+    db.session.add(milestone)
+    record(by, "milestone.create", milestone, after=snapshot(milestone, ["title", "due_on", "assignee_id"])
+           | {"work_package_id": wp.id})
+    return milestone
+
+
+def set_milestone_done(by: User, milestone: Milestone, done: bool) -> Milestone:
+    _require_open(milestone.work_package.table.round)
+    if done == milestone.is_done:
+        return milestone
+    milestone.done_at = utcnow() if done else None
+    milestone.done_by_id = by.id if done else None
+    record(by, "milestone.done" if done else "milestone.reopen", milestone,
+           before={"done": not done}, after={"done": done, "work_package_id": milestone.work_package_id})
+    return milestone
+
+
+def post_update(wp: WorkPackage, author: User, text: str, light: str) -> ProgressUpdate:
+    """A written update with a traffic light; it replaces the status meeting."""
+    _require_open(wp.table.round)
+    if not text.strip():
+        raise RoundsError(_("Schrijf kort wat er is gebeurd."), "body")
+    if light not in Light.__members__.values():
+        raise RoundsError(_("Kies op koers, risico of vertraagd."), "light")
+    update = ProgressUpdate(work_package=wp, author=author, body=text, light=light)
+    db.session.add(update)
+    if wp.status == WorkPackageStatus.NOT_STARTED:
+        wp.status = WorkPackageStatus.IN_PROGRESS
+    record(author, "progress_update.create", update, after={"work_package_id": wp.id, "light": light})
+    return update
+
+
+# --- support requests -----------------------------------------------------------------------------
+
+def ask_support(table: Table, author: User, *, subject: str, body: str) -> SupportRequest:
+    """A table asks the core group; it reaches the liaison (and staff) at once and stays open."""
+    _require_open(table.round)
+    request = SupportRequest(table=table, author=author, subject=subject.strip(), body=body)
+    db.session.add(request)
+    record(author, "support_request.create", request, after={"table_id": table.id, "subject": request.subject})
+    db.session.flush()
+    notify([table.liaison], kind="support_request",
+           title=_("Ondersteuningsvraag van %(table)s: %(subject)s", table=table.title, subject=request.subject),
+           url=link("rounds.table_detail", table_id=table.id, _anchor=f"vraag-{request.id}"))
+    return request
+
+
+def answer_support(request: SupportRequest, by: User, answer: str) -> SupportRequest:
+    if not request.is_open:
+        raise RoundsError(_("Deze vraag is al beantwoord."))
+    if not answer.strip():
+        raise RoundsError(_("Schrijf een antwoord."), "answer")
+    request.answer, request.answered_by_id, request.answered_at = answer, by.id, utcnow()
+    record(by, "support_request.answer", request, after={"answer": answer})
+    notify([request.author], kind="support_answer",
+           title=_("Antwoord op je ondersteuningsvraag: %(subject)s", subject=request.subject),
+           url=link("rounds.table_detail", table_id=request.table_id, _anchor=f"vraag-{request.id}"))
+    return request
+
+
+# --- derived state for pages ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableStatus:
+    """The colour of a table on the round picture: its work packages' most worrying latest light."""
+
+    light: str | None
+
+    SEVERITY = {None: 0, Light.ON_TRACK: 1, Light.AT_RISK: 2, Light.DELAYED: 3}
+
+    @classmethod
+    def worst(cls, lights: list[str | None]) -> "TableStatus":
+        known = [light for light in lights if light]
+        return cls(max(known, key=lambda light: cls.SEVERITY[light]) if known else None)
+
+
+def phase_label(phase: RoundPhase) -> str:
+    return {
+        RoundPhase.PLANNED: _("gepland"),
+        RoundPhase.RUNNING: _("lopend"),
+        RoundPhase.CLOSING: _("afrondend"),
+        RoundPhase.CLOSED: _("afgesloten"),
+    }[phase]
+

@@ -1,0 +1,443 @@
+"""Rounds, tables, work packages, milestones, updates, support requests and `/mijn`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from ..admin.audit import snapshot
+from ..auth.models import User
+from ..extensions import db
+from ..policy import require
+from ..security import safe_next
+from . import queries, services, timeline
+from .forms import (
+    CarryOverForm,
+    EvaluationForm,
+    MilestoneForm,
+    RoundForm,
+    SupportAnswerForm,
+    SupportRequestForm,
+    TableForm,
+    UpdateForm,
+    WorkPackageForm,
+)
+from .models import MemberRole, Milestone, Round, SupportRequest, Table, WorkPackage
+
+bp = Blueprint("rounds", __name__)
+
+
+def _me():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+def _form_error(form, error: services.RoundsError) -> None:  # noqa: ANN001
+    """Show a domain error next to its field (or at the top), keeping what was typed."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _person_choices(people, empty: str | None = None) -> list[SelectChoice]:  # noqa: ANN001
+    choices = [SelectChoice(0, empty)] if empty else []
+    return choices + [SelectChoice(p.id, p.name) for p in people]
+
+
+def _get_person(user_id: int | None) -> User | None:
+    return db.session.get(User, user_id) if user_id else None
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+@bp.route("/mijn")
+def dashboard():
+    require("dashboard.view")
+    return render_template("rounds/dashboard.html", page=queries.dashboard(_me(), date.today()))
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+@bp.route("/rondes")
+def round_list():
+    require("rounds.view")
+    today = date.today()
+    current = queries.current_round(today)
+    picture = queries.round_picture(current) if current else None
+    return render_template("rounds/list.html", rounds=queries.rounds_overview(), current=current,
+                           picture=picture, timeline=timeline.build(picture, today) if picture else None)
+
+
+@bp.route("/rondes/nieuw", methods=["GET", "POST"])
+def round_create():
+    require("round.create")
+    form = RoundForm()
+    if form.validate_on_submit():
+        try:
+            round_ = services.create_round(_me(), name=form.name.data, starts_on=form.starts_on.data,
+                                           ends_on=form.ends_on.data, goal=form.goal.data or "")
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Ronde ‘%(name)s’ aangemaakt.", name=round_.name), "success")
+            return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    return render_template("rounds/round_form.html", form=form, round=None)
+
+
+@bp.route("/rondes/<int:round_id>")
+def round_detail(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    require("rounds.view", round_)
+    picture = queries.round_picture(round_)
+    return render_template("rounds/detail.html", round=round_, picture=picture,
+                           timeline=timeline.build(picture, date.today()),
+                           missing=services.missing_evaluations(round_) if round_.closed_at is None else [])
+
+
+@bp.route("/rondes/<int:round_id>/bewerken", methods=["GET", "POST"])
+def round_edit(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    require("round.edit", round_)
+    form = RoundForm(obj=round_)
+    if request.method == "GET":
+        form.version.data = round_.version
+    if form.validate_on_submit():
+        try:
+            services.update_round(_me(), round_, version=int(form.version.data or 0), name=form.name.data,
+                                  starts_on=form.starts_on.data, ends_on=form.ends_on.data, goal=form.goal.data or "")
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Ronde opgeslagen."), "success")
+            return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    return render_template("rounds/round_form.html", form=form, round=round_)
+
+
+@bp.route("/rondes/<int:round_id>/afsluiten", methods=["POST"])
+def round_close(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    require("round.close", round_)
+    try:
+        services.close_round(_me(), round_)
+        db.session.commit()
+    except services.RoundsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("Ronde afgesloten. Alles in deze ronde is nu alleen nog te lezen."), "success")
+    return redirect(url_for("rounds.round_detail", round_id=round_id))
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def _table_form(table: Table | None = None) -> TableForm:
+    form = TableForm(obj=table)
+    people = queries.active_people()
+    form.liaison_id.choices = _person_choices([p for p in people if p.is_core_group], _l("— kies —"))
+    form.leads.choices = _person_choices(people)
+    form.members.choices = _person_choices(people)
+    if table is not None and request.method == "GET":
+        form.leads.data = [m.user_id for m in table.memberships if m.role == MemberRole.LEAD]
+        form.members.data = [m.user_id for m in table.memberships if m.role == MemberRole.MEMBER]
+        form.version.data = table.version
+    return form
+
+
+def _member_list(form: TableForm) -> list:
+    people = {p.id: p for p in queries.active_people()}
+    return [(people[i], MemberRole.LEAD) for i in form.leads.data or [] if i in people] + [
+        (people[i], MemberRole.MEMBER) for i in form.members.data or [] if i in people
+    ]
+
+
+@bp.route("/rondes/<int:round_id>/tafels/nieuw", methods=["GET", "POST"])
+def table_create(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    require("table.create", round_)
+    form = _table_form()
+    if form.validate_on_submit():
+        try:
+            table = services.create_table(
+                _me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
+                description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
+                members=_member_list(form))
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Thematafel ‘%(title)s’ aangemaakt.", title=table.title), "success")
+            return redirect(url_for("rounds.table_detail", table_id=table.id))
+    return render_template("rounds/table_form.html", form=form, round=round_, table=None)
+
+
+@bp.route("/tafels/<int:table_id>")
+def table_detail(table_id: int):
+    table = db.get_or_404(Table, table_id)
+    require("table.view", table)
+    page = queries.table_page(table)
+    carry_form = CarryOverForm()
+    carry_form.round_id.choices = [SelectChoice(r.id, r.name) for r in page.later_rounds]
+    return render_template("rounds/table.html", page=page, table=table, carry_form=carry_form,
+                           support_form=SupportRequestForm(), answer_form=SupportAnswerForm())
+
+
+@bp.route("/tafels/<int:table_id>/bewerken", methods=["GET", "POST"])
+def table_edit(table_id: int):
+    table = db.get_or_404(Table, table_id)
+    require("table.edit", table)
+    form = _table_form(table)
+    if form.validate_on_submit():
+        try:
+            services.update_table(
+                _me(), table, version=int(form.version.data or 0), title=form.title.data, theme=form.theme.data,
+                action_line=form.action_line.data, description=form.description.data or "",
+                liaison=_get_person(form.liaison_id.data), members=_member_list(form))
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Thematafel opgeslagen."), "success")
+            return redirect(url_for("rounds.table_detail", table_id=table.id))
+    return render_template("rounds/table_form.html", form=form, round=table.round, table=table)
+
+
+@bp.route("/tafels/<int:table_id>/doorzetten", methods=["POST"])
+def table_carry_over(table_id: int):
+    table = db.get_or_404(Table, table_id)
+    require("table.carry_over", table)
+    form = CarryOverForm()
+    form.round_id.choices = [SelectChoice(r.id, r.name) for r in queries.table_page(table).later_rounds]
+    if not form.validate_on_submit():
+        flash(_("Kies een volgende ronde."), "error")
+        return redirect(url_for("rounds.table_detail", table_id=table.id))
+    try:
+        new = services.carry_over(_me(), table, db.get_or_404(Round, form.round_id.data))
+        db.session.commit()
+    except services.RoundsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("rounds.table_detail", table_id=table.id))
+    flash(_("Tafel doorgezet naar %(round)s, met leden en open mijlpalen.", round=new.round.name), "success")
+    return redirect(url_for("rounds.table_detail", table_id=new.id))
+
+
+@bp.route("/tafels/<int:table_id>/evaluatie", methods=["GET", "POST"])
+def table_evaluate(table_id: int):
+    table = db.get_or_404(Table, table_id)
+    require("table.evaluate", table)
+    form = EvaluationForm(obj=table.evaluation)
+    if form.validate_on_submit():
+        try:
+            services.record_evaluation(_me(), table, delivered=form.delivered.data, what_worked=form.what_worked.data,
+                                       decision=form.decision.data)
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Evaluatie opgeslagen."), "success")
+            return redirect(url_for("rounds.round_detail", round_id=table.round_id))
+    return render_template("rounds/evaluation_form.html", form=form, table=table)
+
+
+@bp.route("/tafels/<int:table_id>/ondersteuning", methods=["POST"])
+def support_ask(table_id: int):
+    table = db.get_or_404(Table, table_id)
+    require("support.ask", table)
+    form = SupportRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.ask_support(table, _me(), subject=form.subject.data, body=form.body.data)
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Je vraag staat bij de verbindingspersoon en ROS."), "success")
+            return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
+    page = queries.table_page(table)
+    carry_form = CarryOverForm()
+    carry_form.round_id.choices = [SelectChoice(r.id, r.name) for r in page.later_rounds]
+    return render_template("rounds/table.html", page=page, table=table, carry_form=carry_form,
+                           support_form=form, answer_form=SupportAnswerForm()), 400
+
+
+@bp.route("/ondersteuning/<int:request_id>/beantwoorden", methods=["POST"])
+def support_answer(request_id: int):
+    support = db.get_or_404(SupportRequest, request_id)
+    require("support.answer", support)
+    form = SupportAnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer_support(support, _me(), form.answer.data)
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(_("Antwoord verstuurd."), "success")
+    else:
+        flash(_("Schrijf een antwoord."), "error")
+    return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
+
+
+# --- work packages ------------------------------------------------------------------------------------
+
+def _work_package_form(table: Table, wp: WorkPackage | None = None) -> WorkPackageForm:
+    form = WorkPackageForm(obj=wp)
+    form.owner_id.choices = _person_choices(queries.table_people(table), _l("— nog niemand —"))
+    if wp is not None and request.method == "GET":
+        form.owner_id.data = wp.owner_id or 0
+    return form
+
+
+@bp.route("/tafels/<int:table_id>/werkpakketten/nieuw", methods=["GET", "POST"])
+def work_package_create(table_id: int):
+    table = db.get_or_404(Table, table_id)
+    require("table.work", table)
+    form = _work_package_form(table)
+    if request.method == "GET":
+        form.due_on.data = table.round.ends_on
+    if form.validate_on_submit():
+        try:
+            wp = services.create_work_package(
+                _me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
+                owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data)
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Werkpakket aangemaakt."), "success")
+            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
+    return render_template("rounds/work_package_form.html", form=form, table=table, wp=None, conflict=None)
+
+
+def _work_package_page(wp: WorkPackage, update_form=None, milestone_form=None, status: int = 200):  # noqa: ANN001, ANN202
+    milestone_form = milestone_form or MilestoneForm()
+    milestone_form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
+    return render_template("rounds/work_package.html", page=queries.work_package_page(wp), wp=wp,
+                           table=wp.table, update_form=update_form or UpdateForm(),
+                           milestone_form=milestone_form, today=date.today()), status
+
+
+@bp.route("/werkpakketten/<int:wp_id>")
+def work_package_detail(wp_id: int):
+    wp = db.get_or_404(WorkPackage, wp_id)
+    require("table.view", wp.table)
+    return _work_package_page(wp)
+
+
+@bp.route("/werkpakketten/<int:wp_id>/bewerken", methods=["GET", "POST"])
+def work_package_edit(wp_id: int):
+    wp = db.get_or_404(WorkPackage, wp_id)
+    require("table.work", wp.table)
+    form = _work_package_form(wp.table, wp)
+    if request.method == "GET":
+        form.version.data = wp.version
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            services.update_work_package(
+                _me(), wp, version=form.version.data, title=form.title.data, goal=form.goal.data or "",
+                description=form.description.data or "", owner=_get_person(form.owner_id.data),
+                due_on=form.due_on.data, status=form.status.data)
+            db.session.commit()
+        except services.EditConflict as exc:
+            db.session.rollback()
+            conflict = exc
+        except StaleDataError:
+            db.session.rollback()
+            db.session.refresh(wp)
+            conflict = services.EditConflict(
+                _("Iemand anders heeft dit intussen opgeslagen. Hieronder staan beide versies: "
+                  "neem over wat je wilt bewaren en sla opnieuw op."),
+                current=snapshot(wp, services.WORK_PACKAGE_FIELDS) | {"version": wp.version})
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Werkpakket opgeslagen."), "success")
+            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
+        if conflict is not None:
+            # The next save is made against what is stored now; the typed text stays in the form.
+            form.version.data = conflict.current["version"]
+    return render_template("rounds/work_package_form.html", form=form, table=wp.table, wp=wp, conflict=conflict,
+                           owner_names={p.id: p.name for p in queries.table_people(wp.table)})
+
+
+@bp.route("/werkpakketten/<int:wp_id>/updates", methods=["POST"])
+def update_post(wp_id: int):
+    wp = db.get_or_404(WorkPackage, wp_id)
+    require("table.work", wp.table)
+    form = UpdateForm()
+    if form.validate_on_submit():
+        try:
+            services.post_update(wp, _me(), form.body.data, form.light.data)
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Update geplaatst."), "success")
+            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="updates"))
+    return _work_package_page(wp, update_form=form, status=400)
+
+
+@bp.route("/werkpakketten/<int:wp_id>/mijlpalen", methods=["POST"])
+def milestone_create(wp_id: int):
+    wp = db.get_or_404(WorkPackage, wp_id)
+    require("table.work", wp.table)
+    form = MilestoneForm()
+    form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
+    if form.validate_on_submit():
+        try:
+            services.add_milestone(_me(), wp, title=form.title.data, due_on=form.due_on.data,
+                                   assignee=_get_person(form.assignee_id.data))
+            db.session.commit()
+        except services.RoundsError as exc:
+            db.session.rollback()
+            _form_error(form, exc)
+        else:
+            flash(_("Mijlpaal toegevoegd."), "success")
+            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
+    return _work_package_page(wp, milestone_form=form, status=400)
+
+
+@bp.route("/mijlpalen/<int:milestone_id>/afvinken", methods=["POST"])
+def milestone_done(milestone_id: int):
+    return _set_done(milestone_id, True)
+
+
+@bp.route("/mijlpalen/<int:milestone_id>/heropenen", methods=["POST"])
+def milestone_reopen(milestone_id: int):
+    return _set_done(milestone_id, False)
+
+
+def _set_done(milestone_id: int, done: bool):  # noqa: ANN202
+    milestone = db.get_or_404(Milestone, milestone_id)
+    require("table.work", milestone.work_package.table)
+    try:
+        services.set_milestone_done(_me(), milestone, done)
+        db.session.commit()
+    except services.RoundsError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("Mijlpaal afgevinkt.") if done else _("Mijlpaal weer open."), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("rounds.work_package_detail", wp_id=milestone.work_package_id,
+                                                  _anchor="mijlpalen"))
+

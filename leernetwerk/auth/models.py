@@ -44,7 +44,7 @@ class User(db.Model):
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     coalitions: Mapped[list[Coalition]] = relationship(
-        secondary="coalition_members", back_populates="members", lazy="selectin", viewonly=True
+        secondary="coalition_members", back_populates="members", lazy="select", viewonly=True
     )
 
     # Flask-Login: the id stored in the cookie is the server-side session token, set at login.

@@ -376,7 +376,7 @@ def work_package_edit(wp_id: int):
             # The next save is made against what is stored now; the typed text stays in the form.
             form.version.data = conflict.current["version"]
     return render_template("rounds/work_package_form.html", form=form, table=wp.table, wp=wp, conflict=conflict,
-                           owner_names={p.id: p.name for p in queries.table_people(wp.table)})
+                           owner_names={p.id: p.name for p in queries.table_people(wp.table)}), 409 if conflict else 200
 
 
 @bp.route("/werkpakketten/<int:wp_id>/updates", methods=["POST"])

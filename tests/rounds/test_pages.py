@@ -1,0 +1,276 @@
+"""The working cycle as people use it through the browser: forms, permissions, pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from leernetwerk.database import utcnow
+from leernetwerk.extensions import db as _db
+from leernetwerk.rounds.models import (
+    MemberRole,
+    Milestone,
+    ProgressUpdate,
+    Round,
+    SupportRequest,
+    Table,
+    TableMembership,
+    WorkPackage,
+)
+from tests import factories
+
+
+def test_staff_create_a_round_and_a_bad_date_keeps_the_typed_text(client, login, db):
+    login(factories.user(staff=True))
+    response = client.post("/rondes/nieuw", data={"name": "Ronde voorjaar", "starts_on": "2027-01-01",
+                                                  "ends_on": "2027-02-15", "goal": "Mijn doeltekst"})
+    assert response.status_code == 200
+    assert "Een ronde duurt minstens drie maanden" in response.text
+    assert 'value="Ronde voorjaar"' in response.text and "Mijn doeltekst" in response.text
+    response = client.post("/rondes/nieuw", data={"name": "Ronde voorjaar", "starts_on": "2027-01-01",
+                                                  "ends_on": "2027-04-15", "goal": "Mijn doeltekst"})
+    assert response.status_code == 302
+    assert db.session.query(Round).one().name == "Ronde voorjaar"
+
+
+def test_a_table_member_cannot_create_rounds(client, login):
+    login(factories.user())
+    assert client.get("/rondes/nieuw").status_code == 403
+
+
+def test_create_a_table_with_liaison_and_members(client, login, db):
+    staff, core, lead, member, plain = (factories.user(staff=True), factories.user(core=True, name="Kern"),
+                                        factories.user(name="Trekker"), factories.user(name="Lid"), factories.user())
+    r = factories.round_()
+    login(staff)
+    form = client.get(f"/rondes/{r.id}/tafels/nieuw").text
+    liaison_select = re.search(r'<select[^>]*id="liaison_id".*?</select>', form, re.S).group(0)
+    assert "Kern" in liaison_select and plain.name not in liaison_select
+    response = client.post(f"/rondes/{r.id}/tafels/nieuw", data={
+        "title": "Zwangeren met geldzorgen", "theme": "Bestaanszekerheid", "action_line": "tijdens_zwangerschap",
+        "description": "**Schulden** vroeg zien", "liaison_id": plain.id, "leads": [lead.id], "members": [member.id]})
+    assert response.status_code == 200 and "Ongeldige keuze." in response.text  # not a core-group member
+    assert 'value="Zwangeren met geldzorgen"' in response.text
+    response = client.post(f"/rondes/{r.id}/tafels/nieuw", data={
+        "title": "Zwangeren met geldzorgen", "theme": "Bestaanszekerheid", "action_line": "tijdens_zwangerschap",
+        "description": "**Schulden** vroeg zien", "liaison_id": core.id, "leads": [lead.id], "members": [member.id]})
+    assert response.status_code == 302
+    table = db.session.query(Table).one()
+    page = client.get(f"/tafels/{table.id}").text
+    assert "<strong>Schulden</strong>" in page and "Trekker" in page and "kartrekker" in page and "Kern" in page
+
+
+def _setup_two_tables():  # noqa: ANN202
+    member_a, member_b = factories.user(name="Lid A"), factories.user(name="Lid B")
+    r = factories.round_()
+    table_a = factories.table(r, members=[(member_a, MemberRole.LEAD)], title="Tafel A")
+    table_b = factories.table(r, members=[(member_b, MemberRole.LEAD)], title="Tafel B")
+    wp_b = factories.work_package(table_b)
+    milestone = Milestone(work_package=wp_b, title="Stap", due_on=r.starts_on + timedelta(days=10))
+    _db.session.add(milestone)
+    _db.session.commit()
+    return member_a, member_b, table_a, table_b, wp_b, milestone
+
+
+def test_a_member_of_table_a_cannot_change_table_b_by_url(client, login, db):
+    member_a, _member_b, _table_a, table_b, wp_b, milestone = _setup_two_tables()
+    login(member_a)
+    due = (wp_b.due_on - timedelta(days=1)).isoformat()
+    attempts = [
+        ("get", f"/werkpakketten/{wp_b.id}/bewerken", None),
+        ("post", f"/werkpakketten/{wp_b.id}/bewerken", {"title": "Gekaapt", "due_on": due, "status": "bezig",
+                                                        "owner_id": 0, "version": wp_b.version}),
+        ("post", f"/werkpakketten/{wp_b.id}/updates", {"body": "Gekaapt", "light": "op_koers"}),
+        ("post", f"/werkpakketten/{wp_b.id}/mijlpalen", {"title": "Gekaapt", "due_on": due, "assignee_id": 0}),
+        ("post", f"/mijlpalen/{milestone.id}/afvinken", {}),
+        ("get", f"/tafels/{table_b.id}/werkpakketten/nieuw", None),
+        ("get", f"/tafels/{table_b.id}/bewerken", None),
+        ("post", f"/tafels/{table_b.id}/ondersteuning", {"subject": "x", "body": "y"}),
+        ("get", f"/tafels/{table_b.id}/evaluatie", None),
+    ]
+    for method, url, data in attempts:
+        response = client.get(url) if method == "get" else client.post(url, data=data)
+        assert response.status_code == 403, url
+    db.session.expire_all()
+    assert db.session.get(WorkPackage, wp_b.id).title != "Gekaapt"
+    assert db.session.query(ProgressUpdate).count() == 0
+    assert db.session.get(Milestone, milestone.id).done_at is None
+    # They can read table B, as everyone in the network can.
+    assert client.get(f"/tafels/{table_b.id}").status_code == 200
+    assert client.get(f"/werkpakketten/{wp_b.id}").status_code == 200
+
+
+def test_coalition_members_read_but_do_not_edit(client, login):
+    _a, _b, _ta, table_b, wp_b, milestone = _setup_two_tables()
+    login(factories.coalition_member())
+    assert client.get(f"/tafels/{table_b.id}").status_code == 200
+    page = client.get(f"/werkpakketten/{wp_b.id}").text
+    assert "Update plaatsen" not in page and "Afvinken" not in page
+    assert client.post(f"/mijlpalen/{milestone.id}/afvinken").status_code == 403
+
+
+def test_the_liaison_edits_their_table_and_a_member_posts_updates(client, login, make_client, db):
+    _member_a, member_b, _ta, table_b, wp_b, milestone = _setup_two_tables()
+    liaison = table_b.liaison
+    login(liaison)
+    assert client.get(f"/tafels/{table_b.id}/bewerken").status_code == 200
+    assert client.post(f"/mijlpalen/{milestone.id}/afvinken").status_code == 302
+    member = login(member_b, c=make_client())
+    response = member.post(f"/werkpakketten/{wp_b.id}/updates", data={"body": "Gesprek gehad met *MEE*",
+                                                                      "light": "risico"})
+    assert response.status_code == 302
+    page = member.get(f"/werkpakketten/{wp_b.id}").text
+    assert "Gesprek gehad met <em>MEE</em>" in page and "Risico" in page
+    assert "milestone.done" in page  # the change history shows who ticked the milestone off
+
+
+def test_empty_update_gets_a_dutch_message(client, login):
+    _a, member_b, _ta, _tb, wp_b, _m = _setup_two_tables()
+    login(member_b)
+    response = client.post(f"/werkpakketten/{wp_b.id}/updates", data={"body": "", "light": "op_koers"})
+    assert response.status_code == 400
+    assert "Schrijf kort wat er is gebeurd." in response.text
+
+
+def test_two_people_editing_the_same_work_package(client, login, make_client, db):
+    _a, member_b, _ta, table_b, wp_b, _m = _setup_two_tables()
+    first = login(member_b)
+    second = login(table_b.liaison, c=make_client())
+    form_one = first.get(f"/werkpakketten/{wp_b.id}/bewerken").text
+    second.get(f"/werkpakketten/{wp_b.id}/bewerken")
+    version = int(re.search(r'name="version" value="(\d+)"', form_one).group(1))
+    due = wp_b.due_on.isoformat()
+    saved = first.post(f"/werkpakketten/{wp_b.id}/bewerken", data={
+        "title": "Titel van de eerste", "goal": "", "description": "", "owner_id": 0, "due_on": due,
+        "status": "bezig", "version": version})
+    assert saved.status_code == 302
+    clash = second.post(f"/werkpakketten/{wp_b.id}/bewerken", data={
+        "title": "Titel van de tweede", "goal": "Mijn doel", "description": "Lange tekst van de tweede",
+        "owner_id": 0, "due_on": due, "status": "afgerond", "version": version})
+    assert clash.status_code == 409
+    assert "Iemand anders heeft dit intussen opgeslagen" in clash.text
+    assert "Titel van de eerste" in clash.text  # what is stored now
+    assert 'value="Titel van de tweede"' in clash.text and "Lange tekst van de tweede" in clash.text  # nothing lost
+    db.session.expire_all()
+    assert db.session.get(WorkPackage, wp_b.id).title == "Titel van de eerste"
+    # Saving again from the conflict page (it now carries the stored version) goes through.
+    new_version = int(re.search(r'name="version" value="(\d+)"', clash.text).group(1))
+    again = second.post(f"/werkpakketten/{wp_b.id}/bewerken", data={
+        "title": "Samengevoegd", "goal": "Mijn doel", "description": "", "owner_id": 0, "due_on": due,
+        "status": "afgerond", "version": new_version})
+    assert again.status_code == 302
+
+
+def test_support_request_shows_on_the_liaison_and_staff_dashboards(client, login, make_client):
+    _a, member_b, _ta, table_b, _wp, _m = _setup_two_tables()
+    login(member_b)
+    response = client.post(f"/tafels/{table_b.id}/ondersteuning", data={"subject": "Budget voor tolken",
+                                                                        "body": "Wie betaalt?"})
+    assert response.status_code == 302
+    liaison_view = login(table_b.liaison, c=make_client()).get("/mijn").text
+    assert "Budget voor tolken" in liaison_view
+    staff_view = login(factories.user(staff=True), c=make_client()).get("/mijn").text
+    assert "Budget voor tolken" in staff_view
+    other_core = login(factories.user(core=True), c=make_client()).get("/mijn").text
+    assert "Budget voor tolken" not in other_core
+
+
+def test_liaison_answers_a_support_request_and_it_closes(client, login, db):
+    _a, member_b, _ta, table_b, _wp, _m = _setup_two_tables()
+    _db.session.add(SupportRequest(table=table_b, author=member_b, subject="Vraag", body="?"))
+    _db.session.commit()
+    request = db.session.query(SupportRequest).one()
+    login(table_b.liaison)
+    client.post(f"/ondersteuning/{request.id}/beantwoorden", data={"answer": "Zo doen we het."})
+    db.session.expire_all()
+    assert db.session.get(SupportRequest, request.id).answered_at is not None
+    assert "Open ondersteuningsvragen" in client.get("/mijn").text
+    assert "Vraag</a>" not in client.get("/mijn").text
+
+
+def test_my_overview_lists_overdue_first_then_due_soon_and_stale_work(client, login, db):
+    me = factories.user()
+    r = factories.round_(starts_on=date.today() - timedelta(days=40))
+    t = factories.table(r, members=[(me, MemberRole.MEMBER)], title="Mijn tafel")
+    wp = factories.work_package(t, title="Stil werkpakket")
+    today = date.today()
+    for title, due in (("Later", today + timedelta(days=30)), ("Binnenkort", today + timedelta(days=3)),
+                       ("Te laat", today - timedelta(days=2))):
+        db.session.add(Milestone(work_package=wp, title=title, due_on=due, assignee_id=me.id))
+    db.session.add(ProgressUpdate(work_package=wp, author=me, body="oud", light="op_koers",
+                                  created_at=utcnow() - timedelta(days=20)))
+    db.session.commit()
+    login(me)
+    page = client.get("/mijn").text
+    assert page.index("Te laat") < page.index("Binnenkort")
+    assert "Later" not in page
+    assert "Stil werkpakket" in page and "Mijn tafel" in page
+
+
+def test_round_page_draws_the_round_as_a_picture_with_a_readable_table(client, login):
+    _a, _b, _ta, table_b, _wp, _m = _setup_two_tables()
+    login(factories.coalition_member())
+    page = client.get(f"/rondes/{table_b.round_id}").text
+    assert "<svg" in page and 'class="today"' in page and "mark-open" in page
+    assert "<caption>" in page and "Tafel B" in page and "Nog geen update" in page
+    assert client.get("/rondes").status_code == 200
+
+
+def test_markdown_from_users_cannot_run_script(client, login, db):
+    member = factories.user()
+    t = factories.table(members=[(member, MemberRole.MEMBER)])
+    wp = factories.work_package(t)
+    t.description = '<script>alert(1)</script>[klik](javascript:alert(2)) <img src=x onerror="alert(3)">'
+    db.session.commit()
+    login(member)
+    client.post(f"/werkpakketten/{wp.id}/updates", data={
+        "body": '<svg onload=alert(4)></svg>\n\n[x](JaVaScRiPt:alert(5))', "light": "op_koers"})
+    for url in (f"/tafels/{t.id}", f"/werkpakketten/{wp.id}"):
+        page = client.get(url).text
+        assert "<script>alert" not in page and "onerror=" not in page and "onload=" not in page
+        assert "javascript:" not in page.lower()
+
+
+def _populate(n_tables: int) -> Round:
+    r = factories.round_()
+    db = _db
+    core = factories.user(core=True)
+    for i in range(n_tables):
+        member = factories.user()
+        t = Table(round=r, title=f"Tafel {i}", theme="T", action_line="na_geboorte", liaison=core)
+        db.session.add(t)
+        t.memberships.append(TableMembership(user=member, role="lid"))
+        wp = WorkPackage(table=t, title=f"WP {i}", due_on=r.ends_on)
+        db.session.add(wp)
+        db.session.add(Milestone(work_package=wp, title="M", due_on=r.starts_on + timedelta(days=5)))
+        db.session.add(ProgressUpdate(work_package=wp, author=member, body="u", light="risico"))
+    db.session.commit()
+    return r
+
+
+def _count(client, count_queries, url: str) -> int:  # noqa: ANN001
+    client.get(url)  # warm up (first-request work is not what we measure)
+    with count_queries() as q:
+        assert client.get(url).status_code == 200
+    return q.count
+
+
+def test_round_and_dashboard_pages_run_a_fixed_number_of_queries(client, login, count_queries, db):
+    staff = factories.user(staff=True)
+    small, large = _populate(1), _populate(50)
+    login(staff)
+    for template in ("/rondes/{id}",):
+        assert _count(client, count_queries, template.format(id=small.id)) == \
+            _count(client, count_queries, template.format(id=large.id))
+    table_small = db.session.query(Table).filter_by(round_id=small.id).first()
+    table_large = db.session.query(Table).filter_by(round_id=large.id).first()
+    assert _count(client, count_queries, f"/tafels/{table_small.id}") == \
+        _count(client, count_queries, f"/tafels/{table_large.id}")
+    assert _count(client, count_queries, f"/werkpakketten/{table_small.work_packages[0].id}") == \
+        _count(client, count_queries, f"/werkpakketten/{table_large.work_packages[0].id}")
+    few = _count(client, count_queries, "/mijn")
+    for t in db.session.query(Table).filter_by(round_id=large.id):
+        t.liaison_id = staff.id
+    db.session.commit()
+    assert _count(client, count_queries, "/mijn") == few
+    assert _count(client, count_queries, "/rondes") == _count(client, count_queries, "/rondes")

@@ -1,0 +1,242 @@
+"""The working cycle's rules (DESIGN.md §4), tested on the domain layer without HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+
+from leernetwerk.admin.models import AuditEvent
+from leernetwerk.notifications.models import Notification
+from leernetwerk.rounds import services
+from leernetwerk.rounds.models import Light, MemberRole, Milestone, RoundPhase, Table, WorkPackageStatus
+from tests import factories
+
+
+@pytest.fixture
+def staff():
+    return factories.user(staff=True)
+
+
+def _round(staff, start: date, end: date, name: str = "Ronde"):  # noqa: ANN001, ANN202
+    r = services.create_round(staff, name=name, starts_on=start, ends_on=end)
+    return r
+
+
+def test_round_of_three_to_four_calendar_months_is_accepted(staff, db):
+    _round(staff, date(2027, 1, 1), date(2027, 3, 31), "Precies drie maanden")
+    _round(staff, date(2027, 5, 1), date(2027, 8, 31), "Precies vier maanden")
+    db.session.commit()
+
+
+def test_round_shorter_than_three_months_is_refused(staff):
+    with pytest.raises(services.RoundsError, match="minstens drie maanden") as err:
+        _round(staff, date(2027, 1, 1), date(2027, 3, 30))
+    assert err.value.field == "ends_on"
+    assert "31 maart 2027" in str(err.value)
+
+
+def test_round_longer_than_four_months_is_refused(staff):
+    with pytest.raises(services.RoundsError, match="hoogstens vier maanden"):
+        _round(staff, date(2027, 1, 1), date(2027, 5, 1))
+
+
+def test_round_ending_before_it_starts_is_refused(staff):
+    with pytest.raises(services.RoundsError, match="na de begindatum"):
+        _round(staff, date(2027, 3, 1), date(2027, 1, 1))
+
+
+def test_overlapping_rounds_are_refused_but_adjacent_ones_are_fine(staff, db):
+    _round(staff, date(2027, 1, 1), date(2027, 3, 31), "Eerste")
+    db.session.commit()
+    with pytest.raises(services.RoundsError, match="overlappen met Eerste"):
+        _round(staff, date(2027, 3, 31), date(2027, 6, 30), "Tweede")
+    _round(staff, date(2027, 4, 1), date(2027, 6, 30), "Tweede")
+
+
+def test_editing_a_round_into_an_overlap_is_refused(staff, db):
+    first = _round(staff, date(2027, 1, 1), date(2027, 3, 31), "Eerste")
+    second = _round(staff, date(2027, 4, 1), date(2027, 6, 30), "Tweede")
+    db.session.commit()
+    with pytest.raises(services.RoundsError, match="overlappen"):
+        services.update_round(staff, second, version=second.version, name="Tweede", starts_on=date(2027, 3, 15),
+                              ends_on=date(2027, 6, 30), goal="")
+    # Editing a round against itself is no overlap.
+    services.update_round(staff, first, version=first.version, name="Eerste", starts_on=date(2027, 1, 1),
+                          ends_on=date(2027, 3, 31), goal="nieuw doel")
+
+
+def test_round_phase_follows_the_dates_until_it_is_closed(staff, db):
+    r = _round(staff, date(2027, 1, 1), date(2027, 3, 31))
+    assert r.phase_on(date(2026, 12, 31)) == RoundPhase.PLANNED
+    assert r.phase_on(date(2027, 1, 1)) == RoundPhase.RUNNING
+    assert r.phase_on(date(2027, 3, 17)) == RoundPhase.RUNNING
+    assert r.phase_on(date(2027, 3, 18)) == RoundPhase.CLOSING  # its last 14 days
+    assert r.phase_on(date(2027, 5, 1)) == RoundPhase.CLOSING  # past the end but not closed yet
+    services.close_round(staff, r)
+    assert r.phase_on(date(2027, 2, 1)) == RoundPhase.CLOSED
+
+
+def test_a_round_cannot_close_while_an_evaluation_is_missing(staff, db):
+    t = factories.table(title="Tafel zonder evaluatie")
+    with pytest.raises(services.RoundsError, match="Tafel zonder evaluatie"):
+        services.close_round(staff, t.round)
+    services.record_evaluation(staff, t, delivered="Een zorgpad", what_worked="Korte lijnen", decision="doorgaan")
+    services.close_round(staff, t.round)
+    assert t.round.closed_at is not None
+
+
+def test_a_closed_round_is_read_only_for_everyone(staff, db):
+    member = factories.user()
+    t = factories.table(members=[(member, MemberRole.LEAD)])
+    wp = factories.work_package(t)
+    services.record_evaluation(staff, t, delivered="x", what_worked="y", decision="stoppen")
+    services.close_round(staff, t.round)
+    core = factories.user(core=True)
+    attempts = [
+        lambda: services.create_table(staff, t.round, title="Nieuw", theme="T", action_line="na_geboorte",
+                                      description="", liaison=core, members=[]),
+        lambda: services.post_update(wp, member, "Nog iets", Light.ON_TRACK),
+        lambda: services.add_milestone(member, wp, title="Later", due_on=t.round.starts_on, assignee=None),
+        lambda: services.update_work_package(staff, wp, version=wp.version, title="Anders", goal="", description="",
+                                             owner=None, due_on=wp.due_on, status=WorkPackageStatus.DONE),
+        lambda: services.record_evaluation(staff, t, delivered="a", what_worked="b", decision="doorgaan"),
+        lambda: services.ask_support(t, member, subject="Hulp", body="?"),
+        lambda: services.update_round(staff, t.round, version=t.round.version, name="x", starts_on=t.round.starts_on,
+                                      ends_on=t.round.ends_on, goal=""),
+    ]
+    for attempt in attempts:
+        with pytest.raises(services.RoundsError, match="afgesloten"):
+            attempt()
+
+
+def test_liaison_must_be_a_core_group_member(staff, db):
+    r = factories.round_()
+    plain = factories.user()
+    with pytest.raises(services.RoundsError, match="kerngroep") as err:
+        services.create_table(staff, r, title="T", theme="Thema", action_line="na_geboorte", description="",
+                              liaison=plain, members=[])
+    assert err.value.field == "liaison_id"
+    core = factories.user(core=True)
+    table = services.create_table(staff, r, title="T", theme="Thema", action_line="na_geboorte", description="",
+                                  liaison=core, members=[(plain, MemberRole.LEAD)])
+    assert table.liaison_id == core.id and table.memberships[0].role == MemberRole.LEAD
+
+
+def test_same_person_twice_at_a_table_is_refused(staff):
+    r, core, person = factories.round_(), factories.user(core=True), factories.user()
+    with pytest.raises(services.RoundsError, match="twee keer"):
+        services.create_table(staff, r, title="T", theme="Thema", action_line="na_geboorte", description="",
+                              liaison=core, members=[(person, MemberRole.LEAD), (person, MemberRole.MEMBER)])
+
+
+def test_work_package_and_milestones_lie_inside_the_round(staff, db):
+    t = factories.table()
+    r = t.round
+    with pytest.raises(services.RoundsError, match="binnen de ronde"):
+        services.create_work_package(staff, t, title="WP", goal="", description="", owner=None,
+                                     due_on=r.ends_on + timedelta(days=1))
+    wp = services.create_work_package(staff, t, title="WP", goal="", description="", owner=None, due_on=r.ends_on)
+    with pytest.raises(services.RoundsError, match="binnen de ronde"):
+        services.add_milestone(staff, wp, title="Te vroeg", due_on=r.starts_on - timedelta(days=1), assignee=None)
+    services.update_work_package(staff, wp, version=wp.version, title="WP", goal="", description="", owner=None,
+                                 due_on=r.ends_on - timedelta(days=20), status=WorkPackageStatus.IN_PROGRESS)
+    with pytest.raises(services.RoundsError, match="na de einddatum van het werkpakket"):
+        services.add_milestone(staff, wp, title="Na het werkpakket", due_on=r.ends_on - timedelta(days=5),
+                               assignee=None)
+    services.add_milestone(staff, wp, title="Op tijd", due_on=r.starts_on, assignee=None)
+
+
+def test_a_stale_save_of_a_work_package_is_refused_with_what_is_stored_now(staff, db):
+    wp = factories.work_package()
+    loaded_version = wp.version
+    services.update_work_package(staff, wp, version=loaded_version, title="Eerste opslag", goal="", description="",
+                                 owner=None, due_on=wp.due_on, status=WorkPackageStatus.IN_PROGRESS)
+    db.session.commit()
+    with pytest.raises(services.EditConflict) as err:
+        services.update_work_package(staff, wp, version=loaded_version, title="Tweede opslag", goal="",
+                                     description="", owner=None, due_on=wp.due_on, status=WorkPackageStatus.DONE)
+    assert err.value.current["title"] == "Eerste opslag"
+    assert err.value.current["version"] == loaded_version + 1
+
+
+def test_carry_over_brings_members_open_milestones_and_history_link(staff, db):
+    lead, member = factories.user(), factories.user()
+    old_round = factories.round_(starts_on=date(2027, 1, 1), months=3)
+    t = factories.table(old_round, members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)], title="Geldzorgen")
+    wp = factories.work_package(t, title="Route naar schuldhulp")
+    services.add_milestone(staff, wp, title="Klaar", due_on=date(2027, 1, 20), assignee=lead)
+    services.add_milestone(staff, wp, title="Nog open", due_on=date(2027, 2, 10), assignee=member)
+    services.set_milestone_done(staff, wp.milestones[0], True)
+    next_round = services.create_round(staff, name="Volgende", starts_on=date(2027, 5, 1), ends_on=date(2027, 8, 15))
+    db.session.commit()
+
+    new = services.carry_over(staff, t, next_round)
+    db.session.commit()
+    assert new.round_id == next_round.id and new.carried_over_from_id == t.id
+    assert {(m.user_id, m.role) for m in new.memberships} == {(lead.id, "kartrekker"), (member.id, "lid")}
+    [new_wp] = new.work_packages
+    assert new_wp.title == "Route naar schuldhulp"
+    [carried] = new_wp.milestones
+    assert carried.title == "Nog open" and carried.assignee_id == member.id
+    assert next_round.starts_on <= carried.due_on <= next_round.ends_on
+    assert carried.due_on == date(2027, 6, 10)  # same place relative to the round's start
+    # The old table is untouched and still readable.
+    assert len(t.work_packages[0].milestones) == 2 and t.round_id == old_round.id
+    with pytest.raises(services.RoundsError, match="al doorgezet"):
+        services.carry_over(staff, t, next_round)
+
+
+def test_carry_over_only_into_a_later_round(staff, db):
+    t = factories.table(factories.round_(starts_on=date(2027, 5, 1)))
+    earlier = services.create_round(staff, name="Eerder", starts_on=date(2026, 12, 1), ends_on=date(2027, 3, 1))
+    with pytest.raises(services.RoundsError, match="latere ronde"):
+        services.carry_over(staff, t, earlier)
+
+
+def test_progress_update_starts_the_work_and_needs_text_and_a_light(staff, db):
+    wp = factories.work_package()
+    with pytest.raises(services.RoundsError, match="Schrijf kort"):
+        services.post_update(wp, staff, "   ", Light.ON_TRACK)
+    with pytest.raises(services.RoundsError, match="op koers"):
+        services.post_update(wp, staff, "tekst", "groen")
+    services.post_update(wp, staff, "We zijn begonnen", Light.AT_RISK)
+    assert wp.status == WorkPackageStatus.IN_PROGRESS
+
+
+def test_support_request_reaches_the_liaison_at_once_and_the_answer_reaches_the_author(staff, db):
+    member = factories.user()
+    t = factories.table(members=[(member, MemberRole.MEMBER)], title="Taal")
+    request = services.ask_support(t, member, subject="Tolkbudget", body="Kan dat?")
+    db.session.commit()
+    notices = db.session.query(Notification).filter_by(user_id=t.liaison_id).all()
+    assert [n.kind for n in notices] == ["support_request"] and "Tolkbudget" in notices[0].title
+    assert notices[0].url.startswith(f"/tafels/{t.id}")
+    assert request.is_open
+    services.answer_support(request, t.liaison, "Ja, via ROS.")
+    assert not request.is_open
+    assert db.session.query(Notification).filter_by(user_id=member.id, kind="support_answer").count() == 1
+    with pytest.raises(services.RoundsError, match="al beantwoord"):
+        services.answer_support(request, t.liaison, "Nogmaals")
+
+
+def test_every_change_is_audited_with_before_and_after(staff, db):
+    wp = factories.work_package(title="Oud")
+    services.update_work_package(staff, wp, version=wp.version, title="Nieuw", goal="", description="", owner=None,
+                                 due_on=wp.due_on, status=WorkPackageStatus.IN_PROGRESS)
+    db.session.commit()
+    event = db.session.query(AuditEvent).filter_by(action="work_package.update").one()
+    assert event.actor_id == staff.id and event.object_id == wp.id
+    assert event.before["title"] == "Oud" and event.after["title"] == "Nieuw"
+    assert event.before["status"] == "niet_gestart" and event.after["status"] == "bezig"
+
+
+def test_round_rules_hold_at_month_ends(staff, db):
+    with time_machine.travel(date(2028, 1, 31)):
+        # From 31 January, three calendar months reach into late April (there is no 31 April).
+        services.create_round(staff, name="Januari", starts_on=date(2028, 1, 31), ends_on=date(2028, 4, 30))
+        with pytest.raises(services.RoundsError):
+            services.create_round(staff, name="Te kort", starts_on=date(2028, 5, 31), ends_on=date(2028, 8, 29))
+    assert db.session.query(Table).count() == 0
+    assert db.session.query(Milestone).count() == 0

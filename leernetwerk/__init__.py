@@ -50,7 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_security(app)
 
     from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .library.views import bp as library_bp
     from .main.views import bp as main_bp
     from .rounds.views import bp as rounds_bp
 
@@ -58,6 +60,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(api_bp)
 
     from .cli import register_cli
 

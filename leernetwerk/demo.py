@@ -425,4 +425,7 @@ def seed_demo(today: date | None = None) -> dict[str, int]:
                                   user_id=s.users["coalitie"].id))
     s.count("vraagstukken", 2)
     db.session.flush()
+    from .library.services import rebuild_index
+
+    rebuild_index()
     return s.counts

@@ -17,6 +17,10 @@ LABELS = {
     "kind": {"zorgpad": _l("Zorgpad"), "sociale_kaart": _l("Sociale kaart"), "handreiking": _l("Handreiking"),
              "factsheet": _l("Factsheet"), "werkwijze": _l("Werkwijze"), "scholing": _l("Scholing"),
              "overig": _l("Overig")},
+    "audience": {"verloskundigen": _l("Verloskundigen"), "kraamzorg": _l("Kraamzorg"), "jgz": _l("JGZ"),
+                 "gemeenten": _l("Gemeenten"), "huisartsen": _l("Huisartsen"), "sociaal_domein": _l("Sociaal domein"),
+                 "ziekenhuizen": _l("Ziekenhuizen"), "ouders": _l("Ouders")},
+    "visibility": {"openbaar": _l("Openbaar"), "netwerk": _l("Alleen voor het netwerk")},
     "version_status": {"concept": _l("Concept"), "in_review": _l("In review"), "goedgekeurd": _l("Goedgekeurd"),
                        "gepubliceerd": _l("Gepubliceerd"), "vervangen": _l("Vervangen")},
 }

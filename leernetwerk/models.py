@@ -10,7 +10,7 @@ from .coalitions.models import (  # noqa: F401
     Question,
     QuestionSignal,
 )
-from .library.models import Attachment, Deliverable, DeliverableVersion, Follow, Review  # noqa: F401
+from .library.models import Attachment, Deliverable, DeliverableVersion, Follow, LibraryEntry, Review  # noqa: F401
 from .notifications.models import (  # noqa: F401
     Notification,
     NotificationPreference,

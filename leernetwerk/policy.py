@@ -96,6 +96,34 @@ def _support_answer(user: Any, request: Any) -> bool:
     return request is not None and (_staff(user, None) or _is_liaison(user, request.table))
 
 
+def _deliverable_team(user: Any, deliverable: Any) -> bool:
+    """Staff, the table's liaison and its members see an end product's drafts and reviews."""
+    if deliverable is None or not _logged_in(user, None):
+        return False
+    table = deliverable.work_package.table
+    return user.is_staff or _is_liaison(user, table) or table_role(user, table) is not None
+
+
+def _deliverable_edit(user: Any, deliverable: Any) -> bool:
+    return deliverable is not None and (
+        _staff(user, None) or _table_work(user, deliverable.work_package.table)
+    )
+
+
+def _deliverable_review(user: Any, deliverable: Any) -> bool:
+    return deliverable is not None and (_staff(user, None) or _is_liaison(user, deliverable.work_package.table))
+
+
+def _version_read(user: Any, version: Any) -> bool:
+    """Published public versions are for everyone, network-only ones for logged-in people;
+    anything unpublished only for the end product's own team."""
+    if version is None:
+        return False
+    if version.published_at is not None and version.deliverable.published_version_id is not None:
+        return version.visibility == "openbaar" or _logged_in(user, None)
+    return _deliverable_team(user, version.deliverable)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "site.view": _anyone,
     "account.view": _logged_in,
@@ -118,6 +146,16 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "table.work": _table_work,
     "support.ask": _support_ask,
     "support.answer": _support_answer,
+    "library.view": _anyone,
+    "library.follow": _logged_in,
+    "version.read": _version_read,
+    "deliverable.create": _table_work,
+    "deliverable.manage": _deliverable_team,
+    "deliverable.edit": _deliverable_edit,
+    "deliverable.submit": _deliverable_edit,
+    "deliverable.review": _deliverable_review,
+    "deliverable.publish": _staff,
+    "deliverable.withdraw": _staff,
 }
 
 

@@ -52,6 +52,7 @@ def reset_schema(url: str) -> None:
             conn.execute(text("CREATE SCHEMA public"))
         else:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("DROP TABLE IF EXISTS library_search")  # FTS5 first, with its shadow tables
             for name in inspect(conn).get_table_names():
                 conn.exec_driver_sql(f'DROP TABLE "{name}"')
     engine.dispose()
@@ -95,6 +96,7 @@ def _empty_all_tables() -> None:
         names = ", ".join(f'"{t.name}"' for t in tables)
         _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
+        _db.session.execute(text("DELETE FROM library_search"))
         _db.session.execute(text("UPDATE deliverables SET published_version_id = NULL"))
         for table in tables:
             _db.session.execute(table.delete())

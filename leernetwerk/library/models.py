@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_check, utcnow
@@ -209,3 +209,48 @@ class Follow(db.Model):
     facet: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+entry_audiences = Table(
+    "library_entry_audiences",
+    db.Model.metadata,
+    Column("deliverable_id", ForeignKey("library_entries.deliverable_id", ondelete="CASCADE"), primary_key=True),
+    Column("audience", String(30), primary_key=True, index=True),
+)
+
+entry_municipalities = Table(
+    "library_entry_municipalities",
+    db.Model.metadata,
+    Column("deliverable_id", ForeignKey("library_entries.deliverable_id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True, index=True),
+)
+
+
+class LibraryEntry(db.Model):
+    """What the library shows of a published end product: its latest published version,
+    flattened for fast facets and search at national scale (100,000 end products).
+
+    Maintained by publish() and withdraw(); the full-text index beside it (library_search) is
+    dialect-specific and lives outside the ORM (see library/search.py).
+    """
+
+    __tablename__ = "library_entries"
+    __table_args__ = (
+        Index("ix_library_entries_visibility_published", "visibility", "published_at"),
+    )
+
+    deliverable_id: Mapped[int] = mapped_column(ForeignKey("deliverables.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("deliverable_versions.id"))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    plain_text: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    action_line: Mapped[str] = mapped_column(String(30), index=True)
+    visibility: Mapped[str] = mapped_column(String(20))
+    all_of_friesland: Mapped[bool] = mapped_column(default=False)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), index=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), index=True)
+    theme: Mapped[str] = mapped_column(String(120))
+    version_number: Mapped[int]
+    published_at: Mapped[datetime]

@@ -173,7 +173,7 @@ class WorkPackagePage:
     milestones: list[Milestone]
     updates: list[ProgressUpdate]
     changes: list[AuditEvent]
-    deliverables: list[Deliverable]
+    deliverables: list[tuple[Deliverable, DeliverableVersion]]
 
 
 def work_package_page(wp: WorkPackage) -> WorkPackagePage:
@@ -192,9 +192,16 @@ def work_package_page(wp: WorkPackage) -> WorkPackagePage:
             (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(milestone_ids or [-1])),
         )).order_by(AuditEvent.id.desc()).limit(100)
     ).scalars())
-    deliverables = list(db.session.execute(
-        select(Deliverable).where(Deliverable.work_package_id == wp.id).order_by(Deliverable.id)
-    ).scalars())
+    latest = (
+        select(DeliverableVersion.deliverable_id, func.max(DeliverableVersion.number).label("number"))
+        .group_by(DeliverableVersion.deliverable_id).subquery()
+    )
+    deliverables = [tuple(row) for row in db.session.execute(
+        select(Deliverable, DeliverableVersion)
+        .join(DeliverableVersion, DeliverableVersion.deliverable_id == Deliverable.id)
+        .join(latest, (latest.c.deliverable_id == Deliverable.id) & (latest.c.number == DeliverableVersion.number))
+        .where(Deliverable.work_package_id == wp.id).order_by(Deliverable.id)
+    ).all()]
     return WorkPackagePage(work_package=wp, milestones=milestones, updates=updates, changes=changes,
                            deliverables=deliverables)
 

@@ -1,0 +1,221 @@
+"""Library search: full text, facets with counts, sorting and paging, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from ..coalitions.models import Municipality
+from ..extensions import db
+from ..rounds.models import Round, Table
+from . import search
+from .models import Attachment, Deliverable, DeliverableVersion, LibraryEntry, Visibility, entry_audiences
+from .models import entry_municipalities
+from .text import query_terms, snippet
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+# URL parameter -> how it filters. Names are Dutch because they are part of public URLs.
+FACETS = ("soort", "actielijn", "doelgroep", "gemeente", "ronde", "tafel")
+
+
+@dataclass
+class LibraryQuery:
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevantie"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Any) -> "LibraryQuery":
+        filters = {name: [v for v in args.getlist(name) if v.strip()][:20] for name in FACETS}
+        try:
+            page = max(1, min(int(args.get("pagina", 1)), 10_000))
+        except ValueError:
+            page = 1
+        try:
+            per_page = max(1, min(int(args.get("per_pagina", PER_PAGE)), MAX_PER_PAGE))
+        except ValueError:
+            per_page = PER_PAGE
+        sort = args.get("sorteer", "relevantie")
+        return cls(q=(args.get("q") or "")[:200], filters={k: v for k, v in filters.items() if v},
+                   sort=sort if sort in ("relevantie", "datum") else "relevantie", page=page, per_page=per_page)
+
+
+@dataclass
+class Hit:
+    entry: LibraryEntry
+    snippet: Any
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Results:
+    query: LibraryQuery
+    hits: list[Hit]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    terms: list[str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:20]
+
+
+def _apply(query: Select, name: str, values: list[str]) -> Select:
+    if name == "soort":
+        return query.where(LibraryEntry.kind.in_(values))
+    if name == "actielijn":
+        return query.where(LibraryEntry.action_line.in_(values))
+    if name == "ronde":
+        return query.where(LibraryEntry.round_id.in_(_ints(values)))
+    if name == "tafel":
+        return query.where(LibraryEntry.table_id.in_(_ints(values)))
+    if name == "doelgroep":
+        return query.where(LibraryEntry.deliverable_id.in_(
+            select(entry_audiences.c.deliverable_id).where(entry_audiences.c.audience.in_(values))))
+    if name == "gemeente":
+        ids = _ints([v for v in values if v != "friesland"])
+        condition = LibraryEntry.deliverable_id.in_(
+            select(entry_municipalities.c.deliverable_id).where(entry_municipalities.c.municipality_id.in_(ids)))
+        if "friesland" in values:
+            condition = condition | LibraryEntry.all_of_friesland.is_(True)
+        return query.where(condition)
+    return query
+
+
+def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]], skip: str | None = None) -> Select:  # noqa: ANN001
+    query = select(LibraryEntry.deliverable_id)
+    if hits_subquery is not None:
+        query = query.join(hits_subquery, hits_subquery.c.deliverable_id == LibraryEntry.deliverable_id)
+    if not visible_to_network:
+        query = query.where(LibraryEntry.visibility == Visibility.PUBLIC)
+    for name, values in filters.items():
+        if name != skip:
+            query = _apply(query, name, values)
+    return query
+
+
+def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
+    """Eight queries whatever the data: hits, total, and one per facet (counts given the other facets)."""
+    terms = query_terms(q.q)
+    hits_sq = search.matches(terms) if terms else None
+
+    ids = _base(visible_to_network, hits_sq, q.filters).subquery()
+    total = db.session.execute(select(func.count()).select_from(ids)).scalar_one()
+
+    page_query = select(LibraryEntry).join(ids, ids.c.deliverable_id == LibraryEntry.deliverable_id)
+    if hits_sq is not None and q.sort == "relevantie":
+        page_query = page_query.join(hits_sq, hits_sq.c.deliverable_id == LibraryEntry.deliverable_id).order_by(
+            hits_sq.c.rank.desc(), LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+    else:
+        page_query = page_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+    entries = db.session.execute(
+        page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)
+    ).scalars().all()
+    hits = [Hit(entry=e, snippet=snippet(f"{e.summary} {e.plain_text}".strip(), terms)) for e in entries]
+    return Results(query=q, hits=hits, total=total, facets=_facets(q, visible_to_network, hits_sq), terms=terms)
+
+
+def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, list[FacetValue]]:  # noqa: ANN001
+    from ..labels import label
+
+    def counted(name: str, column, join=None) -> list[tuple[Any, int]]:  # noqa: ANN001
+        ids = _base(visible_to_network, hits_sq, q.filters, skip=name).subquery()
+        query = select(column, func.count()).select_from(LibraryEntry).join(
+            ids, ids.c.deliverable_id == LibraryEntry.deliverable_id)
+        if join is not None:
+            query = query.join(*join)
+        return db.session.execute(query.group_by(column).order_by(func.count().desc(), column)).all()
+
+    def values(name: str, rows, labeler) -> list[FacetValue]:  # noqa: ANN001
+        chosen = set(q.filters.get(name, []))
+        return [FacetValue(value=str(v), label=labeler(v), count=n, selected=str(v) in chosen) for v, n in rows]
+
+    facets = {
+        "soort": values("soort", counted("soort", LibraryEntry.kind), lambda v: label("kind", v)),
+        "actielijn": values("actielijn", counted("actielijn", LibraryEntry.action_line),
+                            lambda v: label("action_line", v)),
+        "doelgroep": values("doelgroep", counted("doelgroep", entry_audiences.c.audience,
+                                                 (entry_audiences, entry_audiences.c.deliverable_id
+                                                  == LibraryEntry.deliverable_id)),
+                            lambda v: label("audience", v)),
+    }
+    municipality_rows = counted("gemeente", Municipality.name, (entry_municipalities.join(
+        Municipality, Municipality.id == entry_municipalities.c.municipality_id),
+        entry_municipalities.c.deliverable_id == LibraryEntry.deliverable_id))
+    # The id is needed for the link; names are unique, so one small lookup keeps the count query simple.
+    municipality_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).all())
+    facets["gemeente"] = [FacetValue(value=str(municipality_ids[name]), label=name, count=n,
+                                     selected=str(municipality_ids[name]) in q.filters.get("gemeente", []))
+                          for name, n in municipality_rows]
+    rounds = counted("ronde", Round.name, (Round, Round.id == LibraryEntry.round_id))
+    round_ids = dict(db.session.execute(select(Round.name, Round.id)).all())
+    facets["ronde"] = [FacetValue(value=str(round_ids[name]), label=name, count=n,
+                                  selected=str(round_ids[name]) in q.filters.get("ronde", [])) for name, n in rounds]
+    tables = counted("tafel", LibraryEntry.table_id)
+    titles = dict(db.session.execute(
+        select(Table.id, Table.title).where(Table.id.in_([t for t, _ in tables] or [-1]))).all())
+    facets["tafel"] = [FacetValue(value=str(t), label=titles.get(t, str(t)), count=n,
+                                  selected=str(t) in q.filters.get("tafel", [])) for t, n in tables]
+    return facets
+
+
+@dataclass
+class DetailPage:
+    deliverable: Deliverable
+    version: DeliverableVersion
+    versions: list[DeliverableVersion]
+    attachments: list[Attachment]
+    audiences: list[str]
+
+
+def detail(slug: str, number: int | None = None) -> DetailPage | None:
+    """An end product's page: the published version (or a chosen earlier one) with provenance."""
+    deliverable = db.session.execute(
+        select(Deliverable).where(Deliverable.slug == slug)
+        .options(joinedload(Deliverable.work_package))
+    ).scalar_one_or_none()
+    if deliverable is None or deliverable.published_version_id is None:
+        return None
+    versions = list(db.session.execute(
+        select(DeliverableVersion).where(DeliverableVersion.deliverable_id == deliverable.id,
+                                         DeliverableVersion.published_at.is_not(None))
+        .order_by(DeliverableVersion.number.desc())
+    ).scalars())
+    if number is None:
+        version = next(v for v in versions if v.id == deliverable.published_version_id)
+    else:
+        version = next((v for v in versions if v.number == number), None)
+        if version is None:
+            return None
+    attachments = list(db.session.execute(
+        select(Attachment).where(Attachment.version_id == version.id).order_by(Attachment.id)
+    ).scalars())
+    from .services import audiences_of
+
+    return DetailPage(deliverable=deliverable, version=version, versions=versions, attachments=attachments,
+                      audiences=audiences_of(version))
+
+
+def latest_public(limit: int = 30) -> list[LibraryEntry]:
+    return list(db.session.execute(
+        select(LibraryEntry).where(LibraryEntry.visibility == Visibility.PUBLIC)
+        .order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc()).limit(limit)
+    ).scalars())

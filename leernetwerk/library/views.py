@@ -1,0 +1,230 @@
+"""The library (public) and the end-product workflow of tables (review, publish, versions)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from ..coalitions.models import Municipality
+from ..extensions import db
+from ..policy import require
+from ..rounds.models import WorkPackage
+from ..security import safe_next
+from . import feed, files, queries, services
+from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
+from .models import Attachment, Deliverable, DeliverableVersion, Follow, VersionStatus
+
+bp = Blueprint("library", __name__)
+
+
+def _me():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+# --- the library -----------------------------------------------------------------------------
+
+@bp.route("/bibliotheek")
+def index():
+    require("library.view")
+    query = queries.LibraryQuery.from_args(request.args)
+    results = queries.search_library(query, visible_to_network=current_user.is_authenticated)
+    follows = set()
+    if current_user.is_authenticated:
+        follows = {(f.facet, f.value) for f in db.session.execute(
+            select(Follow).where(Follow.user_id == current_user.id)).scalars()}
+    return render_template("library/index.html", results=results, follows=follows, follow_form=FollowForm())
+
+
+@bp.route("/bibliotheek/feed.atom")
+def atom_feed():
+    require("library.view")
+    return Response(feed.atom(queries.latest_public()), mimetype="application/atom+xml")
+
+
+def _detail_or_404(slug: str, number: int | None = None) -> queries.DetailPage:
+    page = queries.detail(slug, number)
+    if page is None:
+        abort(404)
+    require("version.read", page.version)
+    return page
+
+
+@bp.route("/bibliotheek/<slug>")
+def detail(slug: str):
+    return render_template("library/detail.html", page=_detail_or_404(slug))
+
+
+@bp.route("/bibliotheek/<slug>/versie/<int:number>")
+def detail_version(slug: str, number: int):
+    return render_template("library/detail.html", page=_detail_or_404(slug, number))
+
+
+@bp.route("/bijlagen/<int:attachment_id>/<name>")
+def download(attachment_id: int, name: str):
+    attachment = db.get_or_404(Attachment, attachment_id)
+    require("version.read", attachment.version)
+    response = send_file(files.upload_path(attachment.stored_name), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.original_name, max_age=0)
+    # Even if a browser ignored the attachment disposition, it may not run anything from it.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/bibliotheek/volgen", methods=["POST"])
+def follow():
+    require("library.follow")
+    form = FollowForm()
+    if form.validate_on_submit():
+        if request.form.get("action") == "ontvolgen":
+            services.unfollow(_me(), form.facet.data, form.value.data)
+            flash(_("Je volgt ‘%(value)s’ niet meer.", value=form.value.data), "success")
+        else:
+            services.follow(_me(), form.facet.data, form.value.data)
+            flash(_("Je krijgt bericht als er iets nieuws verschijnt bij ‘%(value)s’.", value=form.value.data),
+                  "success")
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("library.index"))
+
+
+# --- the workflow of a table's end products -----------------------------------------------------------
+
+def _form(version: DeliverableVersion | None = None) -> DeliverableForm:
+    form = DeliverableForm(obj=version)
+    form.municipalities.choices = [SelectChoice(m.id, m.name) for m in db.session.execute(
+        select(Municipality).order_by(Municipality.name)).scalars()]
+    if version is not None and request.method == "GET":
+        form.audiences.data = services.audiences_of(version)
+        form.municipalities.data = [m.id for m in version.municipalities]
+        form.lock_version.data = version.lock_version
+    return form
+
+
+def _uploads(form: DeliverableForm) -> list[services.Upload]:
+    return [(f.read(), f.filename or "bestand") for f in (form.attachments.data or []) if f and f.filename]
+
+
+def _content(form: DeliverableForm) -> dict:
+    chosen = set(form.municipalities.data or [])
+    return dict(
+        title=form.title.data, summary=form.summary.data, body=form.body.data or "", kind=form.kind.data,
+        action_line=form.action_line.data, audiences=form.audiences.data or [],
+        municipalities=[m for m in db.session.execute(select(Municipality)).scalars() if m.id in chosen],
+        all_of_friesland=form.all_of_friesland.data, visibility=form.visibility.data, uploads=_uploads(form),
+    )
+
+
+def _show_error(form: DeliverableForm, exc: services.LibraryError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+@bp.route("/werkpakketten/<int:wp_id>/eindproducten/nieuw", methods=["GET", "POST"])
+def create(wp_id: int):
+    wp = db.get_or_404(WorkPackage, wp_id)
+    require("deliverable.create", wp.table)
+    form = _form()
+    if request.method == "GET":
+        form.action_line.data = wp.table.action_line
+    if form.validate_on_submit():
+        try:
+            version = services.create_deliverable(_me(), wp, **_content(form))
+            db.session.commit()
+        except services.LibraryError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+        else:
+            flash(_("Eindproduct aangemaakt als concept."), "success")
+            return redirect(url_for("library.manage", deliverable_id=version.deliverable_id))
+    return render_template("library/form.html", form=form, wp=wp, deliverable=None), 200 if not form.errors else 400
+
+
+@bp.route("/eindproducten/<int:deliverable_id>")
+def manage(deliverable_id: int):
+    deliverable = db.get_or_404(Deliverable, deliverable_id)
+    require("deliverable.manage", deliverable)
+    return render_template("library/manage.html", deliverable=deliverable, latest=services.latest_version(deliverable),
+                           review_form=ReviewForm(), withdraw_form=WithdrawForm())
+
+
+@bp.route("/eindproducten/<int:deliverable_id>/bewerken", methods=["GET", "POST"])
+def edit(deliverable_id: int):
+    deliverable = db.get_or_404(Deliverable, deliverable_id)
+    require("deliverable.edit", deliverable)
+    version = services.latest_version(deliverable)
+    if version.status != VersionStatus.DRAFT:
+        flash(_("Deze versie is niet meer te wijzigen. Maak een nieuwe versie om verder te werken."), "info")
+        return redirect(url_for("library.manage", deliverable_id=deliverable.id))
+    form = _form(version)
+    if form.validate_on_submit():
+        try:
+            services.update_draft(_me(), version, lock_version=form.lock_version.data, **_content(form))
+            db.session.commit()
+        except services.LibraryError as exc:
+            db.session.rollback()
+            _show_error(form, exc)
+        else:
+            flash(_("Concept opgeslagen."), "success")
+            return redirect(url_for("library.manage", deliverable_id=deliverable.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("library/form.html", form=form, wp=deliverable.work_package, deliverable=deliverable,
+                           version=version), status
+
+
+def _workflow(deliverable_id: int, action: str, step, success: str):  # noqa: ANN001, ANN202
+    deliverable = db.get_or_404(Deliverable, deliverable_id)
+    require(action, deliverable)
+    try:
+        step(deliverable)
+        db.session.commit()
+    except services.LibraryError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("library.manage", deliverable_id=deliverable_id))
+
+
+@bp.route("/eindproducten/<int:deliverable_id>/nieuwe-versie", methods=["POST"])
+def start_new_version(deliverable_id: int):
+    return _workflow(deliverable_id, "deliverable.edit", lambda d: services.new_version(_me(), d),
+                     _("Nieuwe conceptversie gemaakt; de gepubliceerde versie blijft zichtbaar tot deze klaar is."))
+
+
+@bp.route("/eindproducten/<int:deliverable_id>/indienen", methods=["POST"])
+def submit(deliverable_id: int):
+    return _workflow(deliverable_id, "deliverable.submit",
+                     lambda d: services.submit_for_review(services.latest_version(d), _me()),
+                     _("Ingediend ter review bij de verbindingspersoon."))
+
+
+@bp.route("/eindproducten/<int:deliverable_id>/beoordelen", methods=["POST"])
+def review(deliverable_id: int):
+    form = ReviewForm()
+    approve = request.form.get("besluit") == "goedkeuren"
+    return _workflow(deliverable_id, "deliverable.review",
+                     lambda d: services.review(services.latest_version(d), _me(), approve=approve,
+                                               comment=form.comment.data or ""),
+                     _("Goedgekeurd voor publicatie.") if approve else _("Teruggestuurd naar de tafel."))
+
+
+@bp.route("/eindproducten/<int:deliverable_id>/publiceren", methods=["POST"])
+def publish(deliverable_id: int):
+    return _workflow(deliverable_id, "deliverable.publish",
+                     lambda d: services.publish(services.latest_version(d), _me()),
+                     _("Gepubliceerd in de bibliotheek."))
+
+
+@bp.route("/eindproducten/<int:deliverable_id>/intrekken", methods=["POST"])
+def withdraw(deliverable_id: int):
+    form = WithdrawForm()
+    return _workflow(deliverable_id, "deliverable.withdraw",
+                     lambda d: services.withdraw(d, _me(), form.reason.data or ""),
+                     _("Ingetrokken. De link blijft werken, met een melding."))
+
+

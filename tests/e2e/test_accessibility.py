@@ -1,0 +1,82 @@
+"""WCAG 2.1 A and AA: axe-core reports no violations on the key pages, in each state a person sees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from leernetwerk.rounds.models import MemberRole
+from tests import factories
+
+from .browsing import Person, log_in, visitor
+
+pytestmark = pytest.mark.e2e
+
+WCAG_21_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def _home_anonymous(page: Page, me: Person) -> None:
+    page.goto("/")
+
+
+def _login(page: Page, me: Person) -> None:
+    page.goto("/inloggen")
+
+
+def _login_empty_form(page: Page, me: Person) -> None:
+    page.goto("/inloggen")
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _login_wrong_password(page: Page, me: Person) -> None:
+    log_in(page, me, password="verkeerd-wachtwoord")
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _home_logged_in(page: Page, me: Person) -> None:
+    log_in(page, me)
+    expect(page.get_by_role("main")).to_contain_text(f"Welkom, {me.name}")
+
+
+def _people(page: Page, me: Person) -> None:
+    log_in(page, me)
+    page.goto("/beheer/mensen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mensen")
+
+
+def _invite(page: Page, me: Person) -> None:
+    log_in(page, me)
+    page.goto("/beheer/mensen/uitnodigen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Iemand uitnodigen")
+
+
+PAGES: dict[str, Callable[[Page, Person], None]] = {
+    "home anonymous": _home_anonymous,
+    "login": _login,
+    "login with an empty form": _login_empty_form,
+    "login with a wrong password": _login_wrong_password,
+    "home logged in": _home_logged_in,
+    "beheer mensen": _people,
+    "beheer uitnodigen": _invite,
+}
+
+
+@pytest.mark.parametrize("open_page", PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_wcag_violations(page: Page, open_page: Callable[[Page, Person], None]):
+    """axe-core finds nothing against WCAG 2.1 A/AA, with real content: tables, tags, every role."""
+    staff = factories.user(staff=True, name="Staf Lid")
+    factories.work_package(factories.table(members=[(staff, MemberRole.LEAD)]))
+    factories.coalition_member()
+    factories.user(core=True)
+    factories.user(active=False)
+    factories.user(password=None)
+    open_page(page, visitor(staff))
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()

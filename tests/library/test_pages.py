@@ -1,0 +1,172 @@
+"""The library as people and websites use it: pages, uploads, downloads, feed, API, permissions."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+from leernetwerk.extensions import db
+from leernetwerk.library.models import Deliverable
+from tests import factories
+
+from .helpers import Team, make_pdf
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_anonymous_visitors_read_public_items_only_everywhere(client, db):
+    team = Team()
+    public = team.publish("Openbaar zorgpad", summary="voor iedereen")
+    secret = team.publish("Netwerkoverzicht", summary="alleen intern", visibility="netwerk")
+    draft = team.draft("Geheim concept", summary="nog niet af")
+    listing = client.get("/bibliotheek").text
+    assert "Openbaar zorgpad" in listing and "Netwerkoverzicht" not in listing and "Geheim concept" not in listing
+    assert "Netwerkoverzicht" not in client.get("/bibliotheek", query_string={"q": "intern"}).text
+    assert client.get(f"/bibliotheek/{public.deliverable.slug}").status_code == 200
+    assert client.get(f"/bibliotheek/{secret.deliverable.slug}").status_code == 302  # to the login page
+    assert client.get(f"/bibliotheek/{draft.deliverable.slug}").status_code == 404
+    feed = client.get("/bibliotheek/feed.atom").text
+    assert "Openbaar zorgpad" in feed and "Netwerkoverzicht" not in feed and "Geheim concept" not in feed
+    api = client.get("/api/v1/eindproducten").get_json()
+    assert [i["titel"] for i in api["items"]] == ["Openbaar zorgpad"]
+    assert client.get(f"/api/v1/eindproducten/{secret.deliverable.slug}").status_code == 404
+    assert client.get(f"/api/v1/eindproducten/{draft.deliverable.slug}").status_code == 404
+
+
+def test_logged_in_network_members_also_see_network_items(client, login):
+    team = Team()
+    team.publish("Netwerkoverzicht", summary="alleen intern", visibility="netwerk")
+    login(factories.coalition_member())
+    assert "Netwerkoverzicht" in client.get("/bibliotheek").text
+    # The API stays public-only, whoever asks.
+    assert client.get("/api/v1/eindproducten").get_json()["items"] == []
+
+
+def test_feed_is_valid_atom_with_the_newest_first(client):
+    team = Team()
+    team.publish("Eerste")
+    team.publish("Tweede")
+    response = client.get("/bibliotheek/feed.atom")
+    assert response.mimetype == "application/atom+xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert root.find(f"{ATOM}{required}") is not None
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["Tweede", "Eerste"]
+    for entry in entries:
+        assert entry.find(f"{ATOM}id").text.startswith("http://localhost/bibliotheek/")
+        assert entry.find(f"{ATOM}updated") is not None and entry.find(f"{ATOM}link").get("href")
+
+
+def test_api_list_detail_and_openapi_document(client):
+    team = Team()
+    version = team.publish("Zorgpad kwetsbare zwangeren", summary="Signaleren", body="## Stap 1\n\n<script>x</script>",
+                           uploads=[(make_pdf("tekst"), "pad.pdf")])
+    listing = client.get("/api/v1/eindproducten", query_string={"q": "zorgpaden", "soort": "zorgpad"})
+    assert listing.headers["Access-Control-Allow-Origin"] == "*"
+    body = listing.get_json()
+    assert body["totaal"] == 1 and body["pagina"] == 1 and "facetten" in body
+    item = body["items"][0]
+    assert set(item) >= {"slug", "titel", "samenvatting", "soort", "actielijn", "gepubliceerd_op", "url", "api_url"}
+    detail = client.get(item["api_url"].removeprefix("http://localhost")).get_json()
+    assert detail["slug"] == version.deliverable.slug and detail["versie"] == 1
+    assert "<script>" not in detail["inhoud_html"] and "<h2>Stap 1</h2>" in detail["inhoud_html"]
+    assert detail["bijlagen"][0]["naam"] == "pad.pdf"
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    assert set(spec["paths"]) == {"/eindproducten", "/eindproducten/{slug}"}
+    listed = spec["components"]["schemas"]["Samenvatting"]["required"]
+    assert set(listed) == set(item)  # the document describes exactly the fields we send
+    assert set(spec["components"]["schemas"]["Eindproduct"]["required"]) == set(detail)
+
+
+def test_download_is_an_attachment_with_a_safe_name_and_nosniff(client):
+    team = Team()
+    version = team.publish("Met pdf", uploads=[(make_pdf("x"), 'rap"port<1>.pdf')])
+    attachment = version.attachments[0]
+    response = client.get(f"/bijlagen/{attachment.id}/{attachment.original_name}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert 'filename=rapport1.pdf' in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.mimetype == "application/pdf"
+
+
+def test_attachments_of_drafts_and_network_items_are_not_for_anonymous_visitors(client):
+    team = Team()
+    draft = team.draft("Concept", uploads=[(make_pdf("x"), "a.pdf")])
+    secret = team.publish("Intern", visibility="netwerk", uploads=[(make_pdf("x"), "b.pdf")])
+    for version in (draft, secret):
+        a = version.attachments[0]
+        assert client.get(f"/bijlagen/{a.id}/{a.original_name}").status_code in (302, 403)
+
+
+def test_table_member_creates_an_end_product_and_a_wrong_file_keeps_the_form(client, login, db):
+    team = Team()
+    login(team.lead)
+    url = f"/werkpakketten/{team.work_package.id}/eindproducten/nieuw"
+    form = {"title": "Sociale kaart Leeuwarden", "summary": "Wie helpt waar", "body": "## Kopje",
+            "kind": "sociale_kaart", "action_line": "na_geboorte", "visibility": "openbaar",
+            "audiences": ["gemeenten"]}
+    bad = client.post(url, data={**form, "attachments": [(io.BytesIO(b"MZ\x90\x00binary"), "kaart.pdf")]},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400
+    assert "geen bestand dat we aannemen" in bad.text
+    assert 'value="Sociale kaart Leeuwarden"' in bad.text and "Wie helpt waar" in bad.text
+    assert db.session.query(Deliverable).count() == 0
+    good = client.post(url, data={**form, "attachments": [(io.BytesIO(make_pdf("kaart")), "kaart.pdf")]},
+                       content_type="multipart/form-data")
+    assert good.status_code == 302
+    deliverable = db.session.query(Deliverable).one()
+    page = client.get(f"/eindproducten/{deliverable.id}").text
+    assert "Indienen ter review" in page and "Publiceren" not in page
+
+
+def test_the_whole_workflow_through_the_pages(client, login, make_client, db):
+    team = Team()
+    version = team.draft("Werkwijze warme overdracht")
+    d = version.deliverable.id
+    lead = login(team.lead)
+    assert lead.post(f"/eindproducten/{d}/indienen").status_code == 302
+    assert lead.post(f"/eindproducten/{d}/publiceren").status_code == 403
+    liaison = login(team.liaison, c=make_client())
+    assert "Werkwijze warme overdracht" in liaison.get("/mijn").text  # waiting for my review
+    liaison.post(f"/eindproducten/{d}/beoordelen", data={"besluit": "goedkeuren", "comment": ""})
+    assert liaison.post(f"/eindproducten/{d}/publiceren").status_code == 403
+    staff = login(team.staff, c=make_client())
+    staff.post(f"/eindproducten/{d}/publiceren")
+    assert "Werkwijze warme overdracht" in make_client().get("/bibliotheek").text
+    staff.post(f"/eindproducten/{d}/intrekken", data={"reason": "Verouderd"})
+    assert "Werkwijze warme overdracht" not in make_client().get("/bibliotheek").text
+    page = make_client().get(f"/bibliotheek/{version.deliverable.slug}")
+    assert page.status_code == 200 and "Ingetrokken op" in page.text and "Verouderd" in page.text
+
+
+def test_no_hits_with_facets_suggests_removing_them(client):
+    Team().publish("Zorgpad", kind="zorgpad")
+    page = client.get("/bibliotheek", query_string={"q": "zorgpad", "soort": "factsheet"}).text
+    assert "Niets gevonden." in page and "zonder filters" in page
+
+
+def test_end_product_page_has_provenance_versions_and_a_print_stylesheet(client):
+    team = Team()
+    version = team.publish("Zorgpad kwetsbare zwangeren")
+    page = client.get(f"/bibliotheek/{version.deliverable.slug}").text
+    assert team.table.title in page and team.liaison.name in page and team.table.round.name in page
+    assert 'media="print"' in page and "print.css" in page
+
+
+def test_library_page_query_count_does_not_grow_with_the_data(client, count_queries):
+    team = Team()
+    team.publish("Eerste zorgpad", municipalities=[factories.municipality()])
+    client.get("/bibliotheek")
+    with count_queries() as few:
+        client.get("/bibliotheek", query_string={"q": "zorgpad"})
+    for n in range(30):
+        team.publish(f"Zorgpad {n}", kind=["zorgpad", "factsheet", "handreiking"][n % 3],
+                     audiences=("verloskundigen", "jgz"), municipalities=[factories.municipality()])
+    with count_queries() as many:
+        response = client.get("/bibliotheek", query_string={"q": "zorgpad"})
+    assert "31 eindproducten" in response.text
+    assert many.count == few.count

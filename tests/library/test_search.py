@@ -1,0 +1,100 @@
+"""Library search in Dutch: stems, accents, hostile input, ranking, facets, visibility.
+
+The same fixture gives the same hits on SQLite (FTS5) and PostgreSQL (tsvector): the suite runs
+on both databases.
+"""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from leernetwerk.library.queries import LibraryQuery, search_library
+from tests import factories
+
+from .helpers import Team, make_pdf
+
+
+@pytest.fixture
+def corpus(db):
+    team = Team()
+    leeuwarden = factories.municipality("Leeuwarden")
+    team.publish("Zorgpad kwetsbare zwangeren", kind="zorgpad", summary="Signaleren tijdens de zwangerschap.",
+                 body="## Stappen\n\nDe verloskundige bespreekt het in het VSV.", municipalities=[leeuwarden])
+    team.publish("Sociale kaart", kind="sociale_kaart", summary="Wie helpt bij geldzorgen?",
+                 body="Contact met de coöperatie van huisartsen.", audiences=("huisartsen",))
+    team.publish("Handreiking taal", kind="handreiking", summary="Tolken bij huisbezoeken.",
+                 body="Over zorgpaden in het algemeen.")
+    team.publish("Intern overzicht", kind="overig", summary="Alleen voor het netwerk: zwangerschap.",
+                 visibility="netwerk")
+    team.publish("Scholing meldcode", kind="scholing", summary="Twee dagdelen.",
+                 uploads=[(make_pdf("Huiselijk geweld rond de bevalling herkennen"), "scholing.pdf")])
+    team.draft("Concept zorgpad zwangerschap", summary="Nog niet klaar: zwangerschap.")
+    return team
+
+
+def titles(q: str = "", network: bool = False, **filters) -> list[str]:  # noqa: ANN003
+    args = MultiDict([("q", q)] + [(k, v) for k, values in filters.items() for v in values])
+    return [h.entry.title for h in search_library(LibraryQuery.from_args(args), visible_to_network=network).hits]
+
+
+def test_word_forms_meet(corpus):
+    assert titles("zwangerschappen") == ["Zorgpad kwetsbare zwangeren"]
+    assert set(titles("zorgpaden")) == {"Zorgpad kwetsbare zwangeren", "Handreiking taal"}
+
+
+def test_accents_do_not_matter(corpus):
+    assert titles("cooperatie") == ["Sociale kaart"]
+    assert titles("COÖPERATIE") == ["Sociale kaart"]
+
+
+def test_text_inside_a_pdf_attachment_is_found(corpus):
+    assert titles("bevalling") == ["Scholing meldcode"]
+
+
+def test_title_matches_rank_above_body_matches(corpus):
+    assert titles("zorgpad") == ["Zorgpad kwetsbare zwangeren", "Handreiking taal"]
+
+
+@pytest.mark.parametrize("hostile", [
+    '"', "'", '"zorgpad', "zorgpad OR 1=1", "-zorgpad", "zorgpad*", "NEAR(zorgpad)", "col:zorgpad",
+    "<script>alert(1)</script>", "'; DROP TABLE deliverables; --", "&&||!", "\\", "((((", "zorg\x00pad", "é" * 500,
+])
+def test_any_input_is_safe(corpus, hostile, client):
+    titles(hostile)
+    response = client.get("/bibliotheek", query_string={"q": hostile})
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in response.text
+
+
+def test_snippets_highlight_the_match_and_escape_markup(corpus):
+    [hit] = search_library(LibraryQuery(q="geldzorgen"), visible_to_network=False).hits
+    assert "<mark>geldzorgen</mark>" in str(hit.snippet)
+
+
+def test_network_only_items_only_for_logged_in_people_and_drafts_never(corpus):
+    assert "Intern overzicht" not in titles("zwangerschap")
+    assert "Intern overzicht" in titles("zwangerschap", network=True)
+    assert not any("Concept" in t for t in titles("zwangerschap", network=True) + titles(network=True))
+
+
+def test_facets_filter_and_count(corpus):
+    results = search_library(LibraryQuery(), visible_to_network=False)
+    kinds = {v.value: v.count for v in results.facets["soort"]}
+    assert kinds == {"zorgpad": 1, "sociale_kaart": 1, "handreiking": 1, "scholing": 1}
+    assert titles(soort=["handreiking", "zorgpad"]) == ["Handreiking taal", "Zorgpad kwetsbare zwangeren"]
+    assert titles(doelgroep=["huisartsen"]) == ["Sociale kaart"]
+    municipality = {v.label: v.value for v in results.facets["gemeente"]}
+    assert titles(gemeente=[municipality["Leeuwarden"]]) == ["Zorgpad kwetsbare zwangeren"]
+    # Counts of a facet ignore its own selection, so the alternatives stay visible.
+    chosen = search_library(LibraryQuery(filters={"soort": ["zorgpad"]}), visible_to_network=False)
+    assert {v.value for v in chosen.facets["soort"]} == set(kinds)
+    assert [v.count for v in chosen.facets["actielijn"]] == [1]
+
+
+def test_sort_by_date_and_paging(corpus):
+    newest_first = titles()
+    assert newest_first[0] == "Scholing meldcode"
+    args = MultiDict([("per_pagina", "2"), ("pagina", "2"), ("sorteer", "datum")])
+    page = search_library(LibraryQuery.from_args(args), visible_to_network=False)
+    assert page.total == 4 and page.pages == 2 and [h.entry.title for h in page.hits] == newest_first[2:]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_locale
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -100,8 +102,10 @@ def _apply(query: Select, name: str, values: list[str]) -> Select:
     return query
 
 
-def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]], skip: str | None = None) -> Select:  # noqa: ANN001
-    query = select(LibraryEntry.deliverable_id)
+def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]], skip: str | None = None,  # noqa: ANN001
+          query: Select | None = None) -> Select:
+    """`query` (by default the ids) restricted to what this visitor may see and the chosen facets."""
+    query = query if query is not None else select(LibraryEntry.deliverable_id)
     if hits_subquery is not None:
         query = query.join(hits_subquery, hits_subquery.c.deliverable_id == LibraryEntry.deliverable_id)
     if not visible_to_network:
@@ -112,17 +116,46 @@ def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]]
     return query
 
 
+# Counting facets over 100,000 end products costs far more than finding one page of hits, and
+# the same counts are asked again and again (the landing page above all). They are kept per
+# process, keyed by the library's generation: (number of entries, latest publication). Every
+# change to what the library holds goes through publish() or withdraw() and moves one of the two.
+_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]]]] = OrderedDict()
+_COUNTS_MAX = 512
+
+
+def _generation() -> tuple:
+    return tuple(db.session.execute(
+        select(func.count(), func.max(LibraryEntry.published_at)).select_from(LibraryEntry)
+    ).one())
+
+
 def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
-    """Eight queries whatever the data: hits, total, and one per facet (counts given the other facets)."""
+    """A fixed number of queries whatever the data: the generation and one page of hits, and
+    (unless known for this generation) the total and one count per facet."""
     terms = query_terms(q.q)
     hits_sq = search.matches(terms) if terms else None
+    counting_sq = search.matches(terms, ranked=False) if terms else None
 
-    ids = _base(visible_to_network, hits_sq, q.filters).subquery()
-    total = db.session.execute(select(func.count()).select_from(ids)).scalar_one()
+    key = (_generation(), str(get_locale()), visible_to_network, tuple(terms),
+           tuple(sorted((name, tuple(sorted(values))) for name, values in q.filters.items())))
+    if key in _COUNTS:
+        _COUNTS.move_to_end(key)
+        total, facets = _COUNTS[key]
+    else:
+        total = db.session.execute(
+            _base(visible_to_network, counting_sq, q.filters, query=select(func.count()).select_from(LibraryEntry))
+        ).scalar_one()
+        facets = _facets(q, visible_to_network, counting_sq)
+        _COUNTS[key] = (total, facets)
+        if len(_COUNTS) > _COUNTS_MAX:
+            _COUNTS.popitem(last=False)
 
-    page_query = select(LibraryEntry).join(ids, ids.c.deliverable_id == LibraryEntry.deliverable_id)
+    # The page joins the full-text hits once, directly: a nested join of the hits is not
+    # flattened by SQLite and costs seconds at 100,000 end products.
+    page_query = _base(visible_to_network, hits_sq, q.filters, query=select(LibraryEntry))
     if hits_sq is not None and q.sort == "relevantie":
-        page_query = page_query.join(hits_sq, hits_sq.c.deliverable_id == LibraryEntry.deliverable_id).order_by(
+        page_query = page_query.order_by(
             hits_sq.c.rank.desc(), LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
     else:
         page_query = page_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
@@ -130,18 +163,17 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
         page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)
     ).scalars().all()
     hits = [Hit(entry=e, snippet=snippet(f"{e.summary} {e.plain_text}".strip(), terms)) for e in entries]
-    return Results(query=q, hits=hits, total=total, facets=_facets(q, visible_to_network, hits_sq), terms=terms)
+    return Results(query=q, hits=hits, total=total, facets=facets, terms=terms)
 
 
 def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, list[FacetValue]]:  # noqa: ANN001
     from ..labels import label
 
     def counted(name: str, column, join=None) -> list[tuple[Any, int]]:  # noqa: ANN001
-        ids = _base(visible_to_network, hits_sq, q.filters, skip=name).subquery()
-        query = select(column, func.count()).select_from(LibraryEntry).join(
-            ids, ids.c.deliverable_id == LibraryEntry.deliverable_id)
+        query = select(column, func.count()).select_from(LibraryEntry)
         if join is not None:
             query = query.join(*join)
+        query = _base(visible_to_network, hits_sq, q.filters, skip=name, query=query)
         return db.session.execute(query.group_by(column).order_by(func.count().desc(), column)).all()
 
     def values(name: str, rows, labeler) -> list[FacetValue]:  # noqa: ANN001

@@ -1,0 +1,172 @@
+"""Benchmark: the library at national scale (100,000 end products) against a bare Flask route.
+
+Builds a scratch database (SQLite by default, or BENCH_DATABASE_URL), fills it with published end
+products in bulk, then times library pages and the JSON API in the same run as a route that
+does nothing, and prints requests per second and the ratio. Not a test: it asserts nothing.
+
+    make bench                  # SQLite, 100,000 end products
+    BENCH_N=20000 make bench    # smaller
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from leernetwerk import create_app  # noqa: E402
+from leernetwerk.extensions import db  # noqa: E402
+
+N = int(os.environ.get("BENCH_N", "100000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WORDS = ("zwangerschap zwangerschappen zorgpad zorgpaden verloskundige kraamzorg jeugdgezondheidszorg schulden "
+         "geldzorgen tolk taal huisbezoek coöperatie gemeente wijkteam ouders baby geboorte signaleren "
+         "doorverwijzen overdracht kwetsbaar veilig thuis meldcode sociale kaart handreiking factsheet scholing "
+         "huisarts ziekenhuis preconceptie kinderwens armoede huisvesting opvoeding welzijn").split()
+KINDS = ["zorgpad", "sociale_kaart", "handreiking", "factsheet", "werkwijze", "scholing", "overig"]
+LINES = ["voor_zwangerschap", "tijdens_zwangerschap", "na_geboorte"]
+AUDIENCES = ["verloskundigen", "kraamzorg", "jgz", "gemeenten", "huisartsen", "sociaal_domein"]
+
+
+FILLER = [f"{a}{b}" for a in ("zorg", "kind", "ouder", "wijk", "team", "plan", "hulp", "net", "werk", "dag")
+          for b in ("en", "ing", "lijk", "heid", "baar", "tje", "isch", "er", "ster", "schap", "dom", "ling",
+                    "te", "sel", "nis", "erij", "ant", "ist", "eur", "ief")]
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    """Mostly common filler words; a domain word one time in twelve, so searches are selective."""
+    return " ".join(rng.choice(WORDS) if rng.random() < 1 / 12 else rng.choice(FILLER) for _ in range(n))
+
+
+def fill(app) -> None:  # noqa: ANN001
+    from leernetwerk.demo import seed_demo
+    from leernetwerk.library import search
+    from leernetwerk.library.models import (
+        Deliverable,
+        DeliverableVersion,
+        LibraryEntry,
+        entry_audiences,
+        entry_municipalities,
+    )
+    from leernetwerk.library.text import index_text
+    from leernetwerk.rounds.models import Table, WorkPackage
+
+    rng = random.Random(42)
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        user_id = db.session.execute(text("SELECT min(id) FROM users")).scalar()
+        tables = db.session.execute(db.select(Table)).scalars().all()
+        wps = {wp.table_id: wp.id for wp in db.session.execute(db.select(WorkPackage)).scalars()}
+        municipality_ids = [m for (m,) in db.session.execute(text("SELECT id FROM municipalities"))]
+        start_id = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverables")).scalar() + 1
+        version_start = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverable_versions")).scalar() + 1
+        now = datetime.now(timezone.utc)
+        batch = 5000
+        for offset in range(0, N, batch):
+            deliverables, versions, entries, audiences, places = [], [], [], [], []
+            for i in range(offset, min(N, offset + batch)):
+                did, vid = start_id + i, version_start + i
+                table = tables[i % len(tables)]
+                title = f"{sentence(rng, 4).capitalize()} {did}"
+                summary, body = sentence(rng, 25), sentence(rng, 120)
+                kind, line = rng.choice(KINDS), rng.choice(LINES)
+                published = now - timedelta(minutes=i)
+                deliverables.append({"id": did, "slug": f"bench-{did}", "work_package_id": wps[table.id],
+                                     "created_by_id": user_id, "created_at": published})
+                versions.append({"id": vid, "deliverable_id": did, "number": 1, "title": title, "summary": summary,
+                                 "body": body, "kind": kind, "action_line": line, "visibility": "openbaar",
+                                 "all_of_friesland": False, "status": "gepubliceerd", "created_by_id": user_id,
+                                 "created_at": published, "updated_at": published, "published_at": published,
+                                 "lock_version": 1})
+                entries.append({"deliverable_id": did, "version_id": vid, "slug": f"bench-{did}", "title": title,
+                                "summary": summary, "plain_text": body, "kind": kind, "action_line": line,
+                                "visibility": "openbaar" if i % 10 else "netwerk", "all_of_friesland": False,
+                                "round_id": table.round_id, "table_id": table.id, "theme": table.theme,
+                                "version_number": 1, "published_at": published})
+                for a in rng.sample(AUDIENCES, 2):
+                    audiences.append({"deliverable_id": did, "audience": a})
+                places.append({"deliverable_id": did, "municipality_id": rng.choice(municipality_ids)})
+            db.session.execute(insert(Deliverable), deliverables)
+            db.session.execute(insert(DeliverableVersion), versions)
+            db.session.execute(insert(LibraryEntry), entries)
+            db.session.execute(insert(entry_audiences), audiences)
+            db.session.execute(insert(entry_municipalities), places)
+            for e in entries:
+                search.index(e["deliverable_id"], index_text(e["title"]), index_text(f"{e['summary']} {e['plain_text']}"))
+            db.session.commit()
+            print(f"  {min(N, offset + batch):>7} end products", flush=True)
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def measure(client, path: str, cold: bool = False) -> tuple[float, float]:  # noqa: ANN001
+    """Median requests per second and milliseconds; `cold` forgets the cached facet counts first."""
+    from leernetwerk.library import queries
+
+    client.get(path)  # warm up
+    times = []
+    for _ in range(REPEAT):
+        if cold:
+            queries._COUNTS.clear()
+        t0 = time.perf_counter()
+        response = client.get(path)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, (path, response.status_code)
+    median = statistics.median(times)
+    return 1 / median, median * 1000
+
+
+def main() -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="leernetwerk-bench-"))
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch / 'bench.sqlite'}"
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(scratch), "SECRET_KEY": "bench",
+                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+
+    @app.route("/bench/bare")
+    def bare() -> str:
+        return "ok"
+
+    with app.app_context():
+        from flask_migrate import downgrade, upgrade
+
+        if url.startswith("postgresql"):
+            downgrade(revision="base")
+        upgrade()
+    print(f"Filling {N:,} end products into {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]} ...")
+    t0 = time.perf_counter()
+    fill(app)
+    print(f"  filled in {time.perf_counter() - t0:.0f} s")
+    client = app.test_client()
+    pages = [
+        ("bare Flask route", "/bench/bare"),
+        ("library, no query", "/bibliotheek"),
+        ("library, q=zwangerschappen", "/bibliotheek?q=zwangerschappen"),
+        ("library, q=zorgpaden kraamzorg + facet", "/bibliotheek?q=zorgpaden+kraamzorg&soort=zorgpad"),
+        ("library, rare word", "/bibliotheek?q=preconceptie+kinderwens+armoede"),
+        ("library, page 50 by date", "/bibliotheek?sorteer=datum&pagina=50"),
+        ("API, q=tolk", "/api/v1/eindproducten?q=tolk"),
+        ("healthz", "/healthz"),
+    ]
+    bare_rps = None
+    print(f"\n{'page':42} {'req/s':>8} {'median ms':>10} {'vs bare':>8} {'cold ms':>8}")
+    for name, path in pages:
+        rps, ms = measure(client, path)
+        _cold_rps, cold_ms = measure(client, path, cold=True)
+        bare_rps = bare_rps or rps
+        print(f"{name:42} {rps:8.1f} {ms:10.1f} {rps / bare_rps:8.3f} {cold_ms:8.1f}")
+    print(f"\n{N:,} end products, {REPEAT} requests each, one process, in-process test client; "
+          "'cold' = facet counts not yet known for this state of the library.")
+
+
+if __name__ == "__main__":
+    main()

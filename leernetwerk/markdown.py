@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import markdown as md
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
@@ -11,14 +13,35 @@ ALLOWED_TAGS = {
     "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
     "thead", "tr", "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+class _DemoteHeadings(Treeprocessor):
+    """A page has one h1 (its title): a text that uses '# Kop' has all its headings moved one
+    level down ('#' to h2, '##' to h3, …); a text that starts at '##' keeps its levels."""
+
+    def run(self, root):  # noqa: ANN001, ANN201
+        if root.find(".//h1") is None:
+            return
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5"):
+                element.tag = f"h{int(element.tag[1]) + 1}"
+
+
+class _PlainTextHtml(Extension):
+    """Raw HTML typed in a text is shown as text (escaped), not interpreted and not dropped."""
+
+    def extendMarkdown(self, markdown: md.Markdown) -> None:  # noqa: N802
+        markdown.preprocessors.deregister("html_block")
+        markdown.inlinePatterns.deregister("html")
+        markdown.treeprocessors.register(_DemoteHeadings(markdown), "demote_headings", 5)
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Render user Markdown to safe HTML. Raw HTML in the input is escaped, not passed on."""
+    """Render user Markdown to safe HTML."""
     if not text:
         return Markup("")
-    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = md.markdown(text, extensions=["extra", "sane_lists", _PlainTextHtml()], output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

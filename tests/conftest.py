@@ -91,15 +91,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def _empty_all_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        _db.session.execute(text("DELETE FROM library_search"))
-        _db.session.execute(text("UPDATE deliverables SET published_version_id = NULL"))
-        for table in tables:
-            _db.session.execute(table.delete())
+    """DELETE in dependency order: for a test's handful of rows far cheaper than TRUNCATE on
+    PostgreSQL (which costs a fixed ~5 ms per table)."""
+    _db.session.execute(text("DELETE FROM library_search"))
+    _db.session.execute(text("UPDATE deliverables SET published_version_id = NULL"))
+    for table in reversed(_db.metadata.sorted_tables):
+        _db.session.execute(table.delete())
     _db.session.commit()
 
 

@@ -64,11 +64,15 @@ def _set_audiences(version: DeliverableVersion, audiences: list[str]) -> None:
         db.session.execute(insert(version_audiences), rows)
 
 
+# Paths under /bibliotheek/ that are not end products.
+RESERVED_SLUGS = frozenset({"volgen", "feed-atom"})
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title, 200)
     taken = set(db.session.execute(
         select(Deliverable.slug).where(Deliverable.slug.like(f"{base}%"))
-    ).scalars())
+    ).scalars()) | RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

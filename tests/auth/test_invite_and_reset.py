@@ -43,7 +43,7 @@ def test_staff_invite_a_person_who_sets_a_password_and_logs_in(client, login, sm
     assert page.status_code == 200 and "Welkom, Nieuw Lid" in page.text
     response = newcomer.post(path, data={"password": "een goede lange zin", "confirm": "een goede lange zin"})
     assert response.status_code == 302
-    assert "Welkom, Nieuw Lid" in newcomer.get("/").text
+    assert "Welkom, Nieuw Lid" in newcomer.get("/", follow_redirects=True).text
 
     user = db.session.query(User).filter_by(email="nieuw.lid@example.org").one()
     assert user.is_core_group and not user.is_staff

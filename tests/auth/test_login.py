@@ -12,7 +12,7 @@ def test_login_and_logout(client, login):
     user = factories.user(name="Tafellid Een")
     response = client.post("/inloggen", data={"email": user.email.upper(), "password": factories.PASSWORD})
     assert response.status_code == 302
-    page = client.get("/").text
+    page = client.get("/", follow_redirects=True).text
     assert "Welkom, Tafellid Een" in page
     client.post("/uitloggen")
     assert "Inloggen" in client.get("/").text

@@ -1,0 +1,425 @@
+"""Every route × every role, checked against one table of what each role may do.
+
+A new route fails `test_every_route_is_in_the_table` until its expected outcome per role is
+written down here. Forms are posted empty (with a valid CSRF token): an allowed role then gets
+the form back with errors, a redirect, or 400 — never 403; a refused one gets 403, and an
+anonymous visitor is sent to the login page with `next` set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import url_for
+from flask_login import AnonymousUserMixin
+from werkzeug.exceptions import MethodNotAllowed
+
+from leernetwerk.auth.services import make_token
+from leernetwerk.extensions import db
+from leernetwerk.notifications.models import Notification
+from leernetwerk.policy import RULES, can
+from leernetwerk.rounds.models import MemberRole, Milestone, SupportRequest
+from tests import factories
+
+ROLES = ("anonymous", "member", "coalition", "table_member", "table_lead", "liaison", "core", "staff")
+LOGGED_IN = frozenset(ROLES[1:])
+STAFF = frozenset({"staff"})
+STEERS_TABLE = frozenset({"liaison", "staff"})                     # staff and the table's liaison
+SITS_AT_TABLE = frozenset({"table_member", "table_lead"})
+TABLE_WORK = SITS_AT_TABLE | STEERS_TABLE                           # members, liaison, staff
+LOGIN = "to the login page"
+
+
+def public(ok: int = 200) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, ok)
+
+
+def only(allowed: frozenset[str], ok: int = 200) -> dict[str, int | str]:
+    """Anonymous → login page; an allowed role → `ok`; any other logged-in role → 403."""
+    return {role: LOGIN if role == "anonymous" else ok if role in allowed else 403 for role in ROLES}
+
+
+def guests_only(ok: int = 200) -> dict[str, int | str]:
+    """Pages for people not logged in; a logged-in person is sent on (302)."""
+    return {role: ok if role == "anonymous" else 302 for role in ROLES}
+
+
+# endpoint → method → role → expected status (or LOGIN)
+EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
+    "main.index": {"GET": guests_only()},  # a logged-in person goes on to /mijn
+    "main.healthz": {"GET": public()},
+    "auth.login": {"GET": guests_only(), "POST": guests_only()},
+    "auth.logout": {"POST": only(LOGGED_IN, 302)},
+    "auth.forgot_password": {"GET": public(), "POST": public()},
+    # The signed link in the mail is the permission: anyone holding it sees the form.
+    "auth.set_password": {"GET": public(), "POST": public()},
+    "auth.reset_password": {"GET": public(), "POST": public()},
+    "auth.choose_locale": {"POST": public(302)},
+    "auth.account": {"GET": only(LOGGED_IN)},
+    "admin.users": {"GET": only(STAFF)},
+    "admin.invite": {"GET": only(STAFF), "POST": only(STAFF)},
+    "admin.deactivate": {"POST": only(STAFF, 302)},
+    "admin.reactivate": {"POST": only(STAFF, 302)},
+    "admin.audit_log": {"GET": only(STAFF)},
+    "rounds.dashboard": {"GET": only(LOGGED_IN)},
+    "rounds.round_list": {"GET": only(LOGGED_IN)},
+    "rounds.round_create": {"GET": only(STAFF), "POST": only(STAFF)},
+    "rounds.round_detail": {"GET": only(LOGGED_IN)},
+    "rounds.round_edit": {"GET": only(STAFF), "POST": only(STAFF)},
+    "rounds.round_close": {"POST": only(STAFF, 302)},
+    # Any core-group member may start a table in an open round.
+    "rounds.table_create": {"GET": only(STEERS_TABLE | {"core"}), "POST": only(STEERS_TABLE | {"core"})},
+    "rounds.table_detail": {"GET": only(LOGGED_IN)},
+    "rounds.table_edit": {"GET": only(STEERS_TABLE), "POST": only(STEERS_TABLE)},
+    "rounds.table_carry_over": {"POST": only(STEERS_TABLE, 302)},
+    "rounds.table_evaluate": {"GET": only(STEERS_TABLE | {"table_lead"}),
+                              "POST": only(STEERS_TABLE | {"table_lead"})},
+    # Only the table itself asks for support (an empty question is refused with 400).
+    "rounds.support_ask": {"POST": only(SITS_AT_TABLE, 400)},
+    "rounds.support_answer": {"POST": only(STEERS_TABLE, 302)},
+    "rounds.work_package_create": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK)},
+    "rounds.work_package_detail": {"GET": only(LOGGED_IN)},
+    "rounds.work_package_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK)},
+    "rounds.update_post": {"POST": only(TABLE_WORK, 400)},
+    "rounds.milestone_create": {"POST": only(TABLE_WORK, 400)},
+    "rounds.milestone_done": {"POST": only(TABLE_WORK, 302)},
+    "rounds.milestone_reopen": {"POST": only(TABLE_WORK, 302)},
+    # The library and its API are public; `slug` is a published, public end product.
+    "library.index": {"GET": public()},
+    "library.atom_feed": {"GET": public()},
+    "library.detail": {"GET": public()},
+    "library.detail_version": {"GET": public()},
+    "library.download": {"GET": public()},
+    "library.follow": {"POST": only(LOGGED_IN, 302)},
+    "api.deliverables": {"GET": public()},
+    "api.deliverable": {"GET": public()},
+    "api.openapi": {"GET": public()},
+    # A table's end products: `deliverable_id` is a draft of the table (an empty form is a 400).
+    "library.create": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
+    "library.manage": {"GET": only(TABLE_WORK)},
+    "library.edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
+    "library.start_new_version": {"POST": only(TABLE_WORK, 302)},
+    "library.submit": {"POST": only(TABLE_WORK, 302)},
+    "library.review": {"POST": only(STEERS_TABLE, 302)},   # the liaison approves,
+    "library.publish": {"POST": only(STAFF, 302)},         # only staff publish
+    "library.withdraw": {"POST": only(STAFF, 302)},
+    # Notices and reminder settings: everyone logged in, for themselves.
+    "notifications.notification_list": {"GET": only(LOGGED_IN)},
+    "notifications.mark_read": {"POST": only(LOGGED_IN, 302)},
+    "notifications.mark_all_read": {"POST": only(LOGGED_IN, 302)},
+    "notifications.preferences": {"GET": only(LOGGED_IN), "POST": only(LOGGED_IN)},
+    "notifications.calendar_renew": {"POST": only(LOGGED_IN, 302)},
+    "notifications.calendar_revoke": {"POST": only(LOGGED_IN, 302)},
+    # Calendar apps and mail clients cannot log in: the signed token in the link is the permission.
+    "notifications.calendar_feed": {"GET": public()},
+    "notifications.unsubscribe": {"GET": public(), "POST": public()},
+    "notifications.reminders_admin": {"GET": only(STAFF)},
+    "notifications.outbox_retry": {"POST": only(STAFF, 302)},
+}
+
+# RFC 8058 one-click unsubscribe is POSTed by mail clients without cookies; its signed token
+# (checked in test_unsubscribe_without_csrf_needs_a_valid_token) stands in for the CSRF token.
+CSRF_EXEMPT = {"notifications.unsubscribe"}
+
+# Routes that are not the application's own pages.
+NOT_CHECKED = {"static"}
+
+
+@dataclass
+class World:
+    users: dict[str, object]
+    round: object
+    table: object
+    work_package: object
+    milestone: object
+    support_request: object
+    target: object
+    invited: object
+    published: object       # a published, public end product of the table, with an attachment
+    draft: object           # an end product of the table that is still a draft
+    notification: object    # a notice for the table member
+
+    def url_values(self, endpoint: str) -> dict[str, object]:
+        attachment = self.published.published_version.attachments[0]
+        values = {
+            "user_id": self.target.id,
+            "round_id": self.round.id,
+            "table_id": self.table.id,
+            "wp_id": self.work_package.id,
+            "milestone_id": self.milestone.id,
+            "request_id": self.support_request.id,
+            "slug": self.published.slug,
+            "number": self.published.published_version.number,
+            "attachment_id": attachment.id,
+            "name": attachment.original_name,
+            "deliverable_id": self.draft.id,
+            "notification_id": self.notification.id,
+        }
+        if endpoint == "auth.set_password":
+            values["token"] = make_token(self.invited, "invite")
+        elif endpoint == "auth.reset_password":
+            values["token"] = make_token(self.target, "reset")
+        elif endpoint == "notifications.calendar_feed":
+            from leernetwerk.notifications.services import renew_calendar_token
+
+            values["token"] = renew_calendar_token(self.target)
+            db.session.commit()
+        elif endpoint == "notifications.unsubscribe":
+            from leernetwerk.notifications.models import ReminderKind
+            from leernetwerk.notifications.services import unsubscribe_token
+
+            values["token"] = unsubscribe_token(self.target.id, [ReminderKind.MILESTONE_DUE])
+        return values
+
+
+@pytest.fixture
+def world() -> World:
+    users = {
+        "member": factories.user(name="Gewoon lid"),
+        "coalition": factories.coalition_member(),
+        "table_member": factories.user(name="Tafellid"),
+        "table_lead": factories.user(name="Kartrekker"),
+        "liaison": factories.user(core=True, name="Verbindingspersoon"),
+        "core": factories.user(core=True, name="Ander kerngroeplid"),
+        "staff": factories.user(staff=True, name="ROS"),
+    }
+    round_ = factories.round_(starts_on=date.today() - timedelta(days=20), months=3)
+    table = factories.table(round_, liaison=users["liaison"],
+                            members=[(users["table_member"], MemberRole.MEMBER), (users["table_lead"], MemberRole.LEAD)])
+    wp = factories.work_package(table)
+    notification = Notification(user_id=users["table_member"].id, kind="milestone_due", title="Mijlpaal morgen")
+    milestone = Milestone(work_package=wp, title="Concept klaar", due_on=date.today() + timedelta(days=5))
+    support = SupportRequest(table=table, author=users["table_member"], subject="Hulp", body="Kan iemand helpen?")
+    db.session.add_all([milestone, support, notification])
+    db.session.commit()
+    return World(users=users, round=round_, table=table, work_package=wp, milestone=milestone,
+                 support_request=support, target=factories.user(name="Doelwit"),
+                 invited=factories.user(password=None, name="Uitgenodigd"),
+                 published=end_product(wp, users, publish=True), draft=end_product(wp, users),
+                 notification=notification)
+
+
+def end_product(wp, users, *, publish: bool = False, visibility: str = "openbaar"):  # noqa: ANN001, ANN201
+    """An end product made through the real life cycle: draft → review → approved → published."""
+    from leernetwerk.library import services
+
+    version = services.create_deliverable(
+        users["table_member"], wp, title="Zorgpad" if publish else "Concept", summary="Samenvatting",
+        body="## Stappen", kind="zorgpad", action_line=wp.table.action_line, audiences=["verloskundigen"],
+        municipalities=[], all_of_friesland=True, visibility=visibility,
+        uploads=[(b"Tekst van de bijlage.", "bijlage.txt")])
+    if publish:
+        services.submit_for_review(version, users["table_member"])
+        services.review(version, users["liaison"], approve=True, comment="")
+        services.publish(version, users["staff"])
+    db.session.commit()
+    return version.deliverable
+
+
+def _routes(app) -> dict[str, set[str]]:
+    return {
+        rule.endpoint: set(rule.methods) - {"HEAD", "OPTIONS"}
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in NOT_CHECKED
+    }
+
+
+def _url(app, world: World, endpoint: str) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    values = world.url_values(endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{name: values[name] for name in rule.arguments})
+
+
+def _browsers(world: World, login, make_client) -> dict[str, object]:
+    browsers = {"anonymous": make_client()}
+    for role, user in world.users.items():
+        browsers[role] = login(user, c=make_client())
+    return browsers
+
+
+def _outcome(response, path: str) -> int | str:
+    if response.status_code == 302:
+        location = urlsplit(response.headers["Location"])
+        if location.path == "/inloggen":
+            assert parse_qs(location.query).get("next") == [path], response.headers["Location"]
+            return LOGIN
+    return response.status_code
+
+
+def test_every_route_is_in_the_table(app):
+    """A route without an entry here has no declared policy: write down who may use it."""
+    routes = _routes(app)
+    missing = sorted(set(routes) - set(EXPECTED))
+    assert missing == [], f"routes without an expected outcome per role: {missing}"
+    stale = sorted(set(EXPECTED) - set(routes))
+    assert stale == [], f"table lists routes that no longer exist: {stale}"
+    methods = {e: m for e, m in routes.items() if m != set(EXPECTED[e])}
+    assert methods == {}, f"methods differ from the table: {methods}"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method"),
+    [(endpoint, method) for endpoint, methods in EXPECTED.items() for method in methods],
+)
+def test_route_answers_each_role_as_the_policy_says(app, world, login, make_client, endpoint, method):
+    if endpoint not in _routes(app):
+        pytest.fail(f"{endpoint} is in the table but not registered")
+    path = _url(app, world, endpoint)
+    browsers = _browsers(world, login, make_client)
+    expected = EXPECTED[endpoint][method]
+    # Refused roles first, so an allowed action cannot change what a refused one sees.
+    order = sorted(ROLES, key=lambda r: expected[r] not in (LOGIN, 403))
+    got = {}
+    for role in order:
+        browser = browsers[role]
+        response = browser.get(path) if method == "GET" else browser.post(path, data={})
+        got[role] = _outcome(response, path)
+    assert {r: got[r] for r in ROLES} == expected, f"{method} {path}"
+
+
+def test_state_changing_routes_refuse_get(app, world, login, make_client):
+    anonymous, staff = make_client(), login(world.users["staff"], c=make_client())
+    wrong = {}
+    for endpoint in (e for e, methods in EXPECTED.items() if "GET" not in methods):
+        path = _url(app, world, endpoint)
+        try:
+            other, _ = app.url_map.bind("localhost").match(path, method="GET")
+        except MethodNotAllowed:
+            got = (anonymous.get(path).status_code, staff.get(path).status_code)
+            if got != (405, 405):
+                wrong[path] = got
+        else:
+            # The path also fits a page (e.g. /bibliotheek/volgen and /bibliotheek/<slug>):
+            # GET reaches that read-only page, never the action.
+            if other == endpoint or "GET" not in EXPECTED[other]:
+                wrong[path] = other
+    assert wrong == {}
+
+
+def test_state_changing_route_without_csrf_token_is_refused(app, world, login, make_client):
+    for endpoint, methods in EXPECTED.items():
+        if "POST" in methods and endpoint not in CSRF_EXEMPT:
+            path = _url(app, world, endpoint)
+            browser = login(world.users["staff"], c=make_client())
+            assert browser.post(path, data={}, csrf=False).status_code == 400, path
+
+
+def test_unsubscribe_without_csrf_needs_a_valid_token(app, world, make_client):
+    path = _url(app, world, "notifications.unsubscribe")
+    assert make_client().post(path, data={"List-Unsubscribe": "One-Click"}, csrf=False).status_code == 200
+    tampered = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    assert make_client().post(tampered, data={"List-Unsubscribe": "One-Click"}, csrf=False).status_code == 400
+
+
+# --- the policy module itself --------------------------------------------------------------------
+
+# action → (object it is asked about, roles allowed) for an open round.
+POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
+    "site.view": (None, frozenset(ROLES)),
+    "account.view": (None, LOGGED_IN),
+    "network.view": (None, LOGGED_IN),
+    "dashboard.view": (None, LOGGED_IN),
+    "rounds.view": ("round", LOGGED_IN),
+    "table.view": ("table", LOGGED_IN),
+    "users.list": (None, STAFF),
+    "users.invite": (None, STAFF),
+    "users.deactivate": ("target", STAFF),
+    "users.reactivate": ("target", STAFF),
+    "audit.view": (None, STAFF),
+    "round.create": (None, STAFF),
+    "round.edit": ("round", STAFF),
+    "round.close": ("round", STAFF),
+    "table.create": ("round", STEERS_TABLE | {"core"}),
+    "table.edit": ("table", STEERS_TABLE),
+    "table.carry_over": ("table", STEERS_TABLE),
+    "table.evaluate": ("table", STEERS_TABLE | {"table_lead"}),
+    "table.work": ("table", TABLE_WORK),
+    "support.ask": ("table", SITS_AT_TABLE),
+    "support.answer": ("support_request", STEERS_TABLE),
+    "notifications.view": (None, LOGGED_IN),
+    "reminders.admin": (None, STAFF),
+    "library.view": (None, frozenset(ROLES)),
+    "library.follow": (None, LOGGED_IN),
+    "version.read": ("published_version", frozenset(ROLES)),
+    "deliverable.create": ("table", TABLE_WORK),
+    "deliverable.manage": ("draft", TABLE_WORK),
+    "deliverable.edit": ("draft", TABLE_WORK),
+    "deliverable.submit": ("draft", TABLE_WORK),
+    "deliverable.review": ("draft", STEERS_TABLE),
+    "deliverable.publish": ("draft", STAFF),
+    "deliverable.withdraw": ("published", STAFF),
+}
+
+# Once the round is closed, everything in it is read-only (staff may still edit an end product);
+# carrying a table over still works.
+CLOSED_ROUND: dict[str, tuple[str, frozenset[str]]] = {
+    "round.edit": ("round", frozenset()),
+    "round.close": ("round", frozenset()),
+    "table.create": ("round", frozenset()),
+    "table.edit": ("table", frozenset()),
+    "table.evaluate": ("table", frozenset()),
+    "table.work": ("table", frozenset()),
+    "support.ask": ("table", frozenset()),
+    "deliverable.create": ("table", frozenset()),
+    "deliverable.edit": ("draft", STAFF),
+    "deliverable.manage": ("draft", TABLE_WORK),
+    "table.carry_over": ("table", STEERS_TABLE),
+    "table.view": ("table", LOGGED_IN),
+}
+
+
+def _who_may(action: str, obj: object, world: World) -> frozenset[str]:
+    people = {"anonymous": AnonymousUserMixin()} | world.users
+    return frozenset(role for role, user in people.items() if can(user, action, obj))
+
+
+def test_every_policy_action_is_in_the_table():
+    assert sorted(RULES) == sorted(POLICY)
+
+
+def _object(world: World, name: str | None) -> object:
+    if name == "published_version":
+        return world.published.published_version
+    return getattr(world, name) if name else None
+
+
+def test_policy_answers_each_role(world):
+    wrong = {action: sorted(_who_may(action, _object(world, name), world))
+             for action, (name, allowed) in POLICY.items()
+             if _who_may(action, _object(world, name), world) != allowed}
+    assert wrong == {}
+
+
+def test_policy_in_a_closed_round(world, db):
+    from leernetwerk.database import utcnow
+
+    world.round.closed_at = utcnow()
+    db.session.commit()
+    wrong = {action: sorted(_who_may(action, _object(world, name), world))
+             for action, (name, allowed) in CLOSED_ROUND.items()
+             if _who_may(action, _object(world, name), world) != allowed}
+    assert wrong == {}
+
+
+def test_who_may_read_an_end_product_version(world):
+    from leernetwerk.library.services import latest_version
+
+    network_only = end_product(world.work_package, world.users, publish=True, visibility="netwerk")
+    assert _who_may("version.read", world.published.published_version, world) == frozenset(ROLES)
+    assert _who_may("version.read", network_only.published_version, world) == LOGGED_IN
+    # Drafts are for the table's own team.
+    assert _who_may("version.read", latest_version(world.draft), world) == TABLE_WORK
+
+
+def test_staff_may_not_deactivate_themselves(world):
+    staff = world.users["staff"]
+    assert can(staff, "users.deactivate", world.target) and not can(staff, "users.deactivate", staff)
+
+
+def test_unknown_action_is_an_error_not_a_yes():
+    with pytest.raises(KeyError):
+        can(AnonymousUserMixin(), "library.delete_everything")

@@ -24,7 +24,7 @@ install-dev: $(VENV)/.dev translations
 
 # Compiled catalogues are build output (not in git).
 translations: $(VENV)/.runtime
-	@$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	@$(BIN)/pybabel compile --use-fuzzy -d translations > /dev/null
 
 migrate: install
 	$(FLASK) db upgrade
@@ -51,9 +51,9 @@ clean:
 
 # After changing user-facing text: refresh the catalogue, then translate the new English entries.
 translations-update: $(VENV)/.runtime
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project Leernetwerk -o translations/messages.pot leernetwerk templates
-	$(BIN)/pybabel update -q --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 # Speed at national scale (100,000 end products), against a bare Flask route in the same run.
 bench: install-dev

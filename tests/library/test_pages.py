@@ -75,6 +75,16 @@ def test_api_list_detail_and_openapi_document(client):
     assert detail["bijlagen"][0]["naam"] == "pad.pdf"
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")
+    from openapi_spec_validator import validate
+
+    validate(spec)  # raises on an invalid OpenAPI 3.1 document
+    from jsonschema import Draft202012Validator
+
+    schemas = spec["components"]["schemas"]
+    resolver_root = {"components": {"schemas": schemas}}
+    list_schema = spec["paths"]["/eindproducten"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    Draft202012Validator({**list_schema, **resolver_root}).validate(body)
+    Draft202012Validator({**schemas["Eindproduct"], **resolver_root}).validate(detail)
     assert set(spec["paths"]) == {"/eindproducten", "/eindproducten/{slug}"}
     listed = spec["components"]["schemas"]["Samenvatting"]["required"]
     assert set(listed) == set(item)  # the document describes exactly the fields we send

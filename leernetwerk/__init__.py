@@ -54,12 +54,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .library.views import bp as library_bp
     from .main.views import bp as main_bp
+    from .notifications.views import bp as notifications_bp
     from .rounds.views import bp as rounds_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(api_bp)
 
@@ -70,4 +72,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .templating import init_templating
 
     init_templating(app)
+
+    from .notifications.scheduler import init_scheduler
+
+    init_scheduler(app)
     return app

@@ -64,7 +64,65 @@ def mail_deliver_command() -> None:
     click.echo(f"verstuurd: {counts['sent']}, opnieuw later: {counts['retry']}, mislukt: {counts['failed']}")
 
 
+@click.group("reminders")
+def reminders_group() -> None:
+    """Scheduled reminders."""
+
+
+@reminders_group.command("run")
+@with_appcontext
+def reminders_run_command() -> None:
+    """One sweep: send every reminder that is due now (each exactly once)."""
+    from .database import utcnow
+    from .notifications.reminders import run_sweep
+
+    counts = run_sweep(utcnow())
+    click.echo(f"herinneringen: {counts.get('reminders', 0)} (mail direct: {counts.get('mails', 0)}, "
+               f"voor het weekoverzicht: {counts.get('digest_items', 0)})")
+
+
+@reminders_group.command("digest")
+@with_appcontext
+def reminders_digest_command() -> None:
+    """Queue the weekly digest that is due (Monday 08:00 Europe/Amsterdam), at most once per week."""
+    from .database import utcnow
+    from .notifications.reminders import send_digests
+
+    click.echo(f"weekoverzichten: {send_digests(utcnow())}")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduler until stopped: reminders, mail delivery and the weekly digest.
+
+    Only one may run; a second one stops at once with an error.
+    """
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from flask import current_app
+
+    from .notifications.scheduler import SchedulerLock, SchedulerLocked, build_scheduler
+
+    try:
+        lock = SchedulerLock(current_app).acquire()
+    except SchedulerLocked as exc:
+        raise click.ClickException(str(exc)) from exc
+    scheduler = build_scheduler(current_app._get_current_object(), BlockingScheduler, lock)
+    click.echo("Scheduler draait (herinneringen elke 5 minuten, mail elke minuut, weekoverzicht maandag 08:00). "
+               "Stoppen met Ctrl+C.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    lost = not lock.held()
+    lock.release()
+    if lost:
+        raise click.ClickException("De scheduler is gestopt: het slot op de database ging verloren. Start hem opnieuw.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(mail_group)
+    app.cli.add_command(reminders_group)
+    app.cli.add_command(scheduler_command)

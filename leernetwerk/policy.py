@@ -146,6 +146,8 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "table.work": _table_work,
     "support.ask": _support_ask,
     "support.answer": _support_answer,
+    "notifications.view": _logged_in,
+    "reminders.admin": _staff,
     "library.view": _anyone,
     "library.follow": _logged_in,
     "version.read": _version_read,

@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, select, update
 
+from ..admin.audit import record
 from ..database import utcnow
 from ..extensions import db
 from .models import OutboxMail, OutboxStatus
@@ -37,10 +38,8 @@ def queue_mail(
     key: str | None = None,
 ) -> OutboxMail:
     """Add a mail to the outbox. `key` makes the Message-ID deterministic (no duplicates)."""
-    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "leernetwerk.test"
-    token = hashlib.sha256(key.encode()).hexdigest()[:32] if key else secrets.token_hex(16)
     mail = OutboxMail(
-        message_id=f"<{token}@{domain}>",
+        message_id=message_id_for(key),
         recipient=recipient,
         subject=subject,
         text_body=text_body,
@@ -49,6 +48,38 @@ def queue_mail(
     )
     db.session.add(mail)
     return mail
+
+
+def message_id_for(key: str | None) -> str:
+    """`<hash-of-key@our-domain>`: the same key always gives the same (unique) Message-ID."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "leernetwerk.test"
+    token = hashlib.sha256(key.encode()).hexdigest()[:32] if key else secrets.token_hex(16)
+    return f"<{token}@{domain}>"
+
+
+def queue_mails(mails: list[dict]) -> None:
+    """Add many mails to the outbox in one statement (the sweep's bulk path).
+
+    Each dict has recipient, subject, text_body, html_body, unsubscribe_url and key.
+    """
+    if not mails:
+        return
+    now = utcnow()
+    db.session.execute(insert(OutboxMail.__table__), [
+        {
+            "message_id": message_id_for(m["key"]),
+            "recipient": m["recipient"],
+            "subject": m["subject"][:300],
+            "text_body": m["text_body"],
+            "html_body": m["html_body"],
+            "unsubscribe_url": m["unsubscribe_url"],
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in mails
+    ])
 
 
 def build_message(mail: OutboxMail) -> EmailMessage:
@@ -140,3 +171,33 @@ def deliver_outbox(limit: int = 100) -> dict[str, int]:
             counts["sent"] += 1
         db.session.commit()
     return counts
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many mails are in each state (pending, sending, sent, failed), in one query."""
+    counts = dict.fromkeys(OutboxStatus, 0)
+    counts.update(db.session.execute(
+        select(OutboxMail.status, func.count(OutboxMail.id)).group_by(OutboxMail.status)
+    ).tuples().all())
+    return {str(status): n for status, n in counts.items()}
+
+
+def failed_mails(limit: int = 100) -> list[OutboxMail]:
+    return list(db.session.execute(
+        select(OutboxMail).where(OutboxMail.status == OutboxStatus.FAILED).order_by(OutboxMail.id.desc()).limit(limit)
+    ).scalars())
+
+
+def retry_failed(by: object, mail_id: int | None = None) -> int:
+    """Staff put failed mails (one, or all) back in the queue with a fresh set of attempts.
+
+    Only mails in the failed state are touched, so a mail is never sent a second time.
+    """
+    query = update(OutboxMail).where(OutboxMail.status == OutboxStatus.FAILED)
+    if mail_id is not None:
+        query = query.where(OutboxMail.id == mail_id)
+    count = db.session.execute(
+        query.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+    ).rowcount
+    record(by, "outbox.retry", None, after={"mail_id": mail_id, "count": count})
+    return count

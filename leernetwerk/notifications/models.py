@@ -25,6 +25,18 @@ class Delivery(enum.StrEnum):
     OFF = "uit"
 
 
+class ReminderKind(enum.StrEnum):
+    """What a reminder is about; also the kind of its notice and of a delivery preference."""
+
+    MILESTONE_DUE = "milestone_due"
+    MILESTONE_OVERDUE = "milestone_overdue"
+    WORK_PACKAGE_QUIET = "work_package_quiet"
+    ROUND_ENDING = "round_ending"
+    REVIEW_WAITING = "review_waiting"
+    SUPPORT_UNANSWERED = "support_unanswered"
+    ROUND_STARTING = "round_starting"
+
+
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)

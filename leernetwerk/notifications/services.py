@@ -1,16 +1,28 @@
-"""In-app notifications: written in the same transaction as the change that caused them."""
+"""In-app notifications, delivery preferences, unsubscribing and the personal calendar link.
+
+Notices are written in the same transaction as the change that caused them.
+"""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from collections.abc import Iterable
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
+from ..admin.audit import record
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
-from .models import Notification
+from .models import Delivery, Notification, NotificationPreference, ReminderKind
+
+
+class NotificationsError(Exception):
+    """A refused notifications action; the message is for the user (translated)."""
 
 
 def link(endpoint: str, **values: object) -> str:
@@ -54,3 +66,107 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     return db.session.execute(query.values(read_at=utcnow())).rowcount
+
+
+# --- delivery preferences ---------------------------------------------------------------------------
+
+def preferences(user: User) -> dict[str, str]:
+    """How `user` receives each kind of reminder by mail; 'direct' unless they chose otherwise."""
+    chosen = dict(db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.delivery)
+        .where(NotificationPreference.user_id == user.id)
+    ).tuples().all())
+    return {kind.value: chosen.get(kind.value, Delivery.IMMEDIATE.value) for kind in ReminderKind}
+
+
+def set_preferences(user: User, choices: dict[str, str]) -> None:
+    """Per kind of reminder: mail directly, in the weekly digest, or not at all (the notice in
+    the app stays). Unknown kinds or deliveries are refused."""
+    for kind, delivery in choices.items():
+        if kind not in ReminderKind.__members__.values() or delivery not in Delivery.__members__.values():
+            raise NotificationsError(_("Onbekende keuze voor herinneringen."))
+    stored = {
+        p.kind: p for p in db.session.execute(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        ).scalars()
+    }
+    before = {kind: p.delivery for kind, p in stored.items()}
+    for kind, delivery in choices.items():
+        if kind in stored:
+            stored[kind].delivery = delivery
+        else:
+            db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+    record(user, "notifications.preferences", user, before=before, after=dict(choices))
+
+
+def _unsubscribe_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="leernetwerk-unsubscribe")
+
+
+def unsubscribe_token(user_id: int, kinds: Iterable[str]) -> str:
+    """A signed token that turns these kinds of mail off for this person.
+
+    It does not expire: a mail may be read months later, and the token can only ever switch
+    mail off, never read or change anything else.
+    """
+    return _unsubscribe_serializer().dumps({"u": user_id, "k": sorted(set(kinds))})
+
+
+def unsubscribe_link_target(token: str) -> tuple[User, list[str]]:
+    """The person and kinds a one-click unsubscribe token stands for; refused when tampered with."""
+    try:
+        data = _unsubscribe_serializer().loads(token)
+    except BadData as exc:
+        raise NotificationsError(_("Deze afmeldlink is ongeldig.")) from exc
+    user = db.session.get(User, data.get("u"))
+    kinds = [k for k in data.get("k", []) if k in ReminderKind.__members__.values()]
+    if user is None or not kinds:
+        raise NotificationsError(_("Deze afmeldlink is ongeldig."))
+    return user, kinds
+
+
+def unsubscribe(user: User, kinds: list[str]) -> None:
+    """One-click unsubscribe: no more mail of these kinds (the notices in the app stay)."""
+    set_preferences(user, dict.fromkeys(kinds, Delivery.OFF.value))
+
+
+# --- the personal calendar feed --------------------------------------------------------------------
+
+def _calendar_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="leernetwerk-calendar")
+
+
+def calendar_token(user: User) -> str | None:
+    """The secret in the person's calendar link: their id and the random value stored with
+    them, signed. A new value (renew) or none (revoke) makes every older link stop working;
+    the database alone is not enough to forge a link."""
+    if not user.calendar_token:
+        return None
+    return _calendar_serializer().dumps({"u": user.id, "n": user.calendar_token})
+
+
+def renew_calendar_token(user: User) -> str:
+    """A new secret calendar link for the person; the previous link stops working."""
+    user.calendar_token = secrets.token_hex(24)
+    record(user, "calendar.renew", user)
+    return calendar_token(user)
+
+
+def revoke_calendar_token(user: User) -> None:
+    """No calendar link at all: every link given out before stops working."""
+    user.calendar_token = None
+    record(user, "calendar.revoke", user)
+
+
+def user_for_calendar(token: str) -> User | None:
+    """The active person a calendar token belongs to, or None for a wrong or revoked token."""
+    try:
+        data = _calendar_serializer().loads(token)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or not user.calendar_token:
+        return None
+    if not hmac.compare_digest(str(data.get("n", "")), user.calendar_token):
+        return None
+    return user

@@ -1,0 +1,153 @@
+"""Notices, delivery preferences, one-click unsubscribe, the calendar feed and the staff page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ..database import utcnow
+from ..extensions import csrf, db
+from ..policy import require
+from ..security import safe_next
+from . import mail, reminders, services
+from .calendar_feed import calendar_for
+from .forms import PreferencesForm
+from .models import ReminderKind
+
+bp = Blueprint("notifications", __name__)
+
+
+def _me():  # noqa: ANN202
+    return current_user._get_current_object()
+
+
+@bp.app_context_processor
+def _unread_count() -> dict:
+    """`unread_notifications()` for the header: one count query, only when a page asks for it."""
+
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        if "unread_notifications" not in g:
+            g.unread_notifications = services.unread_count(_me())
+        return g.unread_notifications
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.route("/meldingen")
+def notification_list():
+    require("notifications.view")
+    return render_template("notifications/list.html", notices=services.recent(_me()))
+
+
+@bp.route("/meldingen/<int:notification_id>/gelezen", methods=["POST"])
+def mark_read(notification_id: int):
+    require("notifications.view")
+    services.mark_read(_me(), notification_id)
+    db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("notifications.notification_list"))
+
+
+@bp.route("/meldingen/alles-gelezen", methods=["POST"])
+def mark_all_read():
+    require("notifications.view")
+    count = services.mark_read(_me())
+    db.session.commit()
+    flash(ngettext("%(num)d melding gemarkeerd als gelezen.", "%(num)d meldingen gemarkeerd als gelezen.", count),
+          "success")
+    return redirect(url_for("notifications.notification_list"))
+
+
+def _preferences_page(form: PreferencesForm) -> str:
+    token = services.calendar_token(_me())
+    feed_url = current_app.config["BASE_URL"] + url_for("notifications.calendar_feed", token=token) if token else None
+    return render_template("notifications/preferences.html", form=form, feed_url=feed_url, kinds=list(ReminderKind))
+
+
+@bp.route("/meldingen/instellingen", methods=["GET", "POST"])
+def preferences():
+    require("notifications.view")
+    form = PreferencesForm(data=services.preferences(_me()) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.set_preferences(_me(), {kind.value: form[kind.value].data for kind in ReminderKind})
+            db.session.commit()
+        except services.NotificationsError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Je keuzes voor herinneringen zijn opgeslagen."), "success")
+            return redirect(url_for("notifications.preferences"))
+    return _preferences_page(form)
+
+
+@bp.route("/meldingen/agenda", methods=["POST"])
+def calendar_renew():
+    require("notifications.view")
+    services.renew_calendar_token(_me())
+    db.session.commit()
+    flash(_("Je nieuwe agenda-link staat klaar. Een eerdere link werkt niet meer."), "success")
+    return redirect(url_for("notifications.preferences", _anchor="agenda"))
+
+
+@bp.route("/meldingen/agenda/uitzetten", methods=["POST"])
+def calendar_revoke():
+    require("notifications.view")
+    services.revoke_calendar_token(_me())
+    db.session.commit()
+    flash(_("Je agenda-link is uitgezet."), "success")
+    return redirect(url_for("notifications.preferences", _anchor="agenda"))
+
+
+@bp.route("/agenda/<token>.ics")
+def calendar_feed(token: str):
+    """The signed token in the link is the permission: calendar apps cannot log in."""
+    user = services.user_for_calendar(token)
+    if user is None:
+        abort(404)
+    return Response(calendar_for(user, utcnow()), mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="leernetwerk.ics"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.route("/meldingen/afmelden/<token>", methods=["GET", "POST"])
+# RFC 8058 one-click unsubscribe: the mail client POSTs "List-Unsubscribe=One-Click" to this URL
+# without cookies, so it cannot carry a CSRF token. The signed token in the URL is what
+# authorises the request (a forger would need it), and all it can do is switch mail off.
+@csrf.exempt
+def unsubscribe(token: str):
+    """GET shows what will be switched off and asks to confirm; POST switches it off. No login."""
+    try:
+        user, kinds = services.unsubscribe_link_target(token)
+    except services.NotificationsError as exc:
+        return render_template("notifications/unsubscribe.html", error=str(exc), kinds=[], done=False), 400
+    labels = [reminders.KIND_LABELS[ReminderKind(kind)] for kind in kinds]
+    if request.method == "POST":
+        services.unsubscribe(user, kinds)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", error=None, kinds=labels, done=True)
+    return render_template("notifications/unsubscribe.html", error=None, kinds=labels, done=False)
+
+
+@bp.route("/beheer/herinneringen")
+def reminders_admin():
+    require("reminders.admin")
+    now = utcnow()
+    digest_at, digest_items, digest_people = reminders.next_digest(now)
+    return render_template(
+        "notifications/admin.html", upcoming=reminders.upcoming(now), labels=reminders.KIND_LABELS,
+        counts=mail.outbox_counts(), failed=mail.failed_mails(), digest_at=digest_at,
+        digest_items=digest_items, digest_people=digest_people)
+
+
+@bp.route("/beheer/herinneringen/opnieuw", methods=["POST"])
+def outbox_retry():
+    require("reminders.admin")
+    count = mail.retry_failed(_me(), request.form.get("mail_id", type=int))
+    db.session.commit()
+    flash(ngettext("%(num)d mail staat weer in de wachtrij.", "%(num)d mails staan weer in de wachtrij.", count),
+          "success")
+    return redirect(url_for("notifications.reminders_admin"))

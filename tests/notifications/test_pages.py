@@ -1,0 +1,161 @@
+"""The pages: notices with the unread count in the header, preferences, one-click unsubscribe
+without login, the personal calendar feed, and the staff page with the outbox."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from leernetwerk.extensions import db
+from leernetwerk.notifications import reminders
+from leernetwerk.notifications.mail import MAX_ATTEMPTS
+from leernetwerk.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    OutboxMail,
+    OutboxStatus,
+    ReminderKind,
+)
+from leernetwerk.notifications.services import calendar_token, notify
+from .conftest import NOW, TODAY, days
+
+
+def _delivery(user, kind: str) -> str | None:  # noqa: ANN001
+    db.session.expire_all()
+    return db.session.execute(select(NotificationPreference.delivery).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind)).scalar_one_or_none()
+
+
+def test_header_shows_the_unread_count_and_the_list_marks_read(scene, client, login):
+    scene.milestone("Factsheet", TODAY + days(1))
+    scene.milestone("Flyer", TODAY + days(7))
+    reminders.run_sweep(NOW)
+    login(scene.member)
+    page = client.get("/mijn").text
+    assert re.search(r'class="badge">2<span class="visually-hidden"> ongelezen', page)
+
+    listing = client.get("/meldingen").text
+    assert "Mijlpaal ‘Factsheet’ staat voor morgen" in unescape(listing)
+    mine = db.session.execute(select(Notification).where(Notification.user_id == scene.member.id)
+                              .order_by(Notification.id)).scalars().all()
+    response = client.post(f"/meldingen/{mine[0].id}/gelezen", data={"next": mine[0].url})
+    assert response.status_code == 302 and response.headers["Location"] == mine[0].url
+    assert 'class="badge">1<' in client.get("/mijn").text
+    client.post("/meldingen/alles-gelezen")
+    assert 'class="badge"' not in client.get("/mijn").text
+
+
+def test_marking_read_never_touches_another_persons_notice(scene, client, login):
+    [other] = notify([scene.lead], kind="test", title="Voor de kartrekker")
+    db.session.commit()
+    login(scene.member)
+    client.post(f"/meldingen/{other.id}/gelezen")
+    client.post("/meldingen/alles-gelezen")
+    db.session.expire_all()
+    assert db.session.get(Notification, other.id).read_at is None
+
+
+def test_the_header_count_costs_one_query(scene, client, login, count_queries):
+    login(scene.member)
+    with count_queries() as with_count:
+        client.get("/meldingen/instellingen")
+    assert sum("count(notifications.id)" in s for s in with_count.statements) == 1
+
+
+def test_preferences_per_kind(scene, client, login):
+    login(scene.member)
+    page = client.get("/meldingen/instellingen").text
+    checked = re.findall(r'<input checked id="[a-z_]+-\d" name="[a-z_]+" required type="radio" value="(\w+)"', page)
+    assert checked == ["direct"] * len(ReminderKind)
+    choices = {kind.value: Delivery.IMMEDIATE.value for kind in ReminderKind}
+    choices[ReminderKind.WORK_PACKAGE_QUIET] = Delivery.DIGEST.value
+    choices[ReminderKind.ROUND_STARTING] = Delivery.OFF.value
+    assert client.post("/meldingen/instellingen", data=choices).status_code == 302
+    assert _delivery(scene.member, ReminderKind.WORK_PACKAGE_QUIET) == "wekelijks"
+    assert _delivery(scene.member, ReminderKind.ROUND_STARTING) == "uit"
+    choices[ReminderKind.ROUND_STARTING] = "elk-uur"
+    refused = client.post("/meldingen/instellingen", data=choices)
+    assert refused.status_code == 200 and 'class="error-summary"' in refused.text
+    assert _delivery(scene.member, ReminderKind.ROUND_STARTING) == "uit"
+
+
+def test_unsubscribe_link_works_without_login_get_confirms_and_post_unsubscribes(scene, make_client):
+    scene.milestone("Factsheet", TODAY + days(1), assignee=scene.member)
+    reminders.run_sweep(NOW)
+    mail = db.session.execute(select(OutboxMail)).scalar_one()
+    path = mail.unsubscribe_url.removeprefix("http://localhost")
+    stranger = make_client()
+
+    confirm = stranger.get(path)
+    assert confirm.status_code == 200 and "Ja, afmelden" in confirm.text
+    assert _delivery(scene.member, ReminderKind.MILESTONE_DUE) is None  # a GET (a link scanner) changes nothing
+
+    # RFC 8058: the mail client POSTs this body, without cookies and without a CSRF token.
+    done = stranger.post(path, data={"List-Unsubscribe": "One-Click"}, csrf=False)
+    assert done.status_code == 200 and "Je bent afgemeld" in done.text
+    assert _delivery(scene.member, ReminderKind.MILESTONE_DUE) == "uit"
+    assert _delivery(scene.member, ReminderKind.MILESTONE_OVERDUE) is None  # only that kind
+
+    tampered = path[:-3] + ("abc" if not path.endswith("abc") else "xyz")
+    assert stranger.post(tampered, csrf=False).status_code == 400
+
+
+def _ics(client, url: str) -> Calendar:  # noqa: ANN001
+    response = client.get(url.removeprefix("http://localhost"))
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    return Calendar.from_ical(response.data)
+
+
+def test_calendar_feed_is_valid_icalendar_and_a_renewed_or_revoked_link_stops(scene, client, login, make_client):
+    m = scene.milestone("Factsheet", TODAY + days(3), assignee=scene.member)
+    scene.milestone("Van een ander", TODAY + days(4), assignee=scene.lead)
+    login(scene.member)
+    assert "Agenda-link maken" in client.get("/meldingen/instellingen").text
+    assert client.post("/meldingen/agenda").status_code == 302
+    db.session.expire_all()
+    url = "http://localhost/agenda/%s.ics" % calendar_token(scene.member)
+    assert url in client.get("/meldingen/instellingen").text
+
+    calendar = _ics(make_client(), url)  # a calendar app: no login
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    milestone = events[f"milestone-{m.id}@localhost"]
+    assert milestone.decoded("dtstart") == m.due_on and str(milestone["summary"]) == "Mijlpaal: Factsheet"
+    assert f"work-package-{scene.work_package.id}@localhost" in events
+    assert events[f"round-end-{scene.round.id}@localhost"].decoded("dtstart") == scene.round.ends_on
+    assert not any("Van een ander" in str(e["summary"]) for e in events.values())
+    assert calendar["version"] == "2.0" and calendar["prodid"]
+
+    client.post("/meldingen/agenda")  # renew
+    assert make_client().get(url.removeprefix("http://localhost")).status_code == 404
+    db.session.expire_all()
+    renewed = "/agenda/%s.ics" % calendar_token(scene.member)
+    assert make_client().get(renewed).status_code == 200
+    client.post("/meldingen/agenda/uitzetten")
+    assert make_client().get(renewed).status_code == 404
+    assert make_client().get("/agenda/onzin.ics").status_code == 404
+
+
+def test_staff_page_shows_upcoming_reminders_and_retries_failed_mail(scene, client, login):
+    scene.milestone("Factsheet", TODAY + days(3), assignee=scene.member)
+    reminders.run_sweep(NOW)
+    failed = db.session.execute(select(OutboxMail)).scalar_one()
+    failed.status, failed.attempts, failed.last_error = OutboxStatus.FAILED, MAX_ATTEMPTS, "SMTPServerDisconnected"
+    db.session.commit()
+    login(scene.staff)
+    page = unescape(client.get("/beheer/herinneringen").text)
+    assert "SMTPServerDisconnected" in page and "Mislukt" in page
+    assert "Factsheet" in page and "Lars Lid" in page  # its 1-day reminder, coming in two days
+
+    assert client.post("/beheer/herinneringen/opnieuw", data={"mail_id": failed.id}).status_code == 302
+    db.session.expire_all()
+    again = db.session.get(OutboxMail, failed.id)
+    assert again.status == OutboxStatus.PENDING and again.attempts == 0
+
+
+def test_only_staff_see_the_reminders_page(scene, client, login):
+    login(scene.liaison)
+    assert client.get("/beheer/herinneringen").status_code == 403

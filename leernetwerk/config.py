@@ -52,6 +52,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_URL": overrides.get("MAIL_URL") or env.get("MAIL_URL", f"file://{instance_path / 'mail'}"),
         "MAIL_FROM": env.get("MAIL_FROM", "Leernetwerk Kansrijke Start <noreply@leernetwerk.test>"),
         "SCHEDULER_ENABLED": _bool(env.get("SCHEDULER_ENABLED"), False),
+        # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: trust none, so
+        # nobody can fake their address to dodge the login throttle).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "leernetwerk_session",

@@ -120,7 +120,24 @@ def scheduler_command() -> None:
         raise click.ClickException("De scheduler is gestopt: het slot op de database ging verloren. Start hem opnieuw.")
 
 
+@click.group("library")
+def library_group() -> None:
+    """The library's search index."""
+
+
+@library_group.command("reindex")
+@with_appcontext
+def library_reindex_command() -> None:
+    """Rebuild the library rows and full-text index of every published end product."""
+    from .library.services import rebuild_index
+
+    count = rebuild_index()
+    db.session.commit()
+    click.echo(f"{count} eindproducten opnieuw geïndexeerd.")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(library_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(mail_group)

@@ -6,7 +6,7 @@ import pytest
 
 from leernetwerk.extensions import db
 from leernetwerk.library import files, queries, services
-from leernetwerk.library.models import Attachment, LibraryEntry, VersionStatus
+from leernetwerk.library.models import Attachment, Deliverable, LibraryEntry, VersionStatus
 from leernetwerk.notifications.models import Notification
 from leernetwerk.policy import can
 from tests import factories
@@ -136,8 +136,6 @@ def test_a_wrong_or_too_large_file_is_refused_and_nothing_is_saved(db):
     with pytest.raises(services.LibraryError, match="hoogstens 25 MB"):
         team.draft("Te groot", uploads=[(b"a" * (files.MAX_BYTES + 1), "groot.txt")])
     db.session.rollback()
-    from leernetwerk.library.models import Deliverable
-
     assert db.session.query(Deliverable).count() == 0
 
 
@@ -149,3 +147,17 @@ def test_a_wrong_or_too_large_file_is_refused_and_nothing_is_saved(db):
 ])
 def test_accepted_kinds(kind, data):
     assert files.check(data, f"bestand.{kind}").kind == kind
+
+
+def test_reindex_command_rebuilds_the_library(app, db):
+    team = Team()
+    team.publish("Zorgpad kwetsbare zwangeren")
+    db.session.execute(LibraryEntry.__table__.delete())
+    from leernetwerk.library import search as index
+
+    index.remove(db.session.query(Deliverable).one().id)
+    db.session.commit()
+    assert _library(q="zorgpad") == []
+    result = app.test_cli_runner().invoke(args=["library", "reindex"])
+    assert result.exit_code == 0 and "1 eindproducten opnieuw" in result.output
+    assert _library(q="zorgpad") == ["Zorgpad kwetsbare zwangeren"]

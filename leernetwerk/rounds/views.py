@@ -46,6 +46,19 @@ def _form_error(form, error: services.RoundsError) -> None:  # noqa: ANN001
         form.form_errors.append(str(error))
 
 
+def _save(form, step):  # noqa: ANN001, ANN202
+    """Run one domain step and commit. A broken rule is rolled back and shown on the form, with
+    everything typed kept; then None is returned."""
+    try:
+        result = step()
+        db.session.commit()
+    except services.RoundsError as exc:
+        db.session.rollback()
+        _form_error(form, exc)
+        return None
+    return result
+
+
 def _person_choices(people, empty: str | None = None) -> list[SelectChoice]:  # noqa: ANN001
     choices = [SelectChoice(0, empty)] if empty else []
     return choices + [SelectChoice(p.id, p.name) for p in people]
@@ -80,14 +93,10 @@ def round_create():
     require("round.create")
     form = RoundForm()
     if form.validate_on_submit():
-        try:
-            round_ = services.create_round(_me(), name=form.name.data, starts_on=form.starts_on.data,
-                                           ends_on=form.ends_on.data, goal=form.goal.data or "")
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        round_ = _save(form, lambda: services.create_round(
+            _me(), name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+            goal=form.goal.data or ""))
+        if round_ is not None:
             flash(_("Ronde ‘%(name)s’ aangemaakt.", name=round_.name), "success")
             return redirect(url_for("rounds.round_detail", round_id=round_.id))
     return render_template("rounds/round_form.html", form=form, round=None)
@@ -111,14 +120,10 @@ def round_edit(round_id: int):
     if request.method == "GET":
         form.version.data = round_.version
     if form.validate_on_submit():
-        try:
-            services.update_round(_me(), round_, version=int(form.version.data or 0), name=form.name.data,
-                                  starts_on=form.starts_on.data, ends_on=form.ends_on.data, goal=form.goal.data or "")
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        saved = _save(form, lambda: services.update_round(
+            _me(), round_, version=int(form.version.data or 0), name=form.name.data,
+            starts_on=form.starts_on.data, ends_on=form.ends_on.data, goal=form.goal.data or ""))
+        if saved is not None:
             flash(_("Ronde opgeslagen."), "success")
             return redirect(url_for("rounds.round_detail", round_id=round_.id))
     return render_template("rounds/round_form.html", form=form, round=round_)
@@ -167,16 +172,11 @@ def table_create(round_id: int):
     require("table.create", round_)
     form = _table_form()
     if form.validate_on_submit():
-        try:
-            table = services.create_table(
-                _me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
-                description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
-                members=_member_list(form))
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        table = _save(form, lambda: services.create_table(
+            _me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
+            description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
+            members=_member_list(form)))
+        if table is not None:
             flash(_("Thematafel ‘%(title)s’ aangemaakt.", title=table.title), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id))
     return render_template("rounds/table_form.html", form=form, round=round_, table=None)
@@ -199,16 +199,11 @@ def table_edit(table_id: int):
     require("table.edit", table)
     form = _table_form(table)
     if form.validate_on_submit():
-        try:
-            services.update_table(
-                _me(), table, version=int(form.version.data or 0), title=form.title.data, theme=form.theme.data,
-                action_line=form.action_line.data, description=form.description.data or "",
-                liaison=_get_person(form.liaison_id.data), members=_member_list(form))
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        saved = _save(form, lambda: services.update_table(
+            _me(), table, version=int(form.version.data or 0), title=form.title.data, theme=form.theme.data,
+            action_line=form.action_line.data, description=form.description.data or "",
+            liaison=_get_person(form.liaison_id.data), members=_member_list(form)))
+        if saved is not None:
             flash(_("Thematafel opgeslagen."), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id))
     return render_template("rounds/table_form.html", form=form, round=table.round, table=table)
@@ -240,14 +235,10 @@ def table_evaluate(table_id: int):
     require("table.evaluate", table)
     form = EvaluationForm(obj=table.evaluation)
     if form.validate_on_submit():
-        try:
-            services.record_evaluation(_me(), table, delivered=form.delivered.data, what_worked=form.what_worked.data,
-                                       decision=form.decision.data)
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        saved = _save(form, lambda: services.record_evaluation(
+            _me(), table, delivered=form.delivered.data, what_worked=form.what_worked.data,
+            decision=form.decision.data))
+        if saved is not None:
             flash(_("Evaluatie opgeslagen."), "success")
             return redirect(url_for("rounds.round_detail", round_id=table.round_id))
     return render_template("rounds/evaluation_form.html", form=form, table=table)
@@ -259,13 +250,9 @@ def support_ask(table_id: int):
     require("support.ask", table)
     form = SupportRequestForm()
     if form.validate_on_submit():
-        try:
-            services.ask_support(table, _me(), subject=form.subject.data, body=form.body.data)
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        saved = _save(form, lambda: services.ask_support(
+            table, _me(), subject=form.subject.data, body=form.body.data))
+        if saved is not None:
             flash(_("Je vraag staat bij de verbindingspersoon en ROS."), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
     page = queries.table_page(table)
@@ -312,15 +299,10 @@ def work_package_create(table_id: int):
     if request.method == "GET":
         form.due_on.data = table.round.ends_on
     if form.validate_on_submit():
-        try:
-            wp = services.create_work_package(
-                _me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
-                owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data)
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        wp = _save(form, lambda: services.create_work_package(
+            _me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
+            owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data))
+        if wp is not None:
             flash(_("Werkpakket aangemaakt."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
     return render_template("rounds/work_package_form.html", form=form, table=table, wp=None, conflict=None)
@@ -385,13 +367,8 @@ def update_post(wp_id: int):
     require("table.work", wp.table)
     form = UpdateForm()
     if form.validate_on_submit():
-        try:
-            services.post_update(wp, _me(), form.body.data, form.light.data)
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        saved = _save(form, lambda: services.post_update(wp, _me(), form.body.data, form.light.data))
+        if saved is not None:
             flash(_("Update geplaatst."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="updates"))
     return _work_package_page(wp, update_form=form, status=400)
@@ -404,14 +381,9 @@ def milestone_create(wp_id: int):
     form = MilestoneForm()
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     if form.validate_on_submit():
-        try:
-            services.add_milestone(_me(), wp, title=form.title.data, due_on=form.due_on.data,
-                                   assignee=_get_person(form.assignee_id.data))
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            _form_error(form, exc)
-        else:
+        saved = _save(form, lambda: services.add_milestone(_me(), wp, title=form.title.data, due_on=form.due_on.data,
+                               assignee=_get_person(form.assignee_id.data)))
+        if saved is not None:
             flash(_("Mijlpaal toegevoegd."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
     return _work_package_page(wp, milestone_form=form, status=400)

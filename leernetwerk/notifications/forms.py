@@ -6,7 +6,7 @@ from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from .models import Delivery, ReminderKind
+from .models import PREFERENCE_KINDS, Delivery
 from .reminders import KIND_LABELS
 
 
@@ -19,10 +19,10 @@ def delivery_choices() -> list[SelectChoice]:
 
 
 class PreferencesForm(FlaskForm):
-    """One choice per kind of reminder; the fields are named after the kinds."""
+    """One choice per kind of reminder or notice; the fields are named after the kinds."""
 
 
-for _kind in ReminderKind:
-    setattr(PreferencesForm, _kind.value, RadioField(
+for _kind in PREFERENCE_KINDS:
+    setattr(PreferencesForm, _kind, RadioField(
         KIND_LABELS[_kind], choices=delivery_choices(), validators=[InputRequired(_l("Kies hoe je dit wilt krijgen."))]))
 del _kind

@@ -37,6 +37,20 @@ class ReminderKind(enum.StrEnum):
     ROUND_STARTING = "round_starting"
 
 
+class EventKind(enum.StrEnum):
+    """Notices caused by someone's action (not by the calendar); preferences apply to them too."""
+
+    SUPPORT_REQUEST = "support_request"
+    SUPPORT_ANSWER = "support_answer"
+    REVIEW_REQUESTED = "review_requested"
+    REVIEW_DONE = "review_done"
+    LIBRARY_PUBLISHED = "library_published"
+
+
+# Every kind a person can choose a delivery for, in the order the preferences page lists them.
+PREFERENCE_KINDS: tuple[str, ...] = (*ReminderKind, *EventKind)
+
+
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)

@@ -52,7 +52,7 @@ from ..rounds.models import (
     WorkPackageStatus,
 )
 from .mail import queue_mails
-from .models import Delivery, Notification, NotificationPreference, ReminderKind, ReminderLog
+from .models import Delivery, EventKind, Notification, NotificationPreference, ReminderKind, ReminderLog
 from .services import unsubscribe_token
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -75,6 +75,11 @@ KIND_LABELS = {
     ReminderKind.REVIEW_WAITING: _l("Eindproduct wacht meer dan vijf werkdagen op review"),
     ReminderKind.SUPPORT_UNANSWERED: _l("Ondersteuningsvraag twee werkdagen onbeantwoord"),
     ReminderKind.ROUND_STARTING: _l("Ronde begint over een week"),
+    EventKind.SUPPORT_REQUEST: _l("Nieuwe ondersteuningsvraag van een tafel waarvan ik verbindingspersoon ben"),
+    EventKind.SUPPORT_ANSWER: _l("Antwoord op mijn ondersteuningsvraag"),
+    EventKind.REVIEW_REQUESTED: _l("Eindproduct ter review aangeboden"),
+    EventKind.REVIEW_DONE: _l("Mijn eindproduct is goedgekeurd of teruggestuurd"),
+    EventKind.LIBRARY_PUBLISHED: _l("Nieuw in de bibliotheek bij wat ik volg"),
 }
 
 

@@ -18,7 +18,7 @@ from ..admin.audit import record
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
-from .models import Delivery, Notification, NotificationPreference, ReminderKind
+from .models import PREFERENCE_KINDS, Delivery, Notification, NotificationPreference, ReminderLog
 
 
 class NotificationsError(Exception):
@@ -34,17 +34,49 @@ def link(endpoint: str, **values: object) -> str:
 
 
 def notify(users: Iterable[User | None], *, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
-    """One notice per distinct active person."""
-    seen: set[int] = set()
-    notices = []
+    """One notice per distinct active person, and per their choice for this kind a mail now,
+    an item for the weekly digest, or nothing more (the notice stays). Same transaction as the
+    change that caused it, so a rolled-back change notifies nobody."""
+    from .reminders import DIGEST_ITEM, PENDING  # the digest belongs to the reminders module
+
+    people: dict[int, User] = {}
     for user in users:
-        if user is None or user.id in seen or not user.active:
-            continue
-        seen.add(user.id)
-        notice = Notification(user_id=user.id, kind=kind, title=title[:300], body=body, url=url)
-        db.session.add(notice)
-        notices.append(notice)
+        if user is not None and user.active:
+            people.setdefault(user.id, user)
+    notices = [Notification(user_id=uid, kind=kind, title=title[:300], body=body, url=url) for uid in people]
+    if not notices:
+        return []
+    db.session.add_all(notices)
+    db.session.flush()
+    chosen = dict(db.session.execute(
+        select(NotificationPreference.user_id, NotificationPreference.delivery)
+        .where(NotificationPreference.kind == kind, NotificationPreference.user_id.in_(people))
+    ).tuples().all())
+    for notice in notices:
+        delivery = chosen.get(notice.user_id, Delivery.IMMEDIATE)
+        if delivery == Delivery.IMMEDIATE:
+            _mail_notice(people[notice.user_id], notice)
+        elif delivery == Delivery.DIGEST:
+            db.session.add(ReminderLog(kind=DIGEST_ITEM, object_type="notifications", object_id=notice.id,
+                                       recipient_id=notice.user_id, occasion=PENDING))
     return notices
+
+
+def _mail_notice(user: User, notice: Notification) -> None:
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from .mail import queue_mail
+
+    base_url = current_app.config["BASE_URL"]
+    unsubscribe_url = base_url + link("notifications.unsubscribe", token=unsubscribe_token(user.id, [notice.kind]))
+    with force_locale(user.locale):
+        context = {"user": user, "notice": notice, "url": base_url + notice.url if notice.url else base_url,
+                   "preferences_url": base_url + link("notifications.preferences"),
+                   "unsubscribe_url": unsubscribe_url}
+        queue_mail(user.email, notice.title, render_template("mail/notice.txt", **context),
+                   render_template("mail/notice.html", **context), unsubscribe_url=unsubscribe_url,
+                   key=f"notice/{notice.id}")
 
 
 def unread_count(user: User) -> int:
@@ -76,14 +108,14 @@ def preferences(user: User) -> dict[str, str]:
         select(NotificationPreference.kind, NotificationPreference.delivery)
         .where(NotificationPreference.user_id == user.id)
     ).tuples().all())
-    return {kind.value: chosen.get(kind.value, Delivery.IMMEDIATE.value) for kind in ReminderKind}
+    return {kind: chosen.get(kind, Delivery.IMMEDIATE.value) for kind in PREFERENCE_KINDS}
 
 
 def set_preferences(user: User, choices: dict[str, str]) -> None:
     """Per kind of reminder: mail directly, in the weekly digest, or not at all (the notice in
     the app stays). Unknown kinds or deliveries are refused."""
     for kind, delivery in choices.items():
-        if kind not in ReminderKind.__members__.values() or delivery not in Delivery.__members__.values():
+        if kind not in PREFERENCE_KINDS or delivery not in Delivery.__members__.values():
             raise NotificationsError(_("Onbekende keuze voor herinneringen."))
     stored = {
         p.kind: p for p in db.session.execute(
@@ -119,7 +151,7 @@ def unsubscribe_link_target(token: str) -> tuple[User, list[str]]:
     except BadData as exc:
         raise NotificationsError(_("Deze afmeldlink is ongeldig.")) from exc
     user = db.session.get(User, data.get("u"))
-    kinds = [k for k in data.get("k", []) if k in ReminderKind.__members__.values()]
+    kinds = [k for k in data.get("k", []) if k in PREFERENCE_KINDS]
     if user is None or not kinds:
         raise NotificationsError(_("Deze afmeldlink is ongeldig."))
     return user, kinds

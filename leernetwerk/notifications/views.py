@@ -14,7 +14,7 @@ from ..security import safe_next
 from . import mail, reminders, services
 from .calendar_feed import calendar_for
 from .forms import PreferencesForm
-from .models import ReminderKind
+from .models import PREFERENCE_KINDS, EventKind, ReminderKind
 
 bp = Blueprint("notifications", __name__)
 
@@ -64,7 +64,8 @@ def mark_all_read():
 def _preferences_page(form: PreferencesForm) -> str:
     token = services.calendar_token(_me())
     feed_url = current_app.config["BASE_URL"] + url_for("notifications.calendar_feed", token=token) if token else None
-    return render_template("notifications/preferences.html", form=form, feed_url=feed_url, kinds=list(ReminderKind))
+    return render_template("notifications/preferences.html", form=form, feed_url=feed_url,
+                           reminder_kinds=list(ReminderKind), event_kinds=list(EventKind))
 
 
 @bp.route("/meldingen/instellingen", methods=["GET", "POST"])
@@ -73,7 +74,7 @@ def preferences():
     form = PreferencesForm(data=services.preferences(_me()) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.set_preferences(_me(), {kind.value: form[kind.value].data for kind in ReminderKind})
+            services.set_preferences(_me(), {kind: form[kind].data for kind in PREFERENCE_KINDS})
             db.session.commit()
         except services.NotificationsError as exc:
             db.session.rollback()
@@ -124,7 +125,7 @@ def unsubscribe(token: str):
         user, kinds = services.unsubscribe_link_target(token)
     except services.NotificationsError as exc:
         return render_template("notifications/unsubscribe.html", error=str(exc), kinds=[], done=False), 400
-    labels = [reminders.KIND_LABELS[ReminderKind(kind)] for kind in kinds]
+    labels = [reminders.KIND_LABELS[kind] for kind in kinds]
     if request.method == "POST":
         services.unsubscribe(user, kinds)
         db.session.commit()

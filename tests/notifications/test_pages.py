@@ -13,6 +13,7 @@ from leernetwerk.extensions import db
 from leernetwerk.notifications import reminders
 from leernetwerk.notifications.mail import MAX_ATTEMPTS
 from leernetwerk.notifications.models import (
+    PREFERENCE_KINDS,
     Delivery,
     Notification,
     NotificationPreference,
@@ -70,8 +71,8 @@ def test_preferences_per_kind(scene, client, login):
     login(scene.member)
     page = client.get("/meldingen/instellingen").text
     checked = re.findall(r'<input checked id="[a-z_]+-\d" name="[a-z_]+" required type="radio" value="(\w+)"', page)
-    assert checked == ["direct"] * len(ReminderKind)
-    choices = {kind.value: Delivery.IMMEDIATE.value for kind in ReminderKind}
+    assert checked == ["direct"] * len(PREFERENCE_KINDS)
+    choices = dict.fromkeys(PREFERENCE_KINDS, Delivery.IMMEDIATE.value)
     choices[ReminderKind.WORK_PACKAGE_QUIET] = Delivery.DIGEST.value
     choices[ReminderKind.ROUND_STARTING] = Delivery.OFF.value
     assert client.post("/meldingen/instellingen", data=choices).status_code == 302

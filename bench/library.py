@@ -93,9 +93,11 @@ def fill(app) -> None:  # noqa: ANN001
                                 "visibility": "openbaar" if i % 10 else "netwerk", "all_of_friesland": False,
                                 "round_id": table.round_id, "table_id": table.id, "theme": table.theme,
                                 "version_number": 1, "published_at": published})
+                visibility = entries[-1]["visibility"]
                 for a in rng.sample(AUDIENCES, 2):
-                    audiences.append({"deliverable_id": did, "audience": a})
-                places.append({"deliverable_id": did, "municipality_id": rng.choice(municipality_ids)})
+                    audiences.append({"deliverable_id": did, "audience": a, "visibility": visibility})
+                places.append({"deliverable_id": did, "municipality_id": rng.choice(municipality_ids),
+                               "visibility": visibility})
             db.session.execute(insert(Deliverable), deliverables)
             db.session.execute(insert(DeliverableVersion), versions)
             db.session.execute(insert(LibraryEntry), entries)

@@ -167,46 +167,49 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
 
 
 def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, list[FacetValue]]:  # noqa: ANN001
+    """Counts per facet value, each given the other facets' choices; read from covering indexes."""
     from ..labels import label
 
-    def counted(name: str, column, join=None) -> list[tuple[Any, int]]:  # noqa: ANN001
-        query = select(column, func.count()).select_from(LibraryEntry)
-        if join is not None:
-            query = query.join(*join)
-        query = _base(visible_to_network, hits_sq, q.filters, skip=name, query=query)
+    def counted(name: str, column) -> list[tuple[Any, int]]:  # noqa: ANN001
+        query = _base(visible_to_network, hits_sq, q.filters, skip=name,
+                      query=select(column, func.count()).select_from(LibraryEntry))
+        return db.session.execute(query.group_by(column).order_by(func.count().desc(), column)).all()
+
+    def counted_in(name: str, table, column) -> list[tuple[Any, int]]:  # noqa: ANN001
+        # These link tables carry the entry's visibility, so the plain facet needs no join.
+        query = select(column, func.count()).select_from(table)
+        if not visible_to_network:
+            query = query.where(table.c.visibility == Visibility.PUBLIC)
+        others = {k: v for k, v in q.filters.items() if k != name}
+        if others or hits_sq is not None:
+            query = query.where(table.c.deliverable_id.in_(_base(True, hits_sq, others)))
         return db.session.execute(query.group_by(column).order_by(func.count().desc(), column)).all()
 
     def values(name: str, rows, labeler) -> list[FacetValue]:  # noqa: ANN001
         chosen = set(q.filters.get(name, []))
         return [FacetValue(value=str(v), label=labeler(v), count=n, selected=str(v) in chosen) for v, n in rows]
 
-    facets = {
+    municipalities = counted_in("gemeente", entry_municipalities, entry_municipalities.c.municipality_id)
+    rounds = counted("ronde", LibraryEntry.round_id)
+    tables = counted("tafel", LibraryEntry.table_id)
+    names = {
+        "gemeente": dict(db.session.execute(select(Municipality.id, Municipality.name).where(
+            Municipality.id.in_([m for m, _ in municipalities] or [-1]))).all()),
+        "ronde": dict(db.session.execute(select(Round.id, Round.name).where(
+            Round.id.in_([r for r, _ in rounds] or [-1]))).all()),
+        "tafel": dict(db.session.execute(select(Table.id, Table.title).where(
+            Table.id.in_([t for t, _ in tables] or [-1]))).all()),
+    }
+    return {
         "soort": values("soort", counted("soort", LibraryEntry.kind), lambda v: label("kind", v)),
         "actielijn": values("actielijn", counted("actielijn", LibraryEntry.action_line),
                             lambda v: label("action_line", v)),
-        "doelgroep": values("doelgroep", counted("doelgroep", entry_audiences.c.audience,
-                                                 (entry_audiences, entry_audiences.c.deliverable_id
-                                                  == LibraryEntry.deliverable_id)),
+        "doelgroep": values("doelgroep", counted_in("doelgroep", entry_audiences, entry_audiences.c.audience),
                             lambda v: label("audience", v)),
+        "gemeente": values("gemeente", municipalities, lambda v: names["gemeente"].get(v, str(v))),
+        "ronde": values("ronde", rounds, lambda v: names["ronde"].get(v, str(v))),
+        "tafel": values("tafel", tables, lambda v: names["tafel"].get(v, str(v))),
     }
-    municipality_rows = counted("gemeente", Municipality.name, (entry_municipalities.join(
-        Municipality, Municipality.id == entry_municipalities.c.municipality_id),
-        entry_municipalities.c.deliverable_id == LibraryEntry.deliverable_id))
-    # The id is needed for the link; names are unique, so one small lookup keeps the count query simple.
-    municipality_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).all())
-    facets["gemeente"] = [FacetValue(value=str(municipality_ids[name]), label=name, count=n,
-                                     selected=str(municipality_ids[name]) in q.filters.get("gemeente", []))
-                          for name, n in municipality_rows]
-    rounds = counted("ronde", Round.name, (Round, Round.id == LibraryEntry.round_id))
-    round_ids = dict(db.session.execute(select(Round.name, Round.id)).all())
-    facets["ronde"] = [FacetValue(value=str(round_ids[name]), label=name, count=n,
-                                  selected=str(round_ids[name]) in q.filters.get("ronde", [])) for name, n in rounds]
-    tables = counted("tafel", LibraryEntry.table_id)
-    titles = dict(db.session.execute(
-        select(Table.id, Table.title).where(Table.id.in_([t for t, _ in tables] or [-1]))).all())
-    facets["tafel"] = [FacetValue(value=str(t), label=titles.get(t, str(t)), count=n,
-                                  selected=str(t) in q.filters.get("tafel", [])) for t, n in tables]
-    return facets
 
 
 @dataclass

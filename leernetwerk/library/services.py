@@ -294,11 +294,12 @@ def refresh_entry(deliverable: Deliverable) -> LibraryEntry:
     db.session.flush()
     audiences = audiences_of(version)
     if audiences:
-        db.session.execute(insert(entry_audiences), [{"deliverable_id": deliverable.id, "audience": a}
-                                                     for a in audiences])
+        db.session.execute(insert(entry_audiences), [
+            {"deliverable_id": deliverable.id, "audience": a, "visibility": version.visibility} for a in audiences])
     if version.municipalities:
-        db.session.execute(insert(entry_municipalities), [{"deliverable_id": deliverable.id, "municipality_id": m.id}
-                                                          for m in version.municipalities])
+        db.session.execute(insert(entry_municipalities), [
+            {"deliverable_id": deliverable.id, "municipality_id": m.id, "visibility": version.visibility}
+            for m in version.municipalities])
     search.index(deliverable.id, index_text(version.title),
                  index_text(" ".join([version.summary, body_text, attachment_text, table.theme])))
     return entry

@@ -84,6 +84,10 @@ def test_facets_filter_and_count(corpus):
     assert kinds == {"zorgpad": 1, "sociale_kaart": 1, "handreiking": 1, "scholing": 1}
     assert titles(soort=["handreiking", "zorgpad"]) == ["Handreiking taal", "Zorgpad kwetsbare zwangeren"]
     assert titles(doelgroep=["huisartsen"]) == ["Sociale kaart"]
+    audiences = {v.value: v.count for v in results.facets["doelgroep"]}
+    assert audiences == {"verloskundigen": 3, "huisartsen": 1}  # the network-only item is not counted
+    network = search_library(LibraryQuery(), visible_to_network=True)
+    assert {v.value: v.count for v in network.facets["doelgroep"]} == {"verloskundigen": 4, "huisartsen": 1}
     municipality = {v.label: v.value for v in results.facets["gemeente"]}
     assert titles(gemeente=[municipality["Leeuwarden"]]) == ["Zorgpad kwetsbare zwangeren"]
     # Counts of a facet ignore its own selection, so the alternatives stay visible.

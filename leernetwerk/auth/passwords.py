@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from functools import lru_cache
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -24,13 +27,18 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism,
+                          type=Type.ID).hash(_DUMMY_PASSWORD)
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     hasher = _hasher()
     if not password_hash:
-        try:
-            hasher.verify(hasher.hash(_DUMMY_PASSWORD), password)
-        except VerificationError:
-            pass
+        # No account (or no password yet): spend the same time as a real check, then refuse.
+        with suppress(VerificationError):
+            hasher.verify(_dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism), password)
         return False
     try:
         return hasher.verify(password_hash, password)

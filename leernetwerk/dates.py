@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime, timedelta
 
+import holidays
+
 
 def add_months(day: date, months: int) -> date:
     """Same day-of-month `months` later (or earlier), clipped to the month's end."""
@@ -21,26 +23,38 @@ def months_span(starts_on: date, months: int) -> date:
     return add_months(starts_on, months) - timedelta(days=1)
 
 
-def working_days_before(moment: datetime, days: int) -> datetime:
-    """The moment `days` working days (Monday to Friday) before `moment`, same clock time.
+# Dutch public holidays as the `holidays` package defines them (New Year, Easter, King's Day,
+# Ascension, Whitsun, Christmas, and Liberation Day in the years it is a day off).
+_DUTCH_HOLIDAYS = holidays.country_holidays("NL")
 
-    Weekend days are skipped; public holidays are not taken into account. Callers pass a
-    local (Europe/Amsterdam) time, so that "Monday" is the Dutch Monday.
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a Dutch public holiday."""
+    return day.weekday() < 5 and day not in _DUTCH_HOLIDAYS
+
+
+def working_days_before(moment: datetime, days: int) -> datetime:
+    """The moment `days` working days before `moment`, same clock time.
+
+    Weekends and Dutch public holidays are skipped. Callers pass a local (Europe/Amsterdam)
+    time, so that "Monday" is the Dutch Monday.
     """
     for _ in range(days):
         moment -= timedelta(days=1)
-        while moment.weekday() >= 5:
+        while not is_working_day(moment.date()):
             moment -= timedelta(days=1)
     return moment
 
 
 def working_days_after(moment: datetime, days: int) -> datetime:
     """The first moment at which `days` working days have passed since `moment`: the inverse
-    of `working_days_before`. A weekend moment counts from the next Monday 00:00."""
-    if moment.weekday() >= 5:
-        moment = (moment + timedelta(days=7 - moment.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    of `working_days_before`. A moment on a day off counts from the next working day 00:00."""
+    if not is_working_day(moment.date()):
+        moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        while not is_working_day(moment.date()):
+            moment += timedelta(days=1)
     for _ in range(days):
         moment += timedelta(days=1)
-        while moment.weekday() >= 5:
+        while not is_working_day(moment.date()):
             moment += timedelta(days=1)
     return moment

@@ -359,3 +359,16 @@ def test_upcoming_shows_what_the_next_days_bring_without_storing_anything(scene)
         (TODAY + days(2), ReminderKind.MILESTONE_DUE, "Lars Lid"),  # the 1-day one falls after the 7 days
     ]
     assert db.session.query(ReminderLog).count() == 0 and db.session.query(Notification).count() == 0
+
+
+def test_working_days_skip_weekends_and_dutch_public_holidays():
+    from leernetwerk.dates import is_working_day, working_days_after, working_days_before
+
+    assert not is_working_day(date(2026, 12, 25)) and not is_working_day(date(2026, 12, 26))
+    assert not is_working_day(date(2027, 4, 27))  # King's Day
+    assert is_working_day(date(2026, 12, 24))
+    # From Thursday 24 December: Friday 25 is Christmas, then the weekend; Monday 28 is the first
+    # working day and Tuesday 29 the second.
+    start = datetime(2026, 12, 24, 10, 0)
+    assert working_days_after(start, 2) == datetime(2026, 12, 29, 10, 0)
+    assert working_days_before(datetime(2026, 12, 29, 10, 0), 2) == start

@@ -194,7 +194,7 @@ class _Seeder:
     def work_package(self, table: Table, title: str, goal: str, owner: str, due: date,
                      status: WorkPackageStatus) -> WorkPackage:
         wp = WorkPackage(table=table, title=title, goal=goal, owner=self.users[owner], due_on=due, status=status,
-                         description=goal, created_at=_at(table.round.starts_on))
+                         description="", created_at=_at(table.round.starts_on))
         db.session.add(wp)
         self.count("werkpakketten")
         return wp

@@ -148,8 +148,10 @@ def create(wp_id: int):
 def manage(deliverable_id: int):
     deliverable = db.get_or_404(Deliverable, deliverable_id)
     require("deliverable.manage", deliverable)
-    return render_template("library/manage.html", deliverable=deliverable, latest=services.latest_version(deliverable),
-                           review_form=ReviewForm(), withdraw_form=WithdrawForm())
+    latest = services.latest_version(deliverable)
+    return render_template("library/manage.html", deliverable=deliverable, latest=latest,
+                           audiences=services.audiences_of(latest), review_form=ReviewForm(),
+                           withdraw_form=WithdrawForm())
 
 
 @bp.route("/eindproducten/<int:deliverable_id>/bewerken", methods=["GET", "POST"])

@@ -135,13 +135,15 @@ def test_table_member_creates_an_end_product_and_a_wrong_file_keeps_the_form(cli
 
 def test_the_whole_workflow_through_the_pages(client, login, make_client, db):
     team = Team()
-    version = team.draft("Werkwijze warme overdracht")
+    version = team.draft("Werkwijze warme overdracht", body="## Hoe\n\nGezamenlijk huisbezoek in de kraamweek.")
     d = version.deliverable.id
     lead = login(team.lead)
     assert lead.post(f"/eindproducten/{d}/indienen").status_code == 302
     assert lead.post(f"/eindproducten/{d}/publiceren").status_code == 403
     liaison = login(team.liaison, c=make_client())
     assert "Werkwijze warme overdracht" in liaison.get("/mijn").text  # waiting for my review
+    review_page = liaison.get(f"/eindproducten/{d}").text
+    assert "Gezamenlijk huisbezoek" in review_page  # the reviewer reads what they approve
     liaison.post(f"/eindproducten/{d}/beoordelen", data={"besluit": "goedkeuren", "comment": ""})
     assert liaison.post(f"/eindproducten/{d}/publiceren").status_code == 403
     staff = login(team.staff, c=make_client())

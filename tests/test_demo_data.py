@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from leernetwerk.auth.models import User
 from leernetwerk.coalitions.models import Coalition, CoalitionMember, Municipality, Organisation
 from leernetwerk.library.models import Deliverable, DeliverableVersion, VersionStatus, Visibility
-from leernetwerk.rounds.models import Milestone, ProgressUpdate, Round, Table, TableMembership, WorkPackage
+from leernetwerk.rounds.models import Milestone, ProgressUpdate, Round, TableMembership, WorkPackage
 
 DEMO_PASSWORD = "demo-wachtwoord"
 DEMO_LOGINS = ("staf@leernetwerk.test", "kern@leernetwerk.test", "tafel@leernetwerk.test", "coalitie@leernetwerk.test")

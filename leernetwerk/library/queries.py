@@ -14,7 +14,7 @@ from ..coalitions.models import Municipality
 from ..extensions import db
 from ..rounds.models import Round, Table
 from . import search
-from .models import Attachment, Deliverable, DeliverableVersion, LibraryEntry, Visibility, entry_audiences
+from .models import Attachment, Deliverable, DeliverableVersion, Follow, LibraryEntry, Visibility, entry_audiences
 from .models import entry_municipalities
 from .text import query_terms, snippet
 
@@ -247,6 +247,11 @@ def detail(slug: str, number: int | None = None) -> DetailPage | None:
 
     return DetailPage(deliverable=deliverable, version=version, versions=versions, attachments=attachments,
                       audiences=audiences_of(version))
+
+
+def follows_of(user) -> set[tuple[str, str]]:  # noqa: ANN001
+    """(facet, value) pairs the person follows, to show follow or unfollow buttons."""
+    return set(db.session.execute(select(Follow.facet, Follow.value).where(Follow.user_id == user.id)).tuples())
 
 
 def latest_public(limit: int = 30) -> list[LibraryEntry]:

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..notifications.services import link, notify
 from ..rounds.models import WorkPackage
 from ..text import slugify
+from ..web import DomainError
 from . import files, search
 from .models import (
     Attachment,
@@ -41,12 +42,8 @@ CONTENT_FIELDS = ["title", "summary", "body", "kind", "action_line", "visibility
 EDITABLE = (VersionStatus.DRAFT,)
 
 
-class LibraryError(Exception):
+class LibraryError(DomainError):
     """A broken rule of the end-product life cycle; the message is for the user."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def audiences_of(version: DeliverableVersion) -> list[str]:

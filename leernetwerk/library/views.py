@@ -13,15 +13,12 @@ from ..extensions import db
 from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
+from ..web import me, save
 from . import feed, files, queries, services
 from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
-from .models import Attachment, Deliverable, DeliverableVersion, Follow, VersionStatus
+from .models import Attachment, Deliverable, DeliverableVersion, VersionStatus
 
 bp = Blueprint("library", __name__)
-
-
-def _me():  # noqa: ANN202
-    return current_user._get_current_object()
 
 
 # --- the library -----------------------------------------------------------------------------
@@ -31,10 +28,7 @@ def index():
     require("library.view")
     query = queries.LibraryQuery.from_args(request.args)
     results = queries.search_library(query, visible_to_network=current_user.is_authenticated)
-    follows = set()
-    if current_user.is_authenticated:
-        follows = {(f.facet, f.value) for f in db.session.execute(
-            select(Follow).where(Follow.user_id == current_user.id)).scalars()}
+    follows = queries.follows_of(current_user) if current_user.is_authenticated else set()
     return render_template("library/index.html", results=results, follows=follows, follow_form=FollowForm())
 
 
@@ -79,10 +73,10 @@ def follow():
     form = FollowForm()
     if form.validate_on_submit():
         if request.form.get("action") == "ontvolgen":
-            services.unfollow(_me(), form.facet.data, form.value.data)
+            services.unfollow(me(), form.facet.data, form.value.data)
             flash(_("Je volgt ‘%(value)s’ niet meer.", value=form.value.data), "success")
         else:
-            services.follow(_me(), form.facet.data, form.value.data)
+            services.follow(me(), form.facet.data, form.value.data)
             flash(_("Je krijgt bericht als er iets nieuws verschijnt bij ‘%(value)s’.", value=form.value.data),
                   "success")
         db.session.commit()
@@ -116,14 +110,6 @@ def _content(form: DeliverableForm) -> dict:
     )
 
 
-def _show_error(form: DeliverableForm, exc: services.LibraryError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-    else:
-        form.form_errors.append(str(exc))
-
-
 @bp.route("/werkpakketten/<int:wp_id>/eindproducten/nieuw", methods=["GET", "POST"])
 def create(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
@@ -132,13 +118,8 @@ def create(wp_id: int):
     if request.method == "GET":
         form.action_line.data = wp.table.action_line
     if form.validate_on_submit():
-        try:
-            version = services.create_deliverable(_me(), wp, **_content(form))
-            db.session.commit()
-        except services.LibraryError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-        else:
+        version = save(form, lambda: services.create_deliverable(me(), wp, **_content(form)))
+        if version is not None:
             flash(_("Eindproduct aangemaakt als concept."), "success")
             return redirect(url_for("library.manage", deliverable_id=version.deliverable_id))
     return render_template("library/form.html", form=form, wp=wp, deliverable=None), 200 if not form.errors else 400
@@ -164,13 +145,9 @@ def edit(deliverable_id: int):
         return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     form = _form(version)
     if form.validate_on_submit():
-        try:
-            services.update_draft(_me(), version, lock_version=form.lock_version.data, **_content(form))
-            db.session.commit()
-        except services.LibraryError as exc:
-            db.session.rollback()
-            _show_error(form, exc)
-        else:
+        saved = save(form, lambda: services.update_draft(me(), version, lock_version=form.lock_version.data,
+                                                         **_content(form)))
+        if saved is not None:
             flash(_("Concept opgeslagen."), "success")
             return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     status = 400 if form.errors or form.form_errors else 200
@@ -194,14 +171,14 @@ def _workflow(deliverable_id: int, action: str, step, success: str):  # noqa: AN
 
 @bp.route("/eindproducten/<int:deliverable_id>/nieuwe-versie", methods=["POST"])
 def start_new_version(deliverable_id: int):
-    return _workflow(deliverable_id, "deliverable.edit", lambda d: services.new_version(_me(), d),
+    return _workflow(deliverable_id, "deliverable.edit", lambda d: services.new_version(me(), d),
                      _("Nieuwe conceptversie gemaakt; de gepubliceerde versie blijft zichtbaar tot deze klaar is."))
 
 
 @bp.route("/eindproducten/<int:deliverable_id>/indienen", methods=["POST"])
 def submit(deliverable_id: int):
     return _workflow(deliverable_id, "deliverable.submit",
-                     lambda d: services.submit_for_review(services.latest_version(d), _me()),
+                     lambda d: services.submit_for_review(services.latest_version(d), me()),
                      _("Ingediend ter review bij de verbindingspersoon."))
 
 
@@ -210,7 +187,7 @@ def review(deliverable_id: int):
     form = ReviewForm()
     approve = request.form.get("besluit") == "goedkeuren"
     return _workflow(deliverable_id, "deliverable.review",
-                     lambda d: services.review(services.latest_version(d), _me(), approve=approve,
+                     lambda d: services.review(services.latest_version(d), me(), approve=approve,
                                                comment=form.comment.data or ""),
                      _("Goedgekeurd voor publicatie.") if approve else _("Teruggestuurd naar de tafel."))
 
@@ -218,7 +195,7 @@ def review(deliverable_id: int):
 @bp.route("/eindproducten/<int:deliverable_id>/publiceren", methods=["POST"])
 def publish(deliverable_id: int):
     return _workflow(deliverable_id, "deliverable.publish",
-                     lambda d: services.publish(services.latest_version(d), _me()),
+                     lambda d: services.publish(services.latest_version(d), me()),
                      _("Gepubliceerd in de bibliotheek."))
 
 
@@ -226,7 +203,7 @@ def publish(deliverable_id: int):
 def withdraw(deliverable_id: int):
     form = WithdrawForm()
     return _workflow(deliverable_id, "deliverable.withdraw",
-                     lambda d: services.withdraw(d, _me(), form.reason.data or ""),
+                     lambda d: services.withdraw(d, me(), form.reason.data or ""),
                      _("Ingetrokken. De link blijft werken, met een melding."))
 
 

@@ -19,6 +19,7 @@ from ..database import utcnow
 from ..dates import months_span
 from ..extensions import db
 from ..notifications.services import link, notify
+from ..web import DomainError
 from .models import (
     Decision,
     Light,
@@ -41,12 +42,8 @@ TABLE_FIELDS = ["title", "theme", "action_line", "description", "liaison_id"]
 WORK_PACKAGE_FIELDS = ["title", "goal", "description", "owner_id", "due_on", "status"]
 
 
-class RoundsError(Exception):
+class RoundsError(DomainError):
     """A broken rule of the working cycle; the message is for the user (translated)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class EditConflict(RoundsError):

@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
@@ -16,6 +15,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..policy import require
 from ..security import safe_next
+from ..web import me, save, show_error
 from . import queries, services, timeline
 from .forms import (
     CarryOverForm,
@@ -33,32 +33,6 @@ from .models import MemberRole, Milestone, Round, SupportRequest, Table, WorkPac
 bp = Blueprint("rounds", __name__)
 
 
-def _me():  # noqa: ANN202
-    return current_user._get_current_object()
-
-
-def _form_error(form, error: services.RoundsError) -> None:  # noqa: ANN001
-    """Show a domain error next to its field (or at the top), keeping what was typed."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
-def _save(form, step):  # noqa: ANN001, ANN202
-    """Run one domain step and commit. A broken rule is rolled back and shown on the form, with
-    everything typed kept; then None is returned."""
-    try:
-        result = step()
-        db.session.commit()
-    except services.RoundsError as exc:
-        db.session.rollback()
-        _form_error(form, exc)
-        return None
-    return result
-
-
 def _person_choices(people, empty: str | None = None) -> list[SelectChoice]:  # noqa: ANN001
     choices = [SelectChoice(0, empty)] if empty else []
     return choices + [SelectChoice(p.id, p.name) for p in people]
@@ -73,7 +47,7 @@ def _get_person(user_id: int | None) -> User | None:
 @bp.route("/mijn")
 def dashboard():
     require("dashboard.view")
-    return render_template("rounds/dashboard.html", page=queries.dashboard(_me(), date.today()))
+    return render_template("rounds/dashboard.html", page=queries.dashboard(me(), date.today()))
 
 
 # --- rounds ---------------------------------------------------------------------------------------
@@ -93,8 +67,8 @@ def round_create():
     require("round.create")
     form = RoundForm()
     if form.validate_on_submit():
-        round_ = _save(form, lambda: services.create_round(
-            _me(), name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+        round_ = save(form, lambda: services.create_round(
+            me(), name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
             goal=form.goal.data or ""))
         if round_ is not None:
             flash(_("Ronde ‘%(name)s’ aangemaakt.", name=round_.name), "success")
@@ -120,8 +94,8 @@ def round_edit(round_id: int):
     if request.method == "GET":
         form.version.data = round_.version
     if form.validate_on_submit():
-        saved = _save(form, lambda: services.update_round(
-            _me(), round_, version=int(form.version.data or 0), name=form.name.data,
+        saved = save(form, lambda: services.update_round(
+            me(), round_, version=int(form.version.data or 0), name=form.name.data,
             starts_on=form.starts_on.data, ends_on=form.ends_on.data, goal=form.goal.data or ""))
         if saved is not None:
             flash(_("Ronde opgeslagen."), "success")
@@ -134,7 +108,7 @@ def round_close(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     require("round.close", round_)
     try:
-        services.close_round(_me(), round_)
+        services.close_round(me(), round_)
         db.session.commit()
     except services.RoundsError as exc:
         db.session.rollback()
@@ -172,8 +146,8 @@ def table_create(round_id: int):
     require("table.create", round_)
     form = _table_form()
     if form.validate_on_submit():
-        table = _save(form, lambda: services.create_table(
-            _me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
+        table = save(form, lambda: services.create_table(
+            me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
             description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
             members=_member_list(form)))
         if table is not None:
@@ -199,8 +173,8 @@ def table_edit(table_id: int):
     require("table.edit", table)
     form = _table_form(table)
     if form.validate_on_submit():
-        saved = _save(form, lambda: services.update_table(
-            _me(), table, version=int(form.version.data or 0), title=form.title.data, theme=form.theme.data,
+        saved = save(form, lambda: services.update_table(
+            me(), table, version=int(form.version.data or 0), title=form.title.data, theme=form.theme.data,
             action_line=form.action_line.data, description=form.description.data or "",
             liaison=_get_person(form.liaison_id.data), members=_member_list(form)))
         if saved is not None:
@@ -219,7 +193,7 @@ def table_carry_over(table_id: int):
         flash(_("Kies een volgende ronde."), "error")
         return redirect(url_for("rounds.table_detail", table_id=table.id))
     try:
-        new = services.carry_over(_me(), table, db.get_or_404(Round, form.round_id.data))
+        new = services.carry_over(me(), table, db.get_or_404(Round, form.round_id.data))
         db.session.commit()
     except services.RoundsError as exc:
         db.session.rollback()
@@ -235,8 +209,8 @@ def table_evaluate(table_id: int):
     require("table.evaluate", table)
     form = EvaluationForm(obj=table.evaluation)
     if form.validate_on_submit():
-        saved = _save(form, lambda: services.record_evaluation(
-            _me(), table, delivered=form.delivered.data, what_worked=form.what_worked.data,
+        saved = save(form, lambda: services.record_evaluation(
+            me(), table, delivered=form.delivered.data, what_worked=form.what_worked.data,
             decision=form.decision.data))
         if saved is not None:
             flash(_("Evaluatie opgeslagen."), "success")
@@ -250,8 +224,8 @@ def support_ask(table_id: int):
     require("support.ask", table)
     form = SupportRequestForm()
     if form.validate_on_submit():
-        saved = _save(form, lambda: services.ask_support(
-            table, _me(), subject=form.subject.data, body=form.body.data))
+        saved = save(form, lambda: services.ask_support(
+            table, me(), subject=form.subject.data, body=form.body.data))
         if saved is not None:
             flash(_("Je vraag staat bij de verbindingspersoon en ROS."), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
@@ -269,7 +243,7 @@ def support_answer(request_id: int):
     form = SupportAnswerForm()
     if form.validate_on_submit():
         try:
-            services.answer_support(support, _me(), form.answer.data)
+            services.answer_support(support, me(), form.answer.data)
             db.session.commit()
         except services.RoundsError as exc:
             db.session.rollback()
@@ -299,8 +273,8 @@ def work_package_create(table_id: int):
     if request.method == "GET":
         form.due_on.data = table.round.ends_on
     if form.validate_on_submit():
-        wp = _save(form, lambda: services.create_work_package(
-            _me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
+        wp = save(form, lambda: services.create_work_package(
+            me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
             owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data))
         if wp is not None:
             flash(_("Werkpakket aangemaakt."), "success")
@@ -334,7 +308,7 @@ def work_package_edit(wp_id: int):
     if form.validate_on_submit():
         try:
             services.update_work_package(
-                _me(), wp, version=form.version.data, title=form.title.data, goal=form.goal.data or "",
+                me(), wp, version=form.version.data, title=form.title.data, goal=form.goal.data or "",
                 description=form.description.data or "", owner=_get_person(form.owner_id.data),
                 due_on=form.due_on.data, status=form.status.data)
             db.session.commit()
@@ -350,7 +324,7 @@ def work_package_edit(wp_id: int):
                 current=snapshot(wp, services.WORK_PACKAGE_FIELDS) | {"version": wp.version})
         except services.RoundsError as exc:
             db.session.rollback()
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             flash(_("Werkpakket opgeslagen."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
@@ -367,7 +341,7 @@ def update_post(wp_id: int):
     require("table.work", wp.table)
     form = UpdateForm()
     if form.validate_on_submit():
-        saved = _save(form, lambda: services.post_update(wp, _me(), form.body.data, form.light.data))
+        saved = save(form, lambda: services.post_update(wp, me(), form.body.data, form.light.data))
         if saved is not None:
             flash(_("Update geplaatst."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="updates"))
@@ -381,7 +355,7 @@ def milestone_create(wp_id: int):
     form = MilestoneForm()
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     if form.validate_on_submit():
-        saved = _save(form, lambda: services.add_milestone(_me(), wp, title=form.title.data, due_on=form.due_on.data,
+        saved = save(form, lambda: services.add_milestone(me(), wp, title=form.title.data, due_on=form.due_on.data,
                                assignee=_get_person(form.assignee_id.data)))
         if saved is not None:
             flash(_("Mijlpaal toegevoegd."), "success")
@@ -403,7 +377,7 @@ def _set_done(milestone_id: int, done: bool):  # noqa: ANN202
     milestone = db.get_or_404(Milestone, milestone_id)
     require("table.work", milestone.work_package.table)
     try:
-        services.set_milestone_done(_me(), milestone, done)
+        services.set_milestone_done(me(), milestone, done)
         db.session.commit()
     except services.RoundsError as exc:
         db.session.rollback()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from leernetwerk.extensions import db
 from leernetwerk.library import files, queries, services
 from leernetwerk.library.models import Attachment, Deliverable, LibraryEntry, VersionStatus
 from leernetwerk.notifications.models import Notification

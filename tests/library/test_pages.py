@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
-from leernetwerk.extensions import db
 from leernetwerk.library.models import Deliverable
 from tests import factories
 

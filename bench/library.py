@@ -107,8 +107,15 @@ def fill(app) -> None:  # noqa: ANN001
                 search.index(e["deliverable_id"], index_text(e["title"]), index_text(f"{e['summary']} {e['plain_text']}"))
             db.session.commit()
             print(f"  {min(N, offset + batch):>7} end products", flush=True)
-        db.session.execute(text("ANALYZE"))
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum does in production: statistics and the visibility map, so that
+            # counts can be answered from indexes alone.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        else:
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
 
 
 def measure(client, path: str, cold: bool = False) -> tuple[float, float]:  # noqa: ANN001

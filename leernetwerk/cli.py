@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -110,10 +112,9 @@ def scheduler_command() -> None:
     scheduler = build_scheduler(current_app._get_current_object(), BlockingScheduler, lock)
     click.echo("Scheduler draait (herinneringen elke 5 minuten, mail elke minuut, weekoverzicht maandag 08:00). "
                "Stoppen met Ctrl+C.")
-    try:
+    # Ctrl+C or a stop signal ends the blocking loop; what follows releases the lock.
+    with suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
     lost = not lock.held()
     lock.release()
     if lost:

@@ -1,11 +1,28 @@
-"""Calendar arithmetic the domain needs (calendar months, working days)."""
+"""Dates the domain needs: Dutch "today", calendar months, working days."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
 
+from zoneinfo import ZoneInfo
+
 import holidays
+
+from .database import utcnow
+
+# The network works in Dutch time: "today", due dates and working days are Amsterdam's.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """The Dutch calendar date of an aware moment."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def today() -> date:
+    """Today in Europe/Amsterdam, whatever the server's time zone: the one "today" of the domain."""
+    return local_date(utcnow())
 
 
 def add_months(day: date, months: int) -> date:

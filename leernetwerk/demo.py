@@ -19,6 +19,7 @@ from .coalitions.models import (
     QuestionStatus,
     WorkingArea,
 )
+from . import dates
 from .dates import add_months
 from .extensions import db
 from .library.models import (
@@ -254,7 +255,7 @@ class _Seeder:
 
 def seed_demo(today: date | None = None) -> dict[str, int]:
     """Fill an empty database with the demo network. Returns what was made, for the CLI."""
-    today = today or date.today()
+    today = today or dates.today()
     s = _Seeder(today)
     s.places()
     s.people()

@@ -1,6 +1,6 @@
 """Imports every area's models so that the metadata (and Alembic) sees the whole schema."""
 
-from .admin.models import AuditEvent  # noqa: F401
+from .audit import AuditEvent  # noqa: F401
 from .auth.models import LoginAttempt, User, UserSession  # noqa: F401
 from .coalitions.models import (  # noqa: F401
     Coalition,

@@ -6,11 +6,18 @@ from flask import Flask
 from flask_babel import get_locale
 
 from . import policy
-from .labels import label
+from .enums import template_enums
+from .library import models as library_models
+from .notifications import models as notification_models
+from .notifications.models import kind_label
+from .rounds import models as rounds_models
+from .web import conflict_rows
 from .markdown import render_markdown
 
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(can=policy.can, label=label, current_locale=lambda: str(get_locale()))
+    app.jinja_env.globals.update(can=policy.can, current_locale=lambda: str(get_locale()), kind_label=kind_label,
+                                 conflict_rows=conflict_rows)
+    app.jinja_env.globals.update(template_enums(library_models, notification_models, rounds_models))
     app.jinja_env.filters["markdown"] = render_markdown

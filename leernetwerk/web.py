@@ -1,26 +1,27 @@
-"""What every area's views share: the domain error type, and saving a form through the domain."""
+"""What every area's views share: the logged-in person, and one way to save through the domain.
+
+`save` runs one domain step and commits. A broken rule (DomainError) is rolled back and shown on
+the form next to its field, or flashed when there is no form; a version conflict (someone else
+saved first, seen by the service or by the database at flush) puts both versions on the form's
+conflict page, with everything typed kept. `form_status` gives the matching HTTP status.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
+from flask import flash
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 
+from .errors import DomainError, EditConflict
 from .extensions import db
+from .versioning import conflict_with
 
 T = TypeVar("T")
-
-
-class DomainError(Exception):
-    """A broken rule with a message for the user (translated), tied to a form field if any.
-
-    Each area raises its own subclass (RoundsError, LibraryError)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def me() -> Any:
@@ -37,14 +38,73 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
-def save(form: FlaskForm, step: Callable[[], T]) -> T | None:
-    """Run one domain step and commit. A broken rule is rolled back and shown on the form, with
-    everything typed kept; then None is returned."""
+def _show_conflict(form: FlaskForm | None, conflict: EditConflict) -> None:
+    if form is None:
+        flash(str(conflict), "error")
+        return
+    form.show_conflict(conflict)
+
+
+def save(step: Callable[[], T], form: FlaskForm | None = None, *, versioned: Any = None,
+         success: str | None = None) -> T | bool | None:
+    """Run one domain step and commit; flash `success` when it went through. Returns the step's
+    result (True when the step returns nothing), or None when it was refused.
+
+    On a broken rule or a conflict everything is rolled back, the problem is put on `form` (or
+    flashed) and None is returned. `versioned` is the object whose version the step checks: when
+    the database finds it changed at flush, the conflict shows what it holds now.
+    """
     try:
         result = step()
         db.session.commit()
-    except DomainError as exc:
+    except EditConflict as conflict:
         db.session.rollback()
-        show_error(form, exc)
+        _show_conflict(form, conflict)
         return None
-    return result
+    except StaleDataError:
+        db.session.rollback()
+        if versioned is None:
+            raise
+        db.session.refresh(versioned)
+        _show_conflict(form, conflict_with(versioned))
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        if form is None:
+            flash(str(error), "error")
+        else:
+            show_error(form, error)
+        return None
+    if success:
+        flash(success, "success")
+    return True if result is None else result
+
+
+def form_status(form: FlaskForm) -> int:
+    """409 for a conflict, 400 for a form with errors (after a POST), 200 otherwise."""
+    if getattr(form, "conflict", None) is not None:
+        return 409
+    return 400 if form.errors or form.form_errors else 200
+
+
+def conflict_rows(form: FlaskForm) -> list[tuple[str, str, str]]:
+    """For the conflict page: (field label, what is stored now, what this person typed), readable."""
+    from flask_babel import gettext as _
+
+    from .i18n import long_date
+
+    def shown(field: Any, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if field.type == "DateField":
+            return long_date(date.fromisoformat(value) if isinstance(value, str) else value)
+        if field.type == "BooleanField":
+            return _("ja") if value else _("nee")
+        if hasattr(field, "iter_choices"):
+            labels = {str(choice[0]): str(choice[1]) for choice in field.iter_choices()}
+            return labels.get(str(value), str(value))
+        return str(value)
+
+    conflict = form.conflict
+    return [(field.label.text, shown(field, conflict.current[name]), shown(field, field.data))
+            for name, field in form._fields.items() if name in conflict.current]

@@ -2,7 +2,7 @@
 
 A new route fails `test_every_route_is_in_the_table` until its expected outcome per role is
 written down here. Forms are posted empty (with a valid CSRF token): an allowed role then gets
-the form back with errors, a redirect, or 400 — never 403; a refused one gets 403, and an
+the form back with errors (400), or a redirect — never 403; a refused one gets 403, and an
 anonymous visitor is sent to the login page with `next` set.
 """
 
@@ -60,29 +60,29 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "auth.choose_locale": {"POST": public(302)},
     "auth.account": {"GET": only(LOGGED_IN)},
     "admin.users": {"GET": only(STAFF)},
-    "admin.invite": {"GET": only(STAFF), "POST": only(STAFF)},
+    "admin.invite": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "admin.deactivate": {"POST": only(STAFF, 302)},
     "admin.reactivate": {"POST": only(STAFF, 302)},
     "admin.audit_log": {"GET": only(STAFF)},
     "rounds.dashboard": {"GET": only(LOGGED_IN)},
     "rounds.round_list": {"GET": only(LOGGED_IN)},
-    "rounds.round_create": {"GET": only(STAFF), "POST": only(STAFF)},
+    "rounds.round_create": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "rounds.round_detail": {"GET": only(LOGGED_IN)},
-    "rounds.round_edit": {"GET": only(STAFF), "POST": only(STAFF)},
+    "rounds.round_edit": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "rounds.round_close": {"POST": only(STAFF, 302)},
     # Any core-group member may start a table in an open round.
-    "rounds.table_create": {"GET": only(STEERS_TABLE | {"core"}), "POST": only(STEERS_TABLE | {"core"})},
+    "rounds.table_create": {"GET": only(STEERS_TABLE | {"core"}), "POST": only(STEERS_TABLE | {"core"}, 400)},
     "rounds.table_detail": {"GET": only(LOGGED_IN)},
-    "rounds.table_edit": {"GET": only(STEERS_TABLE), "POST": only(STEERS_TABLE)},
+    "rounds.table_edit": {"GET": only(STEERS_TABLE), "POST": only(STEERS_TABLE, 400)},
     "rounds.table_carry_over": {"POST": only(STEERS_TABLE, 302)},
     "rounds.table_evaluate": {"GET": only(STEERS_TABLE | {"table_lead"}),
-                              "POST": only(STEERS_TABLE | {"table_lead"})},
+                              "POST": only(STEERS_TABLE | {"table_lead"}, 400)},
     # Only the table itself asks for support (an empty question is refused with 400).
     "rounds.support_ask": {"POST": only(SITS_AT_TABLE, 400)},
     "rounds.support_answer": {"POST": only(STEERS_TABLE, 302)},
-    "rounds.work_package_create": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK)},
+    "rounds.work_package_create": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.work_package_detail": {"GET": only(LOGGED_IN)},
-    "rounds.work_package_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK)},
+    "rounds.work_package_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.update_post": {"POST": only(TABLE_WORK, 400)},
     "rounds.milestone_create": {"POST": only(TABLE_WORK, 400)},
     "rounds.milestone_done": {"POST": only(TABLE_WORK, 302)},
@@ -212,9 +212,9 @@ def end_product(wp, users, *, publish: bool = False, visibility: str = "openbaar
         municipalities=[], all_of_friesland=True, visibility=visibility,
         uploads=[(b"Tekst van de bijlage.", "bijlage.txt")])
     if publish:
-        services.submit_for_review(version, users["table_member"])
-        services.review(version, users["liaison"], approve=True, comment="")
-        services.publish(version, users["staff"])
+        services.submit_for_review(users["table_member"], version)
+        services.review(users["liaison"], version, approve=True, comment="")
+        services.publish(users["staff"], version)
     db.session.commit()
     return version.deliverable
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import User
 from ..coalitions.models import Coalition, Municipality, Organisation
 from ..extensions import db
-from .models import AuditEvent
+from ..audit import AuditEvent
 
 PER_PAGE = 50
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..auth import services as accounts
 from ..auth.models import User
 from ..extensions import db
 from ..policy import require
+from ..web import form_status, me, save
 from . import queries
 from .forms import InviteForm
 
@@ -39,24 +39,14 @@ def invite():
     require("users.invite")
     form = _invite_form()
     if form.validate_on_submit():
-        try:
-            user = accounts.invite_user(
-                current_user._get_current_object(),
-                email=form.email.data,
-                name=form.name.data,
-                organisation_id=form.organisation_id.data or None,
-                is_staff=form.is_staff.data,
-                is_core_group=form.is_core_group.data,
-                coalition_ids=form.coalition_ids.data,
-                locale=form.locale.data,
-            )
-        except accounts.AuthError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+        user = save(lambda: accounts.invite_user(
+            me(), email=form.email.data, name=form.name.data, organisation_id=form.organisation_id.data or None,
+            is_staff=form.is_staff.data, is_core_group=form.is_core_group.data,
+            coalition_ids=form.coalition_ids.data, locale=form.locale.data), form)
+        if user is not None:
             flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/invite.html", form=form)
+    return render_template("admin/invite.html", form=form), form_status(form)
 
 
 def _target(user_id: int) -> User:
@@ -70,9 +60,8 @@ def _target(user_id: int) -> User:
 def deactivate(user_id: int):
     user = _target(user_id)
     require("users.deactivate", user)
-    accounts.deactivate(current_user._get_current_object(), user)
-    db.session.commit()
-    flash(_("%(name)s is gedeactiveerd en overal uitgelogd.", name=user.name), "success")
+    save(lambda: accounts.deactivate(me(), user), success=_("%(name)s is gedeactiveerd en overal uitgelogd.",
+                                                            name=user.name))
     return redirect(url_for("admin.users"))
 
 
@@ -80,9 +69,7 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     user = _target(user_id)
     require("users.reactivate", user)
-    accounts.reactivate(current_user._get_current_object(), user)
-    db.session.commit()
-    flash(_("%(name)s kan weer inloggen.", name=user.name), "success")
+    save(lambda: accounts.reactivate(me(), user), success=_("%(name)s kan weer inloggen.", name=user.name))
     return redirect(url_for("admin.users"))
 
 

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from ..admin.audit import record, snapshot
+from ..errors import DomainError
+from ..audit import record, snapshot
 from ..database import utcnow
 from ..extensions import db
 from ..notifications.mail import queue_mail
@@ -24,7 +25,7 @@ MIN_PASSWORD_LENGTH = 12
 USER_FIELDS = ["email", "name", "organisation_id", "is_staff", "is_core_group", "active", "locale"]
 
 
-class AuthError(Exception):
+class AuthError(DomainError):
     """A broken account rule, with a message for the user (already translated)."""
 
 
@@ -78,7 +79,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
 
 def validate_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AuthError(_("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD_LENGTH))
+        raise AuthError(_("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD_LENGTH), "password")
 
 
 # Signed links. The token carries a fingerprint of the current password hash, so it works
@@ -140,7 +141,7 @@ def invite_user(
     """Create an account without a password and mail a signed link to set one."""
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise AuthError(_("Er bestaat al een account met dit e-mailadres."))
+        raise AuthError(_("Er bestaat al een account met dit e-mailadres."), "email")
     user = User(
         email=email,
         name=name.strip(),

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..security import safe_next
+from ..web import me, save
 from . import services
 from .forms import ForgotPasswordForm, LocaleForm, LoginForm, SetPasswordForm
 from .sessions import end_session, start_session
@@ -37,7 +38,7 @@ def login():
 @bp.route("/uitloggen", methods=["POST"])
 @login_required
 def logout():
-    end_session(current_user._get_current_object())
+    end_session(me())
     db.session.commit()
     flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("main.index"))
@@ -61,16 +62,14 @@ def _password_page(token: str, purpose: str):
     except services.AuthError as exc:
         return render_template("auth/link_invalid.html", message=str(exc)), 400
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(user, form.password.data)
-        except services.AuthError as exc:
-            form.password.errors.append(str(exc))
-        else:
-            start_session(user)
-            db.session.commit()
-            flash(_("Je wachtwoord is ingesteld. Welkom bij het Leernetwerk."), "success")
-            return redirect(url_for("main.index"))
+
+    def set_and_log_in() -> None:
+        services.set_password(user, form.password.data)
+        start_session(user)
+
+    if form.validate_on_submit() and save(set_and_log_in, form,
+                                          success=_("Je wachtwoord is ingesteld. Welkom bij het Leernetwerk.")):
+        return redirect(url_for("main.index"))
     return render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
 
 
@@ -91,7 +90,7 @@ def choose_locale():
         locale = form.locale.data
         session["locale"] = locale
         if current_user.is_authenticated:
-            services.set_locale(current_user._get_current_object(), locale)
+            services.set_locale(me(), locale)
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 

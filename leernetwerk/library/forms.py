@@ -3,21 +3,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..labels import LABELS
-from ..rounds.forms import action_line_choices
-from .models import Audience, DeliverableKind, Visibility
+from ..enums import choices_for
+from ..forms import VersionedForm
+from ..rounds.models import ActionLine
+from .models import Audience, DeliverableKind, FollowFacet, Visibility
 
 
-def _choices(group: str, values) -> list[SelectChoice]:  # noqa: ANN001
-    return [SelectChoice(v.value, LABELS[group][v.value]) for v in values]
-
-
-class DeliverableForm(FlaskForm):
+class DeliverableForm(VersionedForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef het eindproduct een titel.")),
                                                 Length(max=200)])
     summary = TextAreaField(_l("Samenvatting"), validators=[DataRequired(_l("Schrijf een korte samenvatting.")),
@@ -25,22 +22,28 @@ class DeliverableForm(FlaskForm):
                             description=_l("Twee of drie zinnen: wat is het, voor wie, wat heb je eraan."))
     body = TextAreaField(_l("Inhoud"), validators=[Optional(), Length(max=200_000)],
                          description=_l("Markdown mag: kopjes (##), lijstjes, **vet**, links."))
-    kind = SelectField(_l("Soort"), choices=lambda: _choices("kind", DeliverableKind))
-    action_line = SelectField(_l("Actielijn"), choices=action_line_choices)
-    audiences = SelectMultipleField(_l("Doelgroep"), choices=lambda: _choices("audience", Audience),
+    kind = SelectField(_l("Soort"), choices=lambda: choices_for(DeliverableKind))
+    action_line = SelectField(_l("Actielijn"), choices=lambda: choices_for(ActionLine))
+    audiences = SelectMultipleField(_l("Doelgroep"), choices=lambda: choices_for(Audience),
                                     validators=[Optional()])
     all_of_friesland = BooleanField(_l("Voor heel Friesland"))
     municipalities = SelectMultipleField(_l("Of alleen voor deze gemeenten"), coerce=int, validators=[Optional()])
-    visibility = RadioField(_l("Wie mag het lezen?"), choices=lambda: _choices("visibility", Visibility),
+    visibility = RadioField(_l("Wie mag het lezen?"), choices=lambda: choices_for(Visibility),
                             validators=[InputRequired(_l("Kies openbaar of alleen voor het netwerk."))],
                             default=Visibility.PUBLIC.value)
     attachments = MultipleFileField(_l("Bijlagen"), description=_l(
         "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPG, CSV of tekst; hoogstens 25 MB per bestand."))
-    lock_version = IntegerField(validators=[Optional()])
 
 
 class ReviewForm(FlaskForm):
+    """The reviewer's comment and decision; the decision comes from the button pressed."""
+
+    APPROVE, SEND_BACK = "goedkeuren", "terugsturen"
+
     comment = TextAreaField(_l("Opmerking"), validators=[Optional(), Length(max=10000)])
+    decision = RadioField(choices=[SelectChoice(APPROVE, _l("Goedkeuren voor publicatie")),
+                                   SelectChoice(SEND_BACK, _l("Terugsturen met opmerkingen"))],
+                          validators=[InputRequired()], name="besluit")
 
 
 class WithdrawForm(FlaskForm):
@@ -49,5 +52,9 @@ class WithdrawForm(FlaskForm):
 
 
 class FollowForm(FlaskForm):
-    facet = SelectField(choices=[SelectChoice("soort", "soort"), SelectChoice("thema", "thema")])
+    FOLLOW, UNFOLLOW = "volgen", "ontvolgen"
+
+    facet = SelectField(choices=[SelectChoice(f.value, f.value) for f in FollowFacet])
     value = StringField(validators=[DataRequired(), Length(max=120)])
+    action = SelectField(choices=[SelectChoice(FOLLOW, FOLLOW), SelectChoice(UNFOLLOW, UNFOLLOW)], default=FOLLOW,
+                         validators=[Optional()])

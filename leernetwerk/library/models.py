@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_babel import lazy_gettext as _l
+
 from ..database import enum_check, utcnow
+from ..enums import LabeledEnum
 from ..extensions import db
 from ..rounds.models import ActionLine
 
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
     from ..rounds.models import WorkPackage
 
 
-class DeliverableKind(enum.StrEnum):
+class DeliverableKind(LabeledEnum):
     CARE_PATHWAY = "zorgpad"
     SOCIAL_MAP = "sociale_kaart"
     GUIDE = "handreiking"
@@ -27,9 +30,12 @@ class DeliverableKind(enum.StrEnum):
     WORKING_METHOD = "werkwijze"
     TRAINING = "scholing"
     OTHER = "overig"
+    __labels__ = {CARE_PATHWAY: _l("Zorgpad"), SOCIAL_MAP: _l("Sociale kaart"), GUIDE: _l("Handreiking"),
+                  FACTSHEET: _l("Factsheet"), WORKING_METHOD: _l("Werkwijze"), TRAINING: _l("Scholing"),
+                  OTHER: _l("Overig")}
 
 
-class Audience(enum.StrEnum):
+class Audience(LabeledEnum):
     MIDWIVES = "verloskundigen"
     MATERNITY_CARE = "kraamzorg"
     YOUTH_HEALTH_CARE = "jgz"
@@ -38,24 +44,31 @@ class Audience(enum.StrEnum):
     SOCIAL_DOMAIN = "sociaal_domein"
     HOSPITALS = "ziekenhuizen"
     PARENTS = "ouders"
+    __labels__ = {MIDWIVES: _l("Verloskundigen"), MATERNITY_CARE: _l("Kraamzorg"), YOUTH_HEALTH_CARE: _l("JGZ"),
+                  MUNICIPALITIES: _l("Gemeenten"), GENERAL_PRACTITIONERS: _l("Huisartsen"),
+                  SOCIAL_DOMAIN: _l("Sociaal domein"), HOSPITALS: _l("Ziekenhuizen"), PARENTS: _l("Ouders")}
 
 
-class Visibility(enum.StrEnum):
+class Visibility(LabeledEnum):
     PUBLIC = "openbaar"
     NETWORK = "netwerk"
+    __labels__ = {PUBLIC: _l("Openbaar"), NETWORK: _l("Alleen voor het netwerk")}
 
 
-class VersionStatus(enum.StrEnum):
+class VersionStatus(LabeledEnum):
     DRAFT = "concept"
     IN_REVIEW = "in_review"
     APPROVED = "goedgekeurd"
     PUBLISHED = "gepubliceerd"
     SUPERSEDED = "vervangen"
+    __labels__ = {DRAFT: _l("Concept"), IN_REVIEW: _l("In review"), APPROVED: _l("Goedgekeurd"),
+                  PUBLISHED: _l("Gepubliceerd"), SUPERSEDED: _l("Vervangen")}
 
 
-class ReviewDecision(enum.StrEnum):
+class ReviewDecision(LabeledEnum):
     APPROVED = "goedgekeurd"
     RETURNED = "teruggestuurd"
+    __labels__ = {APPROVED: _l("Goedgekeurd"), RETURNED: _l("teruggestuurd")}
 
 
 class FollowFacet(enum.StrEnum):
@@ -159,6 +172,8 @@ class DeliverableVersion(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
+    EDIT_FIELDS: ClassVar[tuple[str, ...]] = ("title", "summary", "body", "kind", "action_line", "visibility",
+                                              "all_of_friesland")
 
 
 class Attachment(db.Model):

@@ -12,9 +12,10 @@ from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
 from ..extensions import db
-from ..rounds.models import Round, Table
+from ..rounds.models import ActionLine, Round, Table
 from . import search
-from .models import Attachment, Deliverable, DeliverableVersion, Follow, LibraryEntry, Visibility, entry_audiences
+from .models import Attachment, Audience, Deliverable, DeliverableKind, DeliverableVersion, Follow, LibraryEntry, Visibility
+from .models import entry_audiences
 from .models import entry_municipalities
 from .text import query_terms, snippet
 
@@ -168,8 +169,6 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
 
 def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, list[FacetValue]]:  # noqa: ANN001
     """Counts per facet value, each given the other facets' choices; read from covering indexes."""
-    from ..labels import label
-
     def counted(name: str, column) -> list[tuple[Any, int]]:  # noqa: ANN001
         query = _base(visible_to_network, hits_sq, q.filters, skip=name,
                       query=select(column, func.count()).select_from(LibraryEntry))
@@ -201,11 +200,10 @@ def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, lis
             Table.id.in_([t for t, _ in tables] or [-1]))).all()),
     }
     return {
-        "soort": values("soort", counted("soort", LibraryEntry.kind), lambda v: label("kind", v)),
-        "actielijn": values("actielijn", counted("actielijn", LibraryEntry.action_line),
-                            lambda v: label("action_line", v)),
+        "soort": values("soort", counted("soort", LibraryEntry.kind), DeliverableKind.label_of),
+        "actielijn": values("actielijn", counted("actielijn", LibraryEntry.action_line), ActionLine.label_of),
         "doelgroep": values("doelgroep", counted_in("doelgroep", entry_audiences, entry_audiences.c.audience),
-                            lambda v: label("audience", v)),
+                            Audience.label_of),
         "gemeente": values("gemeente", municipalities, lambda v: names["gemeente"].get(v, str(v))),
         "ronde": values("ronde", rounds, lambda v: names["ronde"].get(v, str(v))),
         "tafel": values("tafel", tables, lambda v: names["tafel"].get(v, str(v))),

@@ -10,14 +10,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from ..admin.audit import record
+from ..audit import record
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..notifications.services import link, notify
 from ..rounds.models import WorkPackage
 from ..text import slugify
-from ..web import DomainError
+from ..errors import DomainError
+from ..versioning import check_version, conflict_with
 from . import files, search
 from .models import (
     Attachment,
@@ -134,11 +135,19 @@ def update_draft(by: User, version: DeliverableVersion, *, lock_version: int | N
                  all_of_friesland: bool, visibility: str, uploads: list[Upload] = ()) -> DeliverableVersion:
     """Only a draft changes in place; a version in review, approved or published does not."""
     if version.status not in EDITABLE:
-        raise LibraryError(_("Deze versie is %(status)s en kan niet meer worden gewijzigd. Maak een nieuwe versie.",
-                             status=_status_name(version.status)))
-    if lock_version is not None and lock_version != version.lock_version:
-        raise LibraryError(_("Iemand anders heeft dit eindproduct intussen opgeslagen. Laad de pagina opnieuw; "
-                             "je tekst staat hieronder nog."))
+        # Typically submitted for review while this person was still typing: show what they typed
+        # beside what was submitted, instead of dropping it.
+        if version.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
+            message = _("Deze versie is %(status)s en verandert niet meer; je wijzigingen zijn niet opgeslagen. "
+                        "Maak een nieuwe versie. Hieronder staan beide versies, zodat je niets kwijtraakt.",
+                        status=VersionStatus.label_of(version.status).lower())
+        else:
+            message = _("Deze versie is intussen %(status)s en kan niet meer worden gewijzigd; je wijzigingen zijn "
+                        "niet opgeslagen. Hieronder staan beide versies: bewaar wat je nodig hebt en verwerk het "
+                        "als het eindproduct wordt teruggestuurd.",
+                        status=VersionStatus.label_of(version.status).lower())
+        raise conflict_with(version, message)
+    check_version(version, lock_version)
     _check_content(title, kind, action_line, visibility)
     checked = _check_uploads(list(uploads))
     before = {f: getattr(version, f) for f in CONTENT_FIELDS}
@@ -191,13 +200,7 @@ def new_version(by: User, deliverable: Deliverable) -> DeliverableVersion:
     return draft
 
 
-def _status_name(status: str) -> str:
-    from ..labels import label
-
-    return label("version_status", status).lower()
-
-
-def submit_for_review(version: DeliverableVersion, by: User) -> DeliverableVersion:
+def submit_for_review(by: User, version: DeliverableVersion) -> DeliverableVersion:
     """The table hands a draft to its liaison (and staff) for review."""
     if version.status != VersionStatus.DRAFT:
         raise LibraryError(_("Alleen een concept kan ter review worden aangeboden."))
@@ -211,7 +214,7 @@ def submit_for_review(version: DeliverableVersion, by: User) -> DeliverableVersi
     return version
 
 
-def review(version: DeliverableVersion, by: User, *, approve: bool, comment: str) -> Review:
+def review(by: User, version: DeliverableVersion, *, approve: bool, comment: str) -> Review:
     """The liaison or staff approve, or send back with a comment (then it is a draft again)."""
     if version.status != VersionStatus.IN_REVIEW:
         raise LibraryError(_("Deze versie wacht niet op een review."))
@@ -230,7 +233,7 @@ def review(version: DeliverableVersion, by: User, *, approve: bool, comment: str
     return entry
 
 
-def publish(version: DeliverableVersion, by: User) -> DeliverableVersion:
+def publish(by: User, version: DeliverableVersion) -> DeliverableVersion:
     """Staff publish an approved version; it becomes what the library shows, the previous
     published version stays readable as superseded, and followers hear of it."""
     if version.status != VersionStatus.APPROVED:
@@ -252,7 +255,7 @@ def publish(version: DeliverableVersion, by: User) -> DeliverableVersion:
     return version
 
 
-def withdraw(deliverable: Deliverable, by: User, reason: str) -> Deliverable:
+def withdraw(by: User, deliverable: Deliverable, reason: str) -> Deliverable:
     """Withdrawn: out of the library and search, but its link still works, with a notice."""
     if deliverable.published_version_id is None or deliverable.withdrawn_at is not None:
         raise LibraryError(_("Alleen een gepubliceerd eindproduct kan worden ingetrokken."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +15,7 @@ from ..extensions import db
 from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
-from ..web import me, save
+from ..web import form_status, me, save
 from . import feed, files, queries, services
 from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
 from .models import Attachment, Deliverable, DeliverableVersion, VersionStatus
@@ -72,14 +74,12 @@ def follow():
     require("library.follow")
     form = FollowForm()
     if form.validate_on_submit():
-        if request.form.get("action") == "ontvolgen":
-            services.unfollow(me(), form.facet.data, form.value.data)
-            flash(_("Je volgt ‘%(value)s’ niet meer.", value=form.value.data), "success")
+        if form.action.data == FollowForm.UNFOLLOW:
+            save(lambda: services.unfollow(me(), form.facet.data, form.value.data),
+                 success=_("Je volgt ‘%(value)s’ niet meer.", value=form.value.data))
         else:
-            services.follow(me(), form.facet.data, form.value.data)
-            flash(_("Je krijgt bericht als er iets nieuws verschijnt bij ‘%(value)s’.", value=form.value.data),
-                  "success")
-        db.session.commit()
+            save(lambda: services.follow(me(), form.facet.data, form.value.data),
+                 success=_("Je krijgt bericht als er iets nieuws verschijnt bij ‘%(value)s’.", value=form.value.data))
     return redirect(safe_next(request.form.get("next")) or url_for("library.index"))
 
 
@@ -89,10 +89,10 @@ def _form(version: DeliverableVersion | None = None) -> DeliverableForm:
     form = DeliverableForm(obj=version)
     form.municipalities.choices = [SelectChoice(m.id, m.name) for m in db.session.execute(
         select(Municipality).order_by(Municipality.name)).scalars()]
-    if version is not None and request.method == "GET":
+    if version is not None and not form.is_submitted():
         form.audiences.data = services.audiences_of(version)
         form.municipalities.data = [m.id for m in version.municipalities]
-        form.lock_version.data = version.lock_version
+        form.load_version(version.lock_version)
     return form
 
 
@@ -115,14 +115,14 @@ def create(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
     require("deliverable.create", wp.table)
     form = _form()
-    if request.method == "GET":
+    if not form.is_submitted():
         form.action_line.data = wp.table.action_line
     if form.validate_on_submit():
-        version = save(form, lambda: services.create_deliverable(me(), wp, **_content(form)))
+        version = save(lambda: services.create_deliverable(me(), wp, **_content(form)), form,
+                       success=_("Eindproduct aangemaakt als concept."))
         if version is not None:
-            flash(_("Eindproduct aangemaakt als concept."), "success")
             return redirect(url_for("library.manage", deliverable_id=version.deliverable_id))
-    return render_template("library/form.html", form=form, wp=wp, deliverable=None), 200 if not form.errors else 400
+    return render_template("library/form.html", form=form, wp=wp, deliverable=None), form_status(form)
 
 
 @bp.route("/eindproducten/<int:deliverable_id>")
@@ -140,32 +140,23 @@ def edit(deliverable_id: int):
     deliverable = db.get_or_404(Deliverable, deliverable_id)
     require("deliverable.edit", deliverable)
     version = services.latest_version(deliverable)
-    if version.status != VersionStatus.DRAFT:
+    if version.status != VersionStatus.DRAFT and request.method == "GET":
         flash(_("Deze versie is niet meer te wijzigen. Maak een nieuwe versie om verder te werken."), "info")
         return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     form = _form(version)
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.update_draft(me(), version, lock_version=form.lock_version.data,
-                                                         **_content(form)))
-        if saved is not None:
-            flash(_("Concept opgeslagen."), "success")
-            return redirect(url_for("library.manage", deliverable_id=deliverable.id))
-    status = 400 if form.errors or form.form_errors else 200
+    if form.validate_on_submit() and save(lambda: services.update_draft(
+            me(), version, lock_version=form.version.data, **_content(form)), form, versioned=version,
+            success=_("Concept opgeslagen.")):
+        return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     return render_template("library/form.html", form=form, wp=deliverable.work_package, deliverable=deliverable,
-                           version=version), status
+                           version=version), form_status(form)
 
 
-def _workflow(deliverable_id: int, action: str, step, success: str):  # noqa: ANN001, ANN202
+def _workflow(deliverable_id: int, action: str, step: Callable[[Deliverable], object], success: str):  # noqa: ANN202
+    """A button on the manage page: one domain step; a broken rule is flashed there."""
     deliverable = db.get_or_404(Deliverable, deliverable_id)
     require(action, deliverable)
-    try:
-        step(deliverable)
-        db.session.commit()
-    except services.LibraryError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(success, "success")
+    save(lambda: step(deliverable), success=success)
     return redirect(url_for("library.manage", deliverable_id=deliverable_id))
 
 
@@ -178,16 +169,20 @@ def start_new_version(deliverable_id: int):
 @bp.route("/eindproducten/<int:deliverable_id>/indienen", methods=["POST"])
 def submit(deliverable_id: int):
     return _workflow(deliverable_id, "deliverable.submit",
-                     lambda d: services.submit_for_review(services.latest_version(d), me()),
+                     lambda d: services.submit_for_review(me(), services.latest_version(d)),
                      _("Ingediend ter review bij de verbindingspersoon."))
 
 
 @bp.route("/eindproducten/<int:deliverable_id>/beoordelen", methods=["POST"])
 def review(deliverable_id: int):
     form = ReviewForm()
-    approve = request.form.get("besluit") == "goedkeuren"
+    if not form.validate_on_submit():
+        require("deliverable.review", db.get_or_404(Deliverable, deliverable_id))
+        flash(_("Kies goedkeuren of terugsturen."), "error")
+        return redirect(url_for("library.manage", deliverable_id=deliverable_id))
+    approve = form.decision.data == ReviewForm.APPROVE
     return _workflow(deliverable_id, "deliverable.review",
-                     lambda d: services.review(services.latest_version(d), me(), approve=approve,
+                     lambda d: services.review(me(), services.latest_version(d), approve=approve,
                                                comment=form.comment.data or ""),
                      _("Goedgekeurd voor publicatie.") if approve else _("Teruggestuurd naar de tafel."))
 
@@ -195,7 +190,7 @@ def review(deliverable_id: int):
 @bp.route("/eindproducten/<int:deliverable_id>/publiceren", methods=["POST"])
 def publish(deliverable_id: int):
     return _workflow(deliverable_id, "deliverable.publish",
-                     lambda d: services.publish(services.latest_version(d), me()),
+                     lambda d: services.publish(me(), services.latest_version(d)),
                      _("Gepubliceerd in de bibliotheek."))
 
 
@@ -203,7 +198,5 @@ def publish(deliverable_id: int):
 def withdraw(deliverable_id: int):
     form = WithdrawForm()
     return _workflow(deliverable_id, "deliverable.withdraw",
-                     lambda d: services.withdraw(d, me(), form.reason.data or ""),
+                     lambda d: services.withdraw(me(), d, form.reason.data or ""),
                      _("Ingetrokken. De link blijft werken, met een melding."))
-
-

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flask import current_app
 from sqlalchemy import func, insert, select, update
 
-from ..admin.audit import record
+from ..audit import record
 from ..database import utcnow
 from ..extensions import db
 from .models import OutboxMail, OutboxStatus

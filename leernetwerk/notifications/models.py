@@ -8,7 +8,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from flask_babel import lazy_gettext as _l
+
 from ..database import enum_check, utcnow
+from ..enums import LabeledEnum
 from ..extensions import db
 
 
@@ -19,13 +22,15 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Delivery(enum.StrEnum):
+class Delivery(LabeledEnum):
     IMMEDIATE = "direct"
     DIGEST = "wekelijks"
     OFF = "uit"
+    __labels__ = {IMMEDIATE: _l("Direct per e-mail"), DIGEST: _l("In het weekoverzicht (maandag 08:00)"),
+                  OFF: _l("Geen e-mail (alleen hier in Leernetwerk)")}
 
 
-class ReminderKind(enum.StrEnum):
+class ReminderKind(LabeledEnum):
     """What a reminder is about; also the kind of its notice and of a delivery preference."""
 
     MILESTONE_DUE = "milestone_due"
@@ -35,9 +40,18 @@ class ReminderKind(enum.StrEnum):
     REVIEW_WAITING = "review_waiting"
     SUPPORT_UNANSWERED = "support_unanswered"
     ROUND_STARTING = "round_starting"
+    __labels__ = {
+        MILESTONE_DUE: _l("Mijlpaal binnenkort (7 dagen en 1 dag vooraf)"),
+        MILESTONE_OVERDUE: _l("Mijlpaal over tijd"),
+        WORK_PACKAGE_QUIET: _l("Werkpakket twee weken zonder update"),
+        ROUND_ENDING: _l("Ronde eindigt over twee weken, nog geen eindproduct in review"),
+        REVIEW_WAITING: _l("Eindproduct wacht meer dan vijf werkdagen op review"),
+        SUPPORT_UNANSWERED: _l("Ondersteuningsvraag twee werkdagen onbeantwoord"),
+        ROUND_STARTING: _l("Ronde begint over een week"),
+    }
 
 
-class EventKind(enum.StrEnum):
+class EventKind(LabeledEnum):
     """Notices caused by someone's action (not by the calendar); preferences apply to them too."""
 
     SUPPORT_REQUEST = "support_request"
@@ -45,6 +59,21 @@ class EventKind(enum.StrEnum):
     REVIEW_REQUESTED = "review_requested"
     REVIEW_DONE = "review_done"
     LIBRARY_PUBLISHED = "library_published"
+    __labels__ = {
+        SUPPORT_REQUEST: _l("Nieuwe ondersteuningsvraag van een tafel waarvan ik verbindingspersoon ben"),
+        SUPPORT_ANSWER: _l("Antwoord op mijn ondersteuningsvraag"),
+        REVIEW_REQUESTED: _l("Eindproduct ter review aangeboden"),
+        REVIEW_DONE: _l("Mijn eindproduct is goedgekeurd of teruggestuurd"),
+        LIBRARY_PUBLISHED: _l("Nieuw in de bibliotheek bij wat ik volg"),
+    }
+
+
+def kind_label(kind: str) -> str:
+    """The label of a reminder or event kind (the two share the notices and preferences)."""
+    for kinds in (ReminderKind, EventKind):
+        if kind in kinds.__labels__:
+            return kinds.label_of(kind)
+    return kind
 
 
 # Every kind a person can choose a delivery for, in the order the preferences page lists them.

@@ -22,11 +22,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, get_locale, gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, exists, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -36,7 +34,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..auth.models import User
-from ..dates import working_days_after, working_days_before
+from ..dates import AMSTERDAM, local_date, working_days_after, working_days_before
 from ..extensions import db
 from ..i18n import long_date
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
@@ -52,10 +50,9 @@ from ..rounds.models import (
     WorkPackageStatus,
 )
 from .mail import queue_mails
-from .models import Delivery, EventKind, Notification, NotificationPreference, ReminderKind, ReminderLog
+from .models import Delivery, Notification, NotificationPreference, ReminderKind, ReminderLog, kind_label
 from .services import unsubscribe_token
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CHUNK = 1000  # reminders written per transaction
 QUIET_DAYS = 14
 REVIEW_WORKING_DAYS = 5
@@ -66,21 +63,6 @@ SUPPORT_WORKING_DAYS = 2
 DIGEST_ITEM = "digest_item"
 DIGEST = "digest"
 PENDING = "pending"
-
-KIND_LABELS = {
-    ReminderKind.MILESTONE_DUE: _l("Mijlpaal binnenkort (7 dagen en 1 dag vooraf)"),
-    ReminderKind.MILESTONE_OVERDUE: _l("Mijlpaal over tijd"),
-    ReminderKind.WORK_PACKAGE_QUIET: _l("Werkpakket twee weken zonder update"),
-    ReminderKind.ROUND_ENDING: _l("Ronde eindigt over twee weken, nog geen eindproduct in review"),
-    ReminderKind.REVIEW_WAITING: _l("Eindproduct wacht meer dan vijf werkdagen op review"),
-    ReminderKind.SUPPORT_UNANSWERED: _l("Ondersteuningsvraag twee werkdagen onbeantwoord"),
-    ReminderKind.ROUND_STARTING: _l("Ronde begint over een week"),
-    EventKind.SUPPORT_REQUEST: _l("Nieuwe ondersteuningsvraag van een tafel waarvan ik verbindingspersoon ben"),
-    EventKind.SUPPORT_ANSWER: _l("Antwoord op mijn ondersteuningsvraag"),
-    EventKind.REVIEW_REQUESTED: _l("Eindproduct ter review aangeboden"),
-    EventKind.REVIEW_DONE: _l("Mijn eindproduct is goedgekeurd of teruggestuurd"),
-    EventKind.LIBRARY_PUBLISHED: _l("Nieuw in de bibliotheek bij wat ik volg"),
-}
 
 
 # --- portable text forms of dates, so an occasion is the same string on both databases ---------
@@ -395,10 +377,6 @@ class Paths:
         return f"{path}#{anchor}" if anchor else path
 
 
-def _local_date(moment: datetime) -> date:
-    return moment.astimezone(AMSTERDAM).date()
-
-
 def _milestone_due_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
     days = (row.anchor - today).days
     if days <= 0:
@@ -485,7 +463,7 @@ def _round_starting_message(row, today: date, paths: Paths) -> Message:  # noqa:
 
 
 def _quiet_fires_on(row) -> date:  # noqa: ANN001
-    return max(_local_date(row.anchor), row.round_starts_on) + timedelta(days=QUIET_DAYS)
+    return max(local_date(row.anchor), row.round_starts_on) + timedelta(days=QUIET_DAYS)
 
 
 RULES: list[Rule] = [
@@ -747,7 +725,7 @@ def send_digests(now: datetime) -> int:
             kinds = sorted({item.kind for item in items})
             unsubscribe_url = base_url + paths("notifications.unsubscribe", token=unsubscribe_token(person, kinds))
             with force_locale(first.locale):
-                groups = [(str(KIND_LABELS.get(kind, kind)), [i for i in items if i.kind == kind]) for kind in kinds]
+                groups = [(kind_label(kind), [i for i in items if i.kind == kind]) for kind in kinds]
                 subject = ngettext("Je weekoverzicht van het Leernetwerk: %(num)d herinnering",
                                    "Je weekoverzicht van het Leernetwerk: %(num)d herinneringen", len(items))
                 text, html = render(

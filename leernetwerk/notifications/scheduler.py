@@ -31,7 +31,8 @@ from werkzeug.serving import is_running_from_reloader
 from ..database import utcnow
 from ..extensions import db
 from .mail import deliver_outbox
-from .reminders import AMSTERDAM, run_sweep, send_digests
+from ..dates import AMSTERDAM
+from .reminders import run_sweep, send_digests
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,15 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
-from ..admin.audit import record
+from ..errors import DomainError
+from ..audit import record
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from .models import PREFERENCE_KINDS, Delivery, Notification, NotificationPreference, ReminderLog
 
 
-class NotificationsError(Exception):
+class NotificationsError(DomainError):
     """A refused notifications action; the message is for the user (translated)."""
 
 

@@ -11,16 +11,13 @@ from ..database import utcnow
 from ..extensions import csrf, db
 from ..policy import require
 from ..security import safe_next
+from ..web import me, save
 from . import mail, reminders, services
 from .calendar_feed import calendar_for
 from .forms import PreferencesForm
-from .models import PREFERENCE_KINDS, EventKind, ReminderKind
+from .models import PREFERENCE_KINDS, EventKind, ReminderKind, kind_label
 
 bp = Blueprint("notifications", __name__)
-
-
-def _me():  # noqa: ANN202
-    return current_user._get_current_object()
 
 
 @bp.app_context_processor
@@ -31,7 +28,7 @@ def _unread_count() -> dict:
         if not current_user.is_authenticated:
             return 0
         if "unread_notifications" not in g:
-            g.unread_notifications = services.unread_count(_me())
+            g.unread_notifications = services.unread_count(me())
         return g.unread_notifications
 
     return {"unread_notifications": unread_notifications}
@@ -40,13 +37,13 @@ def _unread_count() -> dict:
 @bp.route("/meldingen")
 def notification_list():
     require("notifications.view")
-    return render_template("notifications/list.html", notices=services.recent(_me()))
+    return render_template("notifications/list.html", notices=services.recent(me()))
 
 
 @bp.route("/meldingen/<int:notification_id>/gelezen", methods=["POST"])
 def mark_read(notification_id: int):
     require("notifications.view")
-    services.mark_read(_me(), notification_id)
+    services.mark_read(me(), notification_id)
     db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("notifications.notification_list"))
 
@@ -54,7 +51,7 @@ def mark_read(notification_id: int):
 @bp.route("/meldingen/alles-gelezen", methods=["POST"])
 def mark_all_read():
     require("notifications.view")
-    count = services.mark_read(_me())
+    count = services.mark_read(me())
     db.session.commit()
     flash(ngettext("%(num)d melding gemarkeerd als gelezen.", "%(num)d meldingen gemarkeerd als gelezen.", count),
           "success")
@@ -62,7 +59,7 @@ def mark_all_read():
 
 
 def _preferences_page(form: PreferencesForm) -> str:
-    token = services.calendar_token(_me())
+    token = services.calendar_token(me())
     feed_url = current_app.config["BASE_URL"] + url_for("notifications.calendar_feed", token=token) if token else None
     return render_template("notifications/preferences.html", form=form, feed_url=feed_url,
                            reminder_kinds=list(ReminderKind), event_kinds=list(EventKind))
@@ -71,24 +68,18 @@ def _preferences_page(form: PreferencesForm) -> str:
 @bp.route("/meldingen/instellingen", methods=["GET", "POST"])
 def preferences():
     require("notifications.view")
-    form = PreferencesForm(data=services.preferences(_me()) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.set_preferences(_me(), {kind: form[kind].data for kind in PREFERENCE_KINDS})
-            db.session.commit()
-        except services.NotificationsError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            flash(_("Je keuzes voor herinneringen zijn opgeslagen."), "success")
-            return redirect(url_for("notifications.preferences"))
+    form = PreferencesForm(data=services.preferences(me()) if request.method == "GET" else None)
+    if form.validate_on_submit() and save(
+            lambda: services.set_preferences(me(), {kind: form[kind].data for kind in PREFERENCE_KINDS}),
+            form, success=_("Je keuzes voor herinneringen zijn opgeslagen.")):
+        return redirect(url_for("notifications.preferences"))
     return _preferences_page(form)
 
 
 @bp.route("/meldingen/agenda", methods=["POST"])
 def calendar_renew():
     require("notifications.view")
-    services.renew_calendar_token(_me())
+    services.renew_calendar_token(me())
     db.session.commit()
     flash(_("Je nieuwe agenda-link staat klaar. Een eerdere link werkt niet meer."), "success")
     return redirect(url_for("notifications.preferences", _anchor="agenda"))
@@ -97,7 +88,7 @@ def calendar_renew():
 @bp.route("/meldingen/agenda/uitzetten", methods=["POST"])
 def calendar_revoke():
     require("notifications.view")
-    services.revoke_calendar_token(_me())
+    services.revoke_calendar_token(me())
     db.session.commit()
     flash(_("Je agenda-link is uitgezet."), "success")
     return redirect(url_for("notifications.preferences", _anchor="agenda"))
@@ -125,7 +116,7 @@ def unsubscribe(token: str):
         user, kinds = services.unsubscribe_link_target(token)
     except services.NotificationsError as exc:
         return render_template("notifications/unsubscribe.html", error=str(exc), kinds=[], done=False), 400
-    labels = [reminders.KIND_LABELS[kind] for kind in kinds]
+    labels = [kind_label(kind) for kind in kinds]
     if request.method == "POST":
         services.unsubscribe(user, kinds)
         db.session.commit()
@@ -139,7 +130,7 @@ def reminders_admin():
     now = utcnow()
     digest_at, digest_items, digest_people = reminders.next_digest(now)
     return render_template(
-        "notifications/admin.html", upcoming=reminders.upcoming(now), labels=reminders.KIND_LABELS,
+        "notifications/admin.html", upcoming=reminders.upcoming(now),
         counts=mail.outbox_counts(), failed=mail.failed_mails(), digest_at=digest_at,
         digest_items=digest_items, digest_people=digest_people)
 
@@ -147,7 +138,7 @@ def reminders_admin():
 @bp.route("/beheer/herinneringen/opnieuw", methods=["POST"])
 def outbox_retry():
     require("reminders.admin")
-    count = mail.retry_failed(_me(), request.form.get("mail_id", type=int))
+    count = mail.retry_failed(me(), request.form.get("mail_id", type=int))
     db.session.commit()
     flash(ngettext("%(num)d mail staat weer in de wachtrij.", "%(num)d mails staan weer in de wachtrij.", count),
           "success")

@@ -2,55 +2,30 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms import TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..enums import choices_for
+from ..forms import VersionedForm
 from .models import ActionLine, Decision, Light, WorkPackageStatus
 
 DATE_ERROR = _l("Vul een geldige datum in.")
 
 
-def action_line_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(ActionLine.BEFORE_PREGNANCY, _l("Voor de zwangerschap")),
-        SelectChoice(ActionLine.DURING_PREGNANCY, _l("Tijdens de zwangerschap")),
-        SelectChoice(ActionLine.AFTER_BIRTH, _l("Na de geboorte")),
-    ]
-
-
-def light_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(Light.ON_TRACK, _l("Op koers")),
-        SelectChoice(Light.AT_RISK, _l("Risico")),
-        SelectChoice(Light.DELAYED, _l("Vertraagd")),
-    ]
-
-
-def status_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(WorkPackageStatus.NOT_STARTED, _l("Niet gestart")),
-        SelectChoice(WorkPackageStatus.IN_PROGRESS, _l("Bezig")),
-        SelectChoice(WorkPackageStatus.DONE, _l("Afgerond")),
-        SelectChoice(WorkPackageStatus.STOPPED, _l("Gestopt")),
-    ]
-
-
-class RoundForm(FlaskForm):
+class RoundForm(VersionedForm):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Geef de ronde een naam.")), Length(max=120)],
                        description=_l("Bijvoorbeeld ‘Ronde voorjaar 2027’."))
     starts_on = DateField(_l("Begindatum"), validators=[InputRequired(DATE_ERROR)])
     ends_on = DateField(_l("Einddatum"), validators=[InputRequired(DATE_ERROR)],
                         description=_l("Een ronde duurt drie tot vier maanden en overlapt geen andere ronde."))
     goal = TextAreaField(_l("Doel van de ronde"), validators=[Optional(), Length(max=5000)])
-    version = HiddenField()
 
 
-class TableForm(FlaskForm):
+class TableForm(VersionedForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef de tafel een titel.")), Length(max=200)])
     theme = StringField(_l("Thema"), validators=[DataRequired(_l("Vul het thema in.")), Length(max=120)])
-    action_line = SelectField(_l("Actielijn"), choices=action_line_choices)
+    action_line = SelectField(_l("Actielijn"), choices=lambda: choices_for(ActionLine))
     description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Markdown mag: **vet**, *schuin*, lijstjes en links."))
     liaison_id = SelectField(_l("Verbindingspersoon (kerngroep)"), coerce=int,
@@ -58,7 +33,6 @@ class TableForm(FlaskForm):
     leads = SelectMultipleField(_l("Kartrekkers"), coerce=int, validators=[Optional()],
                                 description=_l("Houd Ctrl (of Cmd) ingedrukt om meer mensen te kiezen."))
     members = SelectMultipleField(_l("Leden"), coerce=int, validators=[Optional()])
-    version = HiddenField()
 
 
 class CarryOverForm(FlaskForm):
@@ -70,20 +44,18 @@ class EvaluationForm(FlaskForm):
                               validators=[DataRequired(_l("Vul in wat de tafel heeft opgeleverd.")), Length(max=10000)])
     what_worked = TextAreaField(_l("Wat werkte goed, wat niet?"),
                                 validators=[DataRequired(_l("Vul in wat goed werkte.")), Length(max=10000)])
-    decision = RadioField(_l("Hoe verder?"), choices=[SelectChoice(Decision.CONTINUE, _l("Doorgaan in een volgende ronde")),
-                                                       SelectChoice(Decision.STOP, _l("Stoppen"))],
+    decision = RadioField(_l("Hoe verder?"), choices=lambda: choices_for(Decision),
                           validators=[InputRequired(_l("Kies doorgaan of stoppen."))])
 
 
-class WorkPackageForm(FlaskForm):
+class WorkPackageForm(VersionedForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef het werkpakket een titel.")), Length(max=200)])
     goal = TextAreaField(_l("Doel"), validators=[Optional(), Length(max=5000)])
     description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Markdown mag: **vet**, *schuin*, lijstjes en links."))
     owner_id = SelectField(_l("Eigenaar"), coerce=int)
     due_on = DateField(_l("Einddatum"), validators=[InputRequired(DATE_ERROR)])
-    status = SelectField(_l("Status"), choices=status_choices)
-    version = IntegerField(validators=[Optional()])
+    status = SelectField(_l("Status"), choices=lambda: choices_for(WorkPackageStatus))
 
 
 class MilestoneForm(FlaskForm):
@@ -96,7 +68,7 @@ class UpdateForm(FlaskForm):
     body = TextAreaField(_l("Wat is er gebeurd, wat komt er?"),
                          validators=[DataRequired(_l("Schrijf kort wat er is gebeurd.")), Length(max=20000)],
                          description=_l("Markdown mag. Deze update vervangt een statusoverleg."))
-    light = RadioField(_l("Stand van zaken"), choices=light_choices,
+    light = RadioField(_l("Stand van zaken"), choices=lambda: choices_for(Light),
                        validators=[InputRequired(_l("Kies op koers, risico of vertraagd."))])
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_babel import lazy_gettext as _l
+
 from ..database import enum_check, utcnow
+from ..dates import today
+from ..enums import LabeledEnum
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -18,44 +21,70 @@ if TYPE_CHECKING:
 CLOSING_DAYS = 14
 
 
-class ActionLine(enum.StrEnum):
+class ActionLine(LabeledEnum):
     """Actielijn: a facet on tables and end products."""
 
     BEFORE_PREGNANCY = "voor_zwangerschap"
     DURING_PREGNANCY = "tijdens_zwangerschap"
     AFTER_BIRTH = "na_geboorte"
+    __labels__ = {BEFORE_PREGNANCY: _l("Voor de zwangerschap"), DURING_PREGNANCY: _l("Tijdens de zwangerschap"),
+                  AFTER_BIRTH: _l("Na de geboorte")}
 
 
-class RoundPhase(enum.StrEnum):
+class RoundPhase(LabeledEnum):
     PLANNED = "gepland"
     RUNNING = "lopend"
     CLOSING = "afrondend"
     CLOSED = "afgesloten"
+    __labels__ = {PLANNED: _l("gepland"), RUNNING: _l("lopend"), CLOSING: _l("afrondend"), CLOSED: _l("afgesloten")}
 
 
-class MemberRole(enum.StrEnum):
+class MemberRole(LabeledEnum):
     LEAD = "kartrekker"
     MEMBER = "lid"
+    __labels__ = {LEAD: _l("kartrekker"), MEMBER: _l("lid")}
 
 
-class WorkPackageStatus(enum.StrEnum):
+class TableRole(LabeledEnum):
+    """Why a person sees a table as theirs: a seat at it, or being its liaison (not stored)."""
+
+    LEAD = MemberRole.LEAD.value
+    MEMBER = MemberRole.MEMBER.value
+    LIAISON = "verbindingspersoon"
+    __labels__ = {LEAD: _l("kartrekker"), MEMBER: _l("lid"), LIAISON: _l("verbindingspersoon")}
+
+
+class WorkPackageStatus(LabeledEnum):
     NOT_STARTED = "niet_gestart"
     IN_PROGRESS = "bezig"
     DONE = "afgerond"
     STOPPED = "gestopt"
+    __labels__ = {NOT_STARTED: _l("Niet gestart"), IN_PROGRESS: _l("Bezig"), DONE: _l("Afgerond"),
+                  STOPPED: _l("Gestopt")}
 
 
-class Light(enum.StrEnum):
+class Light(LabeledEnum):
     """The traffic light of a progress update."""
 
     ON_TRACK = "op_koers"
     AT_RISK = "risico"
     DELAYED = "vertraagd"
+    __labels__ = {ON_TRACK: _l("Op koers"), AT_RISK: _l("Risico"), DELAYED: _l("Vertraagd")}
 
 
-class Decision(enum.StrEnum):
+class MilestoneState(LabeledEnum):
+    """Derived, not stored: see Milestone.state_on."""
+
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    __labels__ = {OPEN: _l("open"), OVERDUE: _l("te laat"), DONE: _l("klaar")}
+
+
+class Decision(LabeledEnum):
     CONTINUE = "doorgaan"
     STOP = "stoppen"
+    __labels__ = {CONTINUE: _l("Doorgaan in een volgende ronde"), STOP: _l("Stoppen")}
 
 
 class Round(db.Model):
@@ -77,6 +106,7 @@ class Round(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    EDIT_FIELDS: ClassVar[tuple[str, ...]] = ("name", "starts_on", "ends_on", "goal")
 
     def phase_on(self, today: date) -> RoundPhase:
         """State follows from the dates until staff close the round."""
@@ -90,7 +120,7 @@ class Round(db.Model):
 
     @property
     def phase(self) -> RoundPhase:
-        return self.phase_on(date.today())
+        return self.phase_on(today())
 
     def __repr__(self) -> str:
         return f"<Round {self.name} {self.starts_on}..{self.ends_on}>"
@@ -127,6 +157,7 @@ class Table(db.Model):
     evaluation: Mapped[TableEvaluation | None] = relationship(back_populates="table", lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
+    EDIT_FIELDS: ClassVar[tuple[str, ...]] = ("title", "theme", "action_line", "description", "liaison_id")
 
     def __repr__(self) -> str:
         return f"<Table {self.id} {self.title}>"
@@ -190,6 +221,7 @@ class WorkPackage(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    EDIT_FIELDS: ClassVar[tuple[str, ...]] = ("title", "goal", "description", "owner_id", "due_on", "status")
 
 
 class Milestone(db.Model):
@@ -211,6 +243,12 @@ class Milestone(db.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    def state_on(self, day: date) -> MilestoneState:
+        """Done once ticked; overdue after its due date while open."""
+        if self.done_at is not None:
+            return MilestoneState.DONE
+        return MilestoneState.OVERDUE if self.due_on < day else MilestoneState.OPEN
 
 
 class ProgressUpdate(db.Model):

@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..admin.models import AuditEvent
+from ..audit import AuditEvent
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from .models import (
+    Light,
     Milestone,
     ProgressUpdate,
     Round,
@@ -25,10 +26,23 @@ from .models import (
     WorkPackage,
     WorkPackageStatus,
 )
-from .services import TableStatus
 
 STALE_AFTER_DAYS = 14
 DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    """The colour of a table on the round picture: its work packages' most worrying latest light."""
+
+    light: str | None
+
+    SEVERITY = {None: 0, Light.ON_TRACK: 1, Light.AT_RISK: 2, Light.DELAYED: 3}
+
+    @classmethod
+    def worst(cls, lights: list[str | None]) -> TableStatus:
+        known = [light for light in lights if light]
+        return cls(max(known, key=lambda light: cls.SEVERITY[light]) if known else None)
 
 
 def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:

@@ -6,20 +6,20 @@ the user) when it is broken. Views call these; nothing here knows about HTTP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..admin.audit import record, snapshot
+from ..audit import record, snapshot
 from ..auth.models import User
 from ..database import utcnow
 from ..dates import months_span
 from ..extensions import db
 from ..notifications.services import link, notify
-from ..web import DomainError
+from ..errors import DomainError
+from ..versioning import check_version
 from .models import (
     Decision,
     Light,
@@ -27,7 +27,6 @@ from .models import (
     Milestone,
     ProgressUpdate,
     Round,
-    RoundPhase,
     SupportRequest,
     Table,
     TableEvaluation,
@@ -37,21 +36,13 @@ from .models import (
 )
 
 MIN_MONTHS, MAX_MONTHS = 3, 4
-ROUND_FIELDS = ["name", "starts_on", "ends_on", "goal"]
-TABLE_FIELDS = ["title", "theme", "action_line", "description", "liaison_id"]
-WORK_PACKAGE_FIELDS = ["title", "goal", "description", "owner_id", "due_on", "status"]
+ROUND_FIELDS = list(Round.EDIT_FIELDS)
+TABLE_FIELDS = list(Table.EDIT_FIELDS)
+WORK_PACKAGE_FIELDS = list(WorkPackage.EDIT_FIELDS)
 
 
 class RoundsError(DomainError):
     """A broken rule of the working cycle; the message is for the user (translated)."""
-
-
-class EditConflict(RoundsError):
-    """Someone else saved first; carries what is stored now, so nothing typed is lost."""
-
-    def __init__(self, message: str, current: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.current = current
 
 
 # --- rounds -----------------------------------------------------------------------------------
@@ -110,7 +101,7 @@ def update_round(by: User, round_: Round, *, version: int, name: str, starts_on:
                  goal: str) -> Round:
     """Same rules as creating; a closed round is read-only; tables' dates must still fit."""
     _require_open(round_)
-    _check_version(round_, version, ROUND_FIELDS)
+    check_version(round_, version)
     _check_round_dates(starts_on, ends_on, exclude=round_)
     outside = db.session.execute(
         select(Milestone.title)
@@ -208,7 +199,7 @@ def _check_unique_title(round_: Round, title: str, table: Table | None = None) -
 def update_table(by: User, table: Table, *, version: int, title: str, theme: str, action_line: str,
                  description: str, liaison: User | None, members: list[tuple[User, str]]) -> Table:
     _require_open(table.round)
-    _check_version(table, version, TABLE_FIELDS)
+    check_version(table, version)
     _check_liaison(liaison)
     _check_members(members)
     _check_unique_title(table.round, title, table)
@@ -290,16 +281,6 @@ def _check_inside_round(round_: Round, day: date, field: str, what: str) -> None
               start=_format(round_.starts_on), end=_format(round_.ends_on)), field)
 
 
-def _check_version(obj: Any, version: int | None, fields: list[str]) -> None:
-    """Optimistic locking: the form carries the version it was loaded at."""
-    if version is not None and version != obj.version:
-        raise EditConflict(
-            _("Iemand anders heeft dit intussen opgeslagen. Hieronder staan beide versies: "
-              "neem over wat je wilt bewaren en sla opnieuw op."),
-            current=snapshot(obj, fields) | {"version": obj.version},
-        )
-
-
 def create_work_package(by: User, table: Table, *, title: str, goal: str, description: str,
                         owner: User | None, due_on: date, status: str = WorkPackageStatus.NOT_STARTED) -> WorkPackage:
     _require_open(table.round)
@@ -315,7 +296,7 @@ def update_work_package(by: User, wp: WorkPackage, *, version: int, title: str, 
                         owner: User | None, due_on: date, status: str) -> WorkPackage:
     """Refused when someone saved in between (EditConflict) or dates leave the round."""
     _require_open(wp.table.round)
-    _check_version(wp, version, WORK_PACKAGE_FIELDS)
+    check_version(wp, version)
     _check_inside_round(wp.table.round, due_on, "due_on", _("De einddatum van het werkpakket"))
     late = [m for m in wp.milestones if m.done_at is None and m.due_on > due_on]
     if late:
@@ -354,7 +335,7 @@ def set_milestone_done(by: User, milestone: Milestone, done: bool) -> Milestone:
     return milestone
 
 
-def post_update(wp: WorkPackage, author: User, text: str, light: str) -> ProgressUpdate:
+def post_update(author: User, wp: WorkPackage, text: str, light: str) -> ProgressUpdate:
     """A written update with a traffic light; it replaces the status meeting."""
     _require_open(wp.table.round)
     if not text.strip():
@@ -371,7 +352,7 @@ def post_update(wp: WorkPackage, author: User, text: str, light: str) -> Progres
 
 # --- support requests -----------------------------------------------------------------------------
 
-def ask_support(table: Table, author: User, *, subject: str, body: str) -> SupportRequest:
+def ask_support(author: User, table: Table, *, subject: str, body: str) -> SupportRequest:
     """A table asks the core group; it reaches the liaison (and staff) at once and stays open."""
     _require_open(table.round)
     request = SupportRequest(table=table, author=author, subject=subject.strip(), body=body)
@@ -384,7 +365,7 @@ def ask_support(table: Table, author: User, *, subject: str, body: str) -> Suppo
     return request
 
 
-def answer_support(request: SupportRequest, by: User, answer: str) -> SupportRequest:
+def answer_support(by: User, request: SupportRequest, answer: str) -> SupportRequest:
     if not request.is_open:
         raise RoundsError(_("Deze vraag is al beantwoord."))
     if not answer.strip():
@@ -395,29 +376,4 @@ def answer_support(request: SupportRequest, by: User, answer: str) -> SupportReq
            title=_("Antwoord op je ondersteuningsvraag: %(subject)s", subject=request.subject),
            url=link("rounds.table_detail", table_id=request.table_id, _anchor=f"vraag-{request.id}"))
     return request
-
-
-# --- derived state for pages ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TableStatus:
-    """The colour of a table on the round picture: its work packages' most worrying latest light."""
-
-    light: str | None
-
-    SEVERITY = {None: 0, Light.ON_TRACK: 1, Light.AT_RISK: 2, Light.DELAYED: 3}
-
-    @classmethod
-    def worst(cls, lights: list[str | None]) -> "TableStatus":
-        known = [light for light in lights if light]
-        return cls(max(known, key=lambda light: cls.SEVERITY[light]) if known else None)
-
-
-def phase_label(phase: RoundPhase) -> str:
-    return {
-        RoundPhase.PLANNED: _("gepland"),
-        RoundPhase.RUNNING: _("lopend"),
-        RoundPhase.CLOSING: _("afrondend"),
-        RoundPhase.CLOSED: _("afgesloten"),
-    }[phase]
 

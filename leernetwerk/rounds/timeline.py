@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..dates import add_months
+from .models import MilestoneState
 from .queries import RoundPicture
 
 WIDTH = 960
@@ -20,7 +21,7 @@ class Mark:
     x: float
     title: str
     due_on: date
-    state: str  # done | open | overdue
+    state: MilestoneState
 
 
 @dataclass
@@ -62,7 +63,7 @@ def build(picture: RoundPicture, today: date) -> Timeline:
     for i, row in enumerate(picture.rows):
         marks = [
             Mark(x=x(m.due_on), title=m.title, due_on=m.due_on,
-                 state="done" if m.done_at else ("overdue" if m.due_on < today else "open"))
+                 state=m.state_on(today))
             for m in row.milestones
         ]
         rows.append(Row(y=TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2, label=row.table.title, status=row.status.light,

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from ..admin.audit import snapshot
 from ..auth.models import User
+from ..dates import today
 from ..extensions import db
 from ..policy import require
 from ..security import safe_next
-from ..web import me, save, show_error
+from ..web import form_status, me, save
 from . import queries, services, timeline
 from .forms import (
     CarryOverForm,
@@ -47,7 +44,7 @@ def _get_person(user_id: int | None) -> User | None:
 @bp.route("/mijn")
 def dashboard():
     require("dashboard.view")
-    return render_template("rounds/dashboard.html", page=queries.dashboard(me(), date.today()))
+    return render_template("rounds/dashboard.html", page=queries.dashboard(me(), today()))
 
 
 # --- rounds ---------------------------------------------------------------------------------------
@@ -55,11 +52,11 @@ def dashboard():
 @bp.route("/rondes")
 def round_list():
     require("rounds.view")
-    today = date.today()
-    current = queries.current_round(today)
+    day = today()
+    current = queries.current_round(day)
     picture = queries.round_picture(current) if current else None
     return render_template("rounds/list.html", rounds=queries.rounds_overview(), current=current,
-                           picture=picture, timeline=timeline.build(picture, today) if picture else None)
+                           picture=picture, timeline=timeline.build(picture, day) if picture else None)
 
 
 @bp.route("/rondes/nieuw", methods=["GET", "POST"])
@@ -67,13 +64,13 @@ def round_create():
     require("round.create")
     form = RoundForm()
     if form.validate_on_submit():
-        round_ = save(form, lambda: services.create_round(
+        round_ = save(lambda: services.create_round(
             me(), name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-            goal=form.goal.data or ""))
+            goal=form.goal.data or ""), form)
         if round_ is not None:
             flash(_("Ronde ‘%(name)s’ aangemaakt.", name=round_.name), "success")
             return redirect(url_for("rounds.round_detail", round_id=round_.id))
-    return render_template("rounds/round_form.html", form=form, round=None)
+    return render_template("rounds/round_form.html", form=form, round=None), form_status(form)
 
 
 @bp.route("/rondes/<int:round_id>")
@@ -82,7 +79,7 @@ def round_detail(round_id: int):
     require("rounds.view", round_)
     picture = queries.round_picture(round_)
     return render_template("rounds/detail.html", round=round_, picture=picture,
-                           timeline=timeline.build(picture, date.today()),
+                           timeline=timeline.build(picture, today()),
                            missing=services.missing_evaluations(round_) if round_.closed_at is None else [])
 
 
@@ -91,30 +88,21 @@ def round_edit(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     require("round.edit", round_)
     form = RoundForm(obj=round_)
-    if request.method == "GET":
-        form.version.data = round_.version
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.update_round(
-            me(), round_, version=int(form.version.data or 0), name=form.name.data,
-            starts_on=form.starts_on.data, ends_on=form.ends_on.data, goal=form.goal.data or ""))
-        if saved is not None:
-            flash(_("Ronde opgeslagen."), "success")
-            return redirect(url_for("rounds.round_detail", round_id=round_.id))
-    return render_template("rounds/round_form.html", form=form, round=round_)
+    form.load_version(round_.version)
+    if form.validate_on_submit() and save(lambda: services.update_round(
+            me(), round_, version=form.version.data, name=form.name.data, starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data, goal=form.goal.data or ""), form, versioned=round_,
+            success=_("Ronde opgeslagen.")):
+        return redirect(url_for("rounds.round_detail", round_id=round_.id))
+    return render_template("rounds/round_form.html", form=form, round=round_), form_status(form)
 
 
 @bp.route("/rondes/<int:round_id>/afsluiten", methods=["POST"])
 def round_close(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     require("round.close", round_)
-    try:
-        services.close_round(me(), round_)
-        db.session.commit()
-    except services.RoundsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("Ronde afgesloten. Alles in deze ronde is nu alleen nog te lezen."), "success")
+    save(lambda: services.close_round(me(), round_),
+         success=_("Ronde afgesloten. Alles in deze ronde is nu alleen nog te lezen."))
     return redirect(url_for("rounds.round_detail", round_id=round_id))
 
 
@@ -126,10 +114,10 @@ def _table_form(table: Table | None = None) -> TableForm:
     form.liaison_id.choices = _person_choices([p for p in people if p.is_core_group], _l("— kies —"))
     form.leads.choices = _person_choices(people)
     form.members.choices = _person_choices(people)
-    if table is not None and request.method == "GET":
+    if table is not None and not form.is_submitted():
         form.leads.data = [m.user_id for m in table.memberships if m.role == MemberRole.LEAD]
         form.members.data = [m.user_id for m in table.memberships if m.role == MemberRole.MEMBER]
-        form.version.data = table.version
+        form.load_version(table.version)
     return form
 
 
@@ -146,14 +134,14 @@ def table_create(round_id: int):
     require("table.create", round_)
     form = _table_form()
     if form.validate_on_submit():
-        table = save(form, lambda: services.create_table(
+        table = save(lambda: services.create_table(
             me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
             description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
-            members=_member_list(form)))
+            members=_member_list(form)), form)
         if table is not None:
             flash(_("Thematafel ‘%(title)s’ aangemaakt.", title=table.title), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id))
-    return render_template("rounds/table_form.html", form=form, round=round_, table=None)
+    return render_template("rounds/table_form.html", form=form, round=round_, table=None), form_status(form)
 
 
 @bp.route("/tafels/<int:table_id>")
@@ -172,15 +160,13 @@ def table_edit(table_id: int):
     table = db.get_or_404(Table, table_id)
     require("table.edit", table)
     form = _table_form(table)
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.update_table(
-            me(), table, version=int(form.version.data or 0), title=form.title.data, theme=form.theme.data,
+    if form.validate_on_submit() and save(lambda: services.update_table(
+            me(), table, version=form.version.data, title=form.title.data, theme=form.theme.data,
             action_line=form.action_line.data, description=form.description.data or "",
-            liaison=_get_person(form.liaison_id.data), members=_member_list(form)))
-        if saved is not None:
-            flash(_("Thematafel opgeslagen."), "success")
-            return redirect(url_for("rounds.table_detail", table_id=table.id))
-    return render_template("rounds/table_form.html", form=form, round=table.round, table=table)
+            liaison=_get_person(form.liaison_id.data), members=_member_list(form)), form, versioned=table,
+            success=_("Thematafel opgeslagen.")):
+        return redirect(url_for("rounds.table_detail", table_id=table.id))
+    return render_template("rounds/table_form.html", form=form, round=table.round, table=table), form_status(form)
 
 
 @bp.route("/tafels/<int:table_id>/doorzetten", methods=["POST"])
@@ -192,12 +178,8 @@ def table_carry_over(table_id: int):
     if not form.validate_on_submit():
         flash(_("Kies een volgende ronde."), "error")
         return redirect(url_for("rounds.table_detail", table_id=table.id))
-    try:
-        new = services.carry_over(me(), table, db.get_or_404(Round, form.round_id.data))
-        db.session.commit()
-    except services.RoundsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    new = save(lambda: services.carry_over(me(), table, db.get_or_404(Round, form.round_id.data)))
+    if new is None:
         return redirect(url_for("rounds.table_detail", table_id=table.id))
     flash(_("Tafel doorgezet naar %(round)s, met leden en open mijlpalen.", round=new.round.name), "success")
     return redirect(url_for("rounds.table_detail", table_id=new.id))
@@ -208,14 +190,11 @@ def table_evaluate(table_id: int):
     table = db.get_or_404(Table, table_id)
     require("table.evaluate", table)
     form = EvaluationForm(obj=table.evaluation)
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.record_evaluation(
+    if form.validate_on_submit() and save(lambda: services.record_evaluation(
             me(), table, delivered=form.delivered.data, what_worked=form.what_worked.data,
-            decision=form.decision.data))
-        if saved is not None:
-            flash(_("Evaluatie opgeslagen."), "success")
-            return redirect(url_for("rounds.round_detail", round_id=table.round_id))
-    return render_template("rounds/evaluation_form.html", form=form, table=table)
+            decision=form.decision.data), form, success=_("Evaluatie opgeslagen.")):
+        return redirect(url_for("rounds.round_detail", round_id=table.round_id))
+    return render_template("rounds/evaluation_form.html", form=form, table=table), form_status(form)
 
 
 @bp.route("/tafels/<int:table_id>/ondersteuning", methods=["POST"])
@@ -223,12 +202,10 @@ def support_ask(table_id: int):
     table = db.get_or_404(Table, table_id)
     require("support.ask", table)
     form = SupportRequestForm()
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.ask_support(
-            table, me(), subject=form.subject.data, body=form.body.data))
-        if saved is not None:
-            flash(_("Je vraag staat bij de verbindingspersoon en ROS."), "success")
-            return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
+    if form.validate_on_submit() and save(
+            lambda: services.ask_support(me(), table, subject=form.subject.data, body=form.body.data), form,
+            success=_("Je vraag staat bij de verbindingspersoon en ROS.")):
+        return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
     page = queries.table_page(table)
     carry_form = CarryOverForm()
     carry_form.round_id.choices = [SelectChoice(r.id, r.name) for r in page.later_rounds]
@@ -242,14 +219,7 @@ def support_answer(request_id: int):
     require("support.answer", support)
     form = SupportAnswerForm()
     if form.validate_on_submit():
-        try:
-            services.answer_support(support, me(), form.answer.data)
-            db.session.commit()
-        except services.RoundsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(_("Antwoord verstuurd."), "success")
+        save(lambda: services.answer_support(me(), support, form.answer.data), success=_("Antwoord verstuurd."))
     else:
         flash(_("Schrijf een antwoord."), "error")
     return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
@@ -260,8 +230,9 @@ def support_answer(request_id: int):
 def _work_package_form(table: Table, wp: WorkPackage | None = None) -> WorkPackageForm:
     form = WorkPackageForm(obj=wp)
     form.owner_id.choices = _person_choices(queries.table_people(table), _l("— nog niemand —"))
-    if wp is not None and request.method == "GET":
+    if wp is not None and not form.is_submitted():
         form.owner_id.data = wp.owner_id or 0
+        form.load_version(wp.version)
     return form
 
 
@@ -270,16 +241,16 @@ def work_package_create(table_id: int):
     table = db.get_or_404(Table, table_id)
     require("table.work", table)
     form = _work_package_form(table)
-    if request.method == "GET":
+    if not form.is_submitted():
         form.due_on.data = table.round.ends_on
     if form.validate_on_submit():
-        wp = save(form, lambda: services.create_work_package(
+        wp = save(lambda: services.create_work_package(
             me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
-            owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data))
+            owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data), form)
         if wp is not None:
             flash(_("Werkpakket aangemaakt."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
-    return render_template("rounds/work_package_form.html", form=form, table=table, wp=None, conflict=None)
+    return render_template("rounds/work_package_form.html", form=form, table=table, wp=None), form_status(form)
 
 
 def _work_package_page(wp: WorkPackage, update_form=None, milestone_form=None, status: int = 200):  # noqa: ANN001, ANN202
@@ -287,7 +258,7 @@ def _work_package_page(wp: WorkPackage, update_form=None, milestone_form=None, s
     milestone_form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     return render_template("rounds/work_package.html", page=queries.work_package_page(wp), wp=wp,
                            table=wp.table, update_form=update_form or UpdateForm(),
-                           milestone_form=milestone_form, today=date.today()), status
+                           milestone_form=milestone_form, today=today()), status
 
 
 @bp.route("/werkpakketten/<int:wp_id>")
@@ -302,37 +273,13 @@ def work_package_edit(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
     require("table.work", wp.table)
     form = _work_package_form(wp.table, wp)
-    if request.method == "GET":
-        form.version.data = wp.version
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_work_package(
-                me(), wp, version=form.version.data, title=form.title.data, goal=form.goal.data or "",
-                description=form.description.data or "", owner=_get_person(form.owner_id.data),
-                due_on=form.due_on.data, status=form.status.data)
-            db.session.commit()
-        except services.EditConflict as exc:
-            db.session.rollback()
-            conflict = exc
-        except StaleDataError:
-            db.session.rollback()
-            db.session.refresh(wp)
-            conflict = services.EditConflict(
-                _("Iemand anders heeft dit intussen opgeslagen. Hieronder staan beide versies: "
-                  "neem over wat je wilt bewaren en sla opnieuw op."),
-                current=snapshot(wp, services.WORK_PACKAGE_FIELDS) | {"version": wp.version})
-        except services.RoundsError as exc:
-            db.session.rollback()
-            show_error(form, exc)
-        else:
-            flash(_("Werkpakket opgeslagen."), "success")
-            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
-        if conflict is not None:
-            # The next save is made against what is stored now; the typed text stays in the form.
-            form.version.data = conflict.current["version"]
-    return render_template("rounds/work_package_form.html", form=form, table=wp.table, wp=wp, conflict=conflict,
-                           owner_names={p.id: p.name for p in queries.table_people(wp.table)}), 409 if conflict else 200
+    if form.validate_on_submit() and save(lambda: services.update_work_package(
+            me(), wp, version=form.version.data, title=form.title.data, goal=form.goal.data or "",
+            description=form.description.data or "", owner=_get_person(form.owner_id.data),
+            due_on=form.due_on.data, status=form.status.data), form, versioned=wp,
+            success=_("Werkpakket opgeslagen.")):
+        return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
+    return render_template("rounds/work_package_form.html", form=form, table=wp.table, wp=wp), form_status(form)
 
 
 @bp.route("/werkpakketten/<int:wp_id>/updates", methods=["POST"])
@@ -340,11 +287,9 @@ def update_post(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
     require("table.work", wp.table)
     form = UpdateForm()
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.post_update(wp, me(), form.body.data, form.light.data))
-        if saved is not None:
-            flash(_("Update geplaatst."), "success")
-            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="updates"))
+    if form.validate_on_submit() and save(lambda: services.post_update(me(), wp, form.body.data, form.light.data),
+                                          form, success=_("Update geplaatst.")):
+        return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="updates"))
     return _work_package_page(wp, update_form=form, status=400)
 
 
@@ -354,12 +299,10 @@ def milestone_create(wp_id: int):
     require("table.work", wp.table)
     form = MilestoneForm()
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
-    if form.validate_on_submit():
-        saved = save(form, lambda: services.add_milestone(me(), wp, title=form.title.data, due_on=form.due_on.data,
-                               assignee=_get_person(form.assignee_id.data)))
-        if saved is not None:
-            flash(_("Mijlpaal toegevoegd."), "success")
-            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
+    if form.validate_on_submit() and save(lambda: services.add_milestone(
+            me(), wp, title=form.title.data, due_on=form.due_on.data, assignee=_get_person(form.assignee_id.data)),
+            form, success=_("Mijlpaal toegevoegd.")):
+        return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
     return _work_package_page(wp, milestone_form=form, status=400)
 
 
@@ -376,14 +319,8 @@ def milestone_reopen(milestone_id: int):
 def _set_done(milestone_id: int, done: bool):  # noqa: ANN202
     milestone = db.get_or_404(Milestone, milestone_id)
     require("table.work", milestone.work_package.table)
-    try:
-        services.set_milestone_done(me(), milestone, done)
-        db.session.commit()
-    except services.RoundsError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("Mijlpaal afgevinkt.") if done else _("Mijlpaal weer open."), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("rounds.work_package_detail", wp_id=milestone.work_package_id,
-                                                  _anchor="mijlpalen"))
+    save(lambda: services.set_milestone_done(me(), milestone, done),
+         success=_("Mijlpaal afgevinkt.") if done else _("Mijlpaal weer open."))
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for("rounds.work_package_detail", wp_id=milestone.work_package_id, _anchor="mijlpalen"))
 

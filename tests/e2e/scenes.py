@@ -65,7 +65,7 @@ class Network:
 
 
 def _update(wp, author, body: str, light: str, days_ago: int) -> None:  # noqa: ANN001
-    update = rounds.post_update(wp, author, body, light)
+    update = rounds.post_update(author, wp, body, light)
     db.session.flush()
     update.created_at = utcnow() - timedelta(days=days_ago)
 
@@ -108,11 +108,11 @@ def network() -> Network:
             Light.ON_TRACK, 9)
     _update(wp, member, "Huisartsen reageren traag; zie [de planning](https://example.org/planning).",
             Light.AT_RISK, 2)
-    rounds.ask_support(table, member, subject="Contact met de huisartsenkring",
+    rounds.ask_support(member, table, subject="Contact met de huisartsenkring",
                        body="Wie kent iemand bij de huisartsenkring die mee wil denken?")
-    answered = rounds.ask_support(table, team.lead, subject="Zaal voor de bijeenkomst",
+    answered = rounds.ask_support(team.lead, table, subject="Zaal voor de bijeenkomst",
                                   body="Kunnen we het gemeentehuis gebruiken?")
-    rounds.answer_support(answered, team.liaison, "Ja, de raadszaal is vrij op dinsdag.")
+    rounds.answer_support(team.liaison, answered, "Ja, de raadszaal is vrij op dinsdag.")
 
     other = factories.table(round_, title="Geldzorgen rond de geboorte", members=[(member, MemberRole.LEAD)])
     other_wp = factories.work_package(other, title="Route naar schuldhulp")
@@ -129,12 +129,12 @@ def network() -> Network:
     deliverable = published.deliverable
     second = library.new_version(team.lead, deliverable)
     second.summary = "Hoe verloskundigen en huisartsen bij een kwetsbare zwangerschap samen optrekken."
-    library.submit_for_review(second, team.lead)
-    library.review(second, team.liaison, approve=True, comment="Helder.")
-    library.publish(second, team.staff)
+    library.submit_for_review(team.lead, second)
+    library.review(team.liaison, second, approve=True, comment="Helder.")
+    library.publish(team.staff, second)
     third = library.new_version(team.lead, deliverable)  # the published version 2 stays what the library shows
     third.body = ZORGPAD_BODY + "\n## Stap 3: nazorg\n\nDe kraamzorg belt na twee weken.\n"
-    library.submit_for_review(third, team.lead)
+    library.submit_for_review(team.lead, third)
     team.publish("Sociale kaart Súdwest-Fryslân", kind="sociale_kaart", audiences=("sociaal_domein",),
                  summary="Wie helpt bij geldzorgen tijdens de zwangerschap, per dorp.",
                  municipalities=[municipality])
@@ -144,7 +144,7 @@ def network() -> Network:
     team.publish("Netwerkoverzicht zwangerschappen", visibility="netwerk", summary="Alleen voor het netwerk.")
     in_review = team.draft("Handreiking gesprek over geld", kind="handreiking",
                            summary="Zo begin je het gesprek over geldzorgen in de zwangerschap.")
-    library.submit_for_review(in_review, team.lead)
+    library.submit_for_review(team.lead, in_review)
     db.session.flush()
 
     ids = dict(round_id=round_.id, table_id=table.id, work_package_id=wp.id, deliverable_id=deliverable.id,

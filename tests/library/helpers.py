@@ -69,8 +69,8 @@ class Team:
 
     def publish(self, title: str, **kwargs):  # noqa: ANN003, ANN201
         version = self.draft(title, **kwargs)
-        services.submit_for_review(version, self.lead)
-        services.review(version, self.liaison, approve=True, comment="")
-        services.publish(version, self.staff)
+        services.submit_for_review(self.lead, version)
+        services.review(self.liaison, version, approve=True, comment="")
+        services.publish(self.staff, version)
         db.session.commit()
         return version

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from leernetwerk.errors import EditConflict
+
 from leernetwerk.library import files, queries, services
 from leernetwerk.library.models import Attachment, Deliverable, LibraryEntry, VersionStatus
 from leernetwerk.notifications.models import Notification
@@ -22,12 +24,12 @@ def test_draft_review_approve_publish(db):
     team = Team()
     version = team.draft("Zorgpad kwetsbare zwangeren")
     assert version.status == VersionStatus.DRAFT and _library() == []
-    services.submit_for_review(version, team.lead)
+    services.submit_for_review(team.lead, version)
     assert version.status == VersionStatus.IN_REVIEW
     assert db.session.query(Notification).filter_by(user_id=team.liaison.id, kind="review_requested").count() == 1
-    services.review(version, team.liaison, approve=True, comment="Helder")
+    services.review(team.liaison, version, approve=True, comment="Helder")
     assert version.status == VersionStatus.APPROVED and _library() == []
-    services.publish(version, team.staff)
+    services.publish(team.staff, version)
     db.session.commit()
     assert _library() == ["Zorgpad kwetsbare zwangeren"]
 
@@ -49,10 +51,10 @@ def test_only_staff_publish_and_only_liaison_or_staff_approve(db):
 def test_sending_back_needs_a_comment_and_makes_it_a_draft_again(db):
     team = Team()
     version = team.draft("Handreiking")
-    services.submit_for_review(version, team.lead)
+    services.submit_for_review(team.lead, version)
     with pytest.raises(services.LibraryError, match="wat er moet veranderen"):
-        services.review(version, team.liaison, approve=False, comment=" ")
-    services.review(version, team.liaison, approve=False, comment="Voeg de contactgegevens toe.")
+        services.review(team.liaison, version, approve=False, comment=" ")
+    services.review(team.liaison, version, approve=False, comment="Voeg de contactgegevens toe.")
     assert version.status == VersionStatus.DRAFT
     assert version.reviews[-1].comment == "Voeg de contactgegevens toe."
 
@@ -61,13 +63,13 @@ def test_publishing_needs_an_approved_version(db):
     team = Team()
     version = team.draft("Te snel")
     with pytest.raises(services.LibraryError, match="goedgekeurde"):
-        services.publish(version, team.staff)
+        services.publish(team.staff, version)
 
 
 def test_a_published_version_never_changes_editing_makes_a_new_version(db):
     team = Team()
     v1 = team.publish("Sociale kaart", body="Eerste tekst")
-    with pytest.raises(services.LibraryError, match="nieuwe versie"):
+    with pytest.raises(EditConflict, match="nieuwe versie"):
         services.update_draft(team.lead, v1, lock_version=None, title="Sociale kaart", summary="x", body="Anders",
                               kind="sociale_kaart", action_line="na_geboorte", audiences=[], municipalities=[],
                               all_of_friesland=True, visibility="openbaar")
@@ -79,9 +81,9 @@ def test_a_published_version_never_changes_editing_makes_a_new_version(db):
     db.session.commit()
     # Until v2 is published, the library shows v1.
     assert queries.detail(v1.deliverable.slug).version.body == "Eerste tekst"
-    services.submit_for_review(v2, team.lead)
-    services.review(v2, team.liaison, approve=True, comment="")
-    services.publish(v2, team.staff)
+    services.submit_for_review(team.lead, v2)
+    services.review(team.liaison, v2, approve=True, comment="")
+    services.publish(team.staff, v2)
     db.session.commit()
     page = queries.detail(v1.deliverable.slug)
     assert page.version.number == 2 and page.version.body == "Tweede tekst"
@@ -95,8 +97,8 @@ def test_withdrawn_leaves_library_and_search_but_the_link_still_works(db):
     team = Team()
     version = team.publish("Verouderde factsheet", summary="over tolken")
     with pytest.raises(services.LibraryError, match="reden"):
-        services.withdraw(version.deliverable, team.staff, "")
-    services.withdraw(version.deliverable, team.staff, "Vervangen door de nieuwe sociale kaart.")
+        services.withdraw(team.staff, version.deliverable, "")
+    services.withdraw(team.staff, version.deliverable, "Vervangen door de nieuwe sociale kaart.")
     db.session.commit()
     assert _library() == [] and _library(q="tolken") == []
     page = queries.detail(version.deliverable.slug)

@@ -17,7 +17,7 @@ from tests.library.helpers import Team
 def test_a_support_request_mails_the_liaison_at_once(smtp_server):
     member = factories.user()
     table = factories.table(members=[(member, MemberRole.MEMBER)], title="Taal en tolken")
-    rounds.ask_support(table, member, subject="Budget voor tolken", body="Kan dat?")
+    rounds.ask_support(member, table, subject="Budget voor tolken", body="Kan dat?")
     db.session.commit()
     assert deliver_outbox()["sent"] == 1
     [mail] = smtp_server.messages
@@ -47,6 +47,6 @@ def test_a_rolled_back_change_notifies_nobody(db):
     member = factories.user()
     table = factories.table(members=[(member, MemberRole.MEMBER)])
     db.session.commit()
-    rounds.ask_support(table, member, subject="Vraag", body="?")
+    rounds.ask_support(member, table, subject="Vraag", body="?")
     db.session.rollback()
     assert db.session.query(Notification).count() == 0 and db.session.query(OutboxMail).count() == 0

@@ -1,0 +1,30 @@
+"""Form pieces shared by the areas."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
+
+from .errors import EditConflict
+
+
+class VersionedForm(FlaskForm):
+    """A form that edits a versioned object: it carries the version it was loaded at, and after a
+    refused save the conflict (what is stored now) for the page to show beside what was typed."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    conflict: EditConflict | None = None
+
+    def load_version(self, version: int) -> None:
+        """Remember the stored version when the form is first shown (not on a POST)."""
+        if not self.is_submitted():
+            self.version.data = version
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """After a refused save: the next save is made against what is stored now (the field
+        renders what was posted unless told otherwise); what was typed stays in the form."""
+        self.conflict = conflict
+        self.version.data = conflict.version
+        self.version.raw_data = [str(conflict.version)]

@@ -161,7 +161,7 @@ class _Seeder:
         db.session.flush()
 
     def people(self) -> None:
-        for email, name, org, staff, core, coalition in PEOPLE:
+        for email, name, org, staff, core, _coalition in PEOPLE:
             user = User(
                 email=email,
                 name=name,

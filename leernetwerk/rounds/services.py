@@ -408,7 +408,7 @@ class TableStatus:
     SEVERITY = {None: 0, Light.ON_TRACK: 1, Light.AT_RISK: 2, Light.DELAYED: 3}
 
     @classmethod
-    def worst(cls, lights: list[str | None]) -> "TableStatus":
+    def worst(cls, lights: list[str | None]) -> TableStatus:
         known = [light for light in lights if light]
         return cls(max(known, key=lambda light: cls.SEVERITY[light]) if known else None)
 

@@ -141,7 +141,7 @@ def test_a_wrong_or_too_large_file_is_refused_and_nothing_is_saved(db):
 @pytest.mark.parametrize("kind,data", [
     ("png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
     ("jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40),
-    ("csv", "gemeente;contact\nLeeuwarden;schuldhulp\n".encode()),
+    ("csv", b"gemeente;contact\nLeeuwarden;schuldhulp\n"),
     ("txt", "Coöperatie en zorg".encode()),
 ])
 def test_accepted_kinds(kind, data):

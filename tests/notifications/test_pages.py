@@ -22,6 +22,7 @@ from leernetwerk.notifications.models import (
     ReminderKind,
 )
 from leernetwerk.notifications.services import calendar_token, notify
+
 from .conftest import NOW, TODAY, days
 
 

@@ -19,7 +19,7 @@ def staff():
     return factories.user(staff=True)
 
 
-def _round(staff, start: date, end: date, name: str = "Ronde"):  # noqa: ANN001, ANN202
+def _round(staff, start: date, end: date, name: str = "Ronde"):
     r = services.create_round(staff, name=name, starts_on=start, ends_on=end)
     return r
 

@@ -1,4 +1,5 @@
-"""The working cycle's rules (DESIGN.md §4), tested on the domain layer without HTTP."""
+"""The working cycle's rules (docs/architecture.md, rules R1–R5 and R10), tested on the domain
+layer without HTTP."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: translations-update run test test-sqlite test-postgres install install-dev translations chromium migrate seed bench clean
+.PHONY: translations-update run test test-fast test-sqlite test-postgres lint install install-dev translations chromium migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ test: install-dev chromium
 
 test-postgres: install-dev chromium
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest
+
+# The suite without the browser tests (no Chromium needed): quick feedback while working.
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not e2e"
+
+# Ruff with the rules in pyproject.toml; CI runs it before the tests.
+lint: install-dev
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text
 
-from leernetwerk import create_app  # noqa: E402
-from leernetwerk.extensions import db  # noqa: E402
+from leernetwerk import create_app
+from leernetwerk.extensions import db
 
 N = int(os.environ.get("BENCH_N", "100000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))

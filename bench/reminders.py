@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, text  # noqa: E402
+from sqlalchemy import event, insert, text
 
-from leernetwerk import create_app  # noqa: E402
-from leernetwerk.extensions import db  # noqa: E402
+from leernetwerk import create_app
+from leernetwerk.extensions import db
 
 TABLES = int(os.environ.get("BENCH_TABLES", "7500"))
 MILESTONES = int(os.environ.get("BENCH_MILESTONES", "100000"))

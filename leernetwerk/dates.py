@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
-
 from zoneinfo import ZoneInfo
 
 import holidays

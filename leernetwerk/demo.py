@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from . import dates
 from .auth.models import User
 from .auth.passwords import hash_password
 from .coalitions.models import (
@@ -19,7 +20,6 @@ from .coalitions.models import (
     QuestionStatus,
     WorkingArea,
 )
-from . import dates
 from .dates import add_months
 from .extensions import db
 from .library.models import (
@@ -162,7 +162,7 @@ class _Seeder:
         db.session.flush()
 
     def people(self) -> None:
-        for email, name, org, staff, core, coalition in PEOPLE:
+        for email, name, org, staff, core, _coalition in PEOPLE:
             user = User(
                 email=email,
                 name=name,

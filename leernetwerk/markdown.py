@@ -20,7 +20,7 @@ class _DemoteHeadings(Treeprocessor):
     """A page has one h1 (its title): a text that uses '# Kop' has all its headings moved one
     level down ('#' to h2, '##' to h3, …); a text that starts at '##' keeps its levels."""
 
-    def run(self, root):  # noqa: ANN001, ANN201
+    def run(self, root) -> None:  # noqa: ANN001
         if root.find(".//h1") is None:
             return
         for element in root.iter():

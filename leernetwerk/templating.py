@@ -8,11 +8,11 @@ from flask_babel import get_locale
 from . import policy
 from .enums import template_enums
 from .library import models as library_models
+from .markdown import render_markdown
 from .notifications import models as notification_models
 from .notifications.models import kind_label
 from .rounds import models as rounds_models
 from .web import conflict_rows
-from .markdown import render_markdown
 
 
 def init_templating(app: Flask) -> None:

@@ -121,7 +121,7 @@ class Client(FlaskClient):
     Objects the test holds are expired afterwards and reload what the request committed.
     """
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         if has_app_context():
             for key in list(vars(g)):
                 delattr(g, key)
@@ -139,7 +139,7 @@ class Client(FlaskClient):
         serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
         return serializer.dumps(raw)
 
-    def post(self, *args, csrf: bool = True, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def post(self, *args, csrf: bool = True, **kwargs):
         data = kwargs.get("data")
         if csrf and (data is None or isinstance(data, dict)):
             data = dict(data or {})
@@ -155,17 +155,17 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def make_client(app: Flask):  # noqa: ANN201
+def make_client(app: Flask):
     """A fresh, separate browser (its own cookies)."""
     app.test_client_class = Client
     return app.test_client
 
 
 @pytest.fixture
-def login(client):  # noqa: ANN001, ANN201
+def login(client):
     """login(user) logs the test client in through the real form."""
 
-    def _login(user, password: str = factories.PASSWORD, c=None):  # noqa: ANN001, ANN202
+    def _login(user, password: str = factories.PASSWORD, c=None):
         c = c or client
         response = c.post("/inloggen", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.text
@@ -178,7 +178,7 @@ class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
 
-    def __call__(self, conn, cursor, statement, *args) -> None:  # noqa: ANN001, ANN002
+    def __call__(self, conn, cursor, statement, *args) -> None:
         self.statements.append(statement)
 
     @property
@@ -187,12 +187,12 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app: Flask):  # noqa: ANN201
+def count_queries(app: Flask):
     """with count_queries() as q: ...; q.count is the number of SQL statements run."""
     from contextlib import contextmanager
 
     @contextmanager
-    def _counter():  # noqa: ANN202
+    def _counter():
         counter = QueryCounter()
         event.listen(_db.engine, "before_cursor_execute", counter)
         try:
@@ -209,7 +209,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         from email import message_from_bytes, policy
 
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))

@@ -24,23 +24,23 @@ FRISIAN_MUNICIPALITIES = {
 }
 
 
-def seed(app):  # noqa: ANN001, ANN201
+def seed(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     return result
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     return _scalar(select(func.count()).select_from(model))
 
 
-def _scalar(query):  # noqa: ANN001, ANN202
+def _scalar(query):
     from leernetwerk.extensions import db
 
     return db.session.execute(query).scalar_one()
 
 
-def _all(query) -> list:  # noqa: ANN001
+def _all(query) -> list:
     from leernetwerk.extensions import db
 
     return list(db.session.execute(query).scalars())

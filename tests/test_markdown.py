@@ -12,7 +12,7 @@ from leernetwerk.markdown import render_markdown
 
 
 @pytest.fixture(autouse=True)
-def db():  # noqa: ANN201
+def db():
     """Rendering touches no database: skip the per-test emptying of every table."""
     yield None
 
@@ -99,7 +99,7 @@ class _Markup(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         self.tags.append((tag, attrs))
 
     handle_startendtag = handle_starttag

@@ -73,7 +73,7 @@ def scratch_app(url: str, tmp_path: Path) -> Iterator[Flask]:
 HAND_MANAGED_TABLE_PREFIXES = ("library_search",)
 
 
-def _include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
+def _include_name(name, type_, parent_names) -> bool:
     return not (type_ == "table" and name.startswith(HAND_MANAGED_TABLE_PREFIXES))
 
 

@@ -202,7 +202,7 @@ def world() -> World:
                  notification=notification)
 
 
-def end_product(wp, users, *, publish: bool = False, visibility: str = "openbaar"):  # noqa: ANN001, ANN201
+def end_product(wp, users, *, publish: bool = False, visibility: str = "openbaar"):
     """An end product made through the real life cycle: draft → review → approved → published."""
     from leernetwerk.library import services
 

@@ -114,7 +114,7 @@ def test_pages_stay_readable_while_another_worker_writes(sqlite_file):
             db.engine.dispose()
 
 
-def _worker(path: str, worker: int, counter_id: int, barrier, results) -> None:  # noqa: ANN001
+def _worker(path: str, worker: int, counter_id: int, barrier, results) -> None:
     """One worker process: its own app and engine; read, think, then write, 25 times."""
     errors: list[str] = []
     app = _make_app(Path(path))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from ..audit import AuditEvent
 from ..auth.models import User
 from ..coalitions.models import Coalition, Municipality, Organisation
 from ..extensions import db
-from ..audit import AuditEvent
 
 PER_PAGE = 50
 

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from ..errors import DomainError
 from ..audit import record, snapshot
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from ..notifications.mail import queue_mail
 from .models import LoginAttempt, User

@@ -56,7 +56,7 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _password_page(token: str, purpose: str):
+def _password_page(token: str, purpose: str):  # noqa: ANN202
     try:
         user = services.user_from_token(token, purpose)
     except services.AuthError as exc:

@@ -6,10 +6,9 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-
-from flask_babel import lazy_gettext as _l
 
 from ..database import enum_check, utcnow
 from ..enums import LabeledEnum

@@ -14,9 +14,18 @@ from ..coalitions.models import Municipality
 from ..extensions import db
 from ..rounds.models import ActionLine, Round, Table
 from . import search
-from .models import Attachment, Audience, Deliverable, DeliverableKind, DeliverableVersion, Follow, LibraryEntry, Visibility
-from .models import entry_audiences
-from .models import entry_municipalities
+from .models import (
+    Attachment,
+    Audience,
+    Deliverable,
+    DeliverableKind,
+    DeliverableVersion,
+    Follow,
+    LibraryEntry,
+    Visibility,
+    entry_audiences,
+    entry_municipalities,
+)
 from .text import query_terms, snippet
 
 PER_PAGE = 20
@@ -35,7 +44,7 @@ class LibraryQuery:
     per_page: int = PER_PAGE
 
     @classmethod
-    def from_args(cls, args: Any) -> "LibraryQuery":
+    def from_args(cls, args: Any) -> LibraryQuery:
         filters = {name: [v for v in args.getlist(name) if v.strip()][:20] for name in FACETS}
         try:
             page = max(1, min(int(args.get("pagina", 1)), 10_000))

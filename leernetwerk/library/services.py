@@ -13,11 +13,11 @@ from sqlalchemy import delete, insert, select
 from ..audit import record
 from ..auth.models import User
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from ..notifications.services import link, notify
 from ..rounds.models import WorkPackage
 from ..text import slugify
-from ..errors import DomainError
 from ..versioning import check_version, conflict_with
 from . import files, search
 from .models import (

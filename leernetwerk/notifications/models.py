@@ -5,10 +5,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
-
-from flask_babel import lazy_gettext as _l
 
 from ..database import enum_check, utcnow
 from ..enums import LabeledEnum

@@ -11,8 +11,8 @@ notices, and the next one sends them.
 The occasion makes a reminder once per occasion: the due date for a milestone (moved date, new
 reminder), the last update for a quiet work package, the submission time of a review.
 
-Working days are Monday to Friday, counted in Europe/Amsterdam time; public holidays are not
-taken into account. "Today" is the Dutch date.
+Working days are Monday to Friday except Dutch public holidays (dates.is_working_day), counted
+in Europe/Amsterdam time. "Today" is the Dutch date.
 """
 
 from __future__ import annotations

@@ -29,9 +29,9 @@ from sqlalchemy.pool import NullPool
 from werkzeug.serving import is_running_from_reloader
 
 from ..database import utcnow
+from ..dates import AMSTERDAM
 from ..extensions import db
 from .mail import deliver_outbox
-from ..dates import AMSTERDAM
 from .reminders import run_sweep, send_digests
 
 log = logging.getLogger(__name__)

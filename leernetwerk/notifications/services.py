@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
 
-from ..errors import DomainError
 from ..audit import record
 from ..auth.models import User
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
 from .models import PREFERENCE_KINDS, Delivery, Notification, NotificationPreference, ReminderLog
 

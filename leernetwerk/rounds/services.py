@@ -1,7 +1,8 @@
 """The working cycle: rounds, tables, work packages, milestones, updates, support.
 
-Every function enforces one rule of DESIGN.md §4 and raises RoundsError (a Dutch message for
-the user) when it is broken. Views call these; nothing here knows about HTTP.
+Every function enforces the domain rules of docs/architecture.md (rules R1–R5, and R10: every
+change audited) and raises RoundsError (a Dutch message for the user) when one is broken.
+Views call these; nothing here knows about HTTP.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from ..audit import record, snapshot
 from ..auth.models import User
 from ..database import utcnow
 from ..dates import months_span
+from ..errors import DomainError
 from ..extensions import db
 from ..notifications.services import link, notify
-from ..errors import DomainError
 from ..versioning import check_version
 from .models import (
     Decision,

@@ -13,7 +13,7 @@ from leernetwerk.notifications.mail import deliver_outbox
 from tests import factories
 
 
-def _link(message) -> str:  # noqa: ANN001
+def _link(message) -> str:
     text = message.get_body(("plain",)).get_content()
     return re.search(r"http://localhost(/\S+)", text).group(1)
 

@@ -11,7 +11,6 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -64,7 +64,7 @@ class Network:
     search_hits: int  # how many public end products match "zwangerschappen"
 
 
-def _update(wp, author, body: str, light: str, days_ago: int) -> None:  # noqa: ANN001
+def _update(wp, author, body: str, light: str, days_ago: int) -> None:
     update = rounds.post_update(author, wp, body, light)
     db.session.flush()
     update.created_at = utcnow() - timedelta(days=days_ago)

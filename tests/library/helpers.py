@@ -58,8 +58,8 @@ class Team:
         db.session.commit()
 
     def draft(self, title: str, *, summary: str = "Samenvatting", body: str = "", kind: str = "zorgpad",
-              visibility: str = "openbaar", audiences=("verloskundigen",), municipalities=(),  # noqa: ANN001
-              uploads=()):  # noqa: ANN001, ANN201
+              visibility: str = "openbaar", audiences=("verloskundigen",), municipalities=(),
+              uploads=()):
         version = services.create_deliverable(
             self.lead, self.work_package, title=title, summary=summary, body=body, kind=kind,
             action_line="tijdens_zwangerschap", audiences=list(audiences), municipalities=list(municipalities),
@@ -67,7 +67,7 @@ class Team:
         db.session.commit()
         return version
 
-    def publish(self, title: str, **kwargs):  # noqa: ANN003, ANN201
+    def publish(self, title: str, **kwargs):
         version = self.draft(title, **kwargs)
         services.submit_for_review(self.lead, version)
         services.review(self.liaison, version, approve=True, comment="")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from leernetwerk.errors import EditConflict
-
 from leernetwerk.library import files, queries, services
 from leernetwerk.library.models import Attachment, Deliverable, LibraryEntry, VersionStatus
 from leernetwerk.notifications.models import Notification
@@ -143,7 +142,7 @@ def test_a_wrong_or_too_large_file_is_refused_and_nothing_is_saved(db):
 @pytest.mark.parametrize("kind,data", [
     ("png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
     ("jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40),
-    ("csv", "gemeente;contact\nLeeuwarden;schuldhulp\n".encode()),
+    ("csv", b"gemeente;contact\nLeeuwarden;schuldhulp\n"),
     ("txt", "Coöperatie en zorg".encode()),
 ])
 def test_accepted_kinds(kind, data):

@@ -33,7 +33,7 @@ def corpus(db):
     return team
 
 
-def titles(q: str = "", network: bool = False, **filters) -> list[str]:  # noqa: ANN003
+def titles(q: str = "", network: bool = False, **filters) -> list[str]:
     args = MultiDict([("q", q)] + [(k, v) for k, values in filters.items() for v in values])
     return [h.entry.title for h in search_library(LibraryQuery.from_args(args), visible_to_network=network).hits]
 

@@ -34,7 +34,7 @@ class Scene:
     lead: object
     member: object
 
-    def milestone(self, title: str, due_on: date, assignee=None, done: bool = False) -> Milestone:  # noqa: ANN001
+    def milestone(self, title: str, due_on: date, assignee=None, done: bool = False) -> Milestone:
         from leernetwerk.extensions import db
 
         m = Milestone(work_package=self.work_package, title=title, due_on=due_on,

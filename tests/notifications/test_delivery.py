@@ -25,7 +25,7 @@ from ..conftest import free_port
 from .conftest import NOW, TODAY, at, days
 
 
-def _prefer(user, kind: str, delivery: str) -> None:  # noqa: ANN001
+def _prefer(user, kind: str, delivery: str) -> None:
     db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
     db.session.commit()
 

@@ -29,14 +29,14 @@ def _worker(app: Flask) -> Flask:
                       | {"INSTANCE_PATH": app.instance_path, "TESTING": True})
 
 
-def _race(app: Flask, work, monkeypatch, read: str = "_due") -> list:  # noqa: ANN001
+def _race(app: Flask, work, monkeypatch, read: str = "_due") -> list:
     """Run `work()` in two workers at once. Both read what is due (`read`) before either writes
     (on PostgreSQL); SQLite lets the second writer in only after the first committed, which the
     barrier's timeout allows for."""
     barrier = threading.Barrier(2)
     real_read = getattr(reminders, read)
 
-    def read_then_wait(*args):  # noqa: ANN002, ANN202
+    def read_then_wait(*args):
         rows = real_read(*args)
         if not barrier.broken:
             try:

@@ -22,10 +22,11 @@ from leernetwerk.notifications.models import (
     ReminderKind,
 )
 from leernetwerk.notifications.services import calendar_token, notify
+
 from .conftest import NOW, TODAY, days
 
 
-def _delivery(user, kind: str) -> str | None:  # noqa: ANN001
+def _delivery(user, kind: str) -> str | None:
     db.session.expire_all()
     return db.session.execute(select(NotificationPreference.delivery).where(
         NotificationPreference.user_id == user.id, NotificationPreference.kind == kind)).scalar_one_or_none()
@@ -105,7 +106,7 @@ def test_unsubscribe_link_works_without_login_get_confirms_and_post_unsubscribes
     assert stranger.post(tampered, csrf=False).status_code == 400
 
 
-def _ics(client, url: str) -> Calendar:  # noqa: ANN001
+def _ics(client, url: str) -> Calendar:
     response = client.get(url.removeprefix("http://localhost"))
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     return Calendar.from_ical(response.data)

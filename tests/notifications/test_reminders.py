@@ -128,7 +128,7 @@ def test_finished_work_package_is_not_quiet(scene):
     assert run_sweep(NOW).get("reminders", 0) == 0
 
 
-def _in_review(scene, status=VersionStatus.IN_REVIEW, submitted_at: datetime = NOW) -> DeliverableVersion:  # noqa: ANN001
+def _in_review(scene, status=VersionStatus.IN_REVIEW, submitted_at: datetime = NOW) -> DeliverableVersion:
     deliverable = Deliverable(slug=f"wegwijzer-{status}", work_package=scene.work_package, created_by_id=scene.lead.id)
     version = DeliverableVersion(deliverable=deliverable, number=1, title="Wegwijzer tolken", kind="handreiking",
                                  action_line="tijdens_zwangerschap", status=status, created_by_id=scene.lead.id,
@@ -248,7 +248,7 @@ def test_inactive_people_get_nothing(scene):
 
 # --- exactly once ----------------------------------------------------------------------------------
 
-def _everything_due(scene) -> None:  # noqa: ANN001
+def _everything_due(scene) -> None:
     scene.milestone("Zeven", TODAY + days(7), assignee=scene.member)
     scene.milestone("Morgen", TODAY + days(1))
     scene.milestone("Te laat", TODAY - days(3), assignee=scene.member)
@@ -282,7 +282,7 @@ def test_a_sweep_killed_half_way_is_rolled_back_and_the_next_one_sends_each_once
     real_write = reminders._write
     calls = []
 
-    def dies_on_the_third_rule(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def dies_on_the_third_rule(*args, **kwargs):
         calls.append(1)
         if len(calls) == 3:
             real_write(*args, **kwargs)  # written, then the process dies before the commit
@@ -314,7 +314,7 @@ def test_digest_choice_writes_a_digest_item_instead_of_a_mail(scene):
 
 # --- set-based ---------------------------------------------------------------------------------------
 
-def _grow(scene, tables: int) -> None:  # noqa: ANN001
+def _grow(scene, tables: int) -> None:
     from leernetwerk.rounds.models import Milestone, WorkPackage
 
     for n in range(tables):

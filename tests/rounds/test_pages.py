@@ -60,7 +60,7 @@ def test_create_a_table_with_liaison_and_members(client, login, db):
     assert "<strong>Schulden</strong>" in page and "Trekker" in page and "kartrekker" in page and "Kern" in page
 
 
-def _setup_two_tables():  # noqa: ANN202
+def _setup_two_tables():
     member_a, member_b = factories.user(name="Lid A"), factories.user(name="Lid B")
     r = factories.round_()
     table_a = factories.table(r, members=[(member_a, MemberRole.LEAD)], title="Tafel A")
@@ -257,7 +257,7 @@ def _populate(n_tables: int) -> Round:
     return r
 
 
-def _count(client, count_queries, url: str) -> int:  # noqa: ANN001
+def _count(client, count_queries, url: str) -> int:
     client.get(url)  # warm up (first-request work is not what we measure)
     with count_queries() as q:
         assert client.get(url).status_code == 200

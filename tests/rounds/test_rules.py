@@ -1,4 +1,5 @@
-"""The working cycle's rules (DESIGN.md §4), tested on the domain layer without HTTP."""
+"""The working cycle's rules (docs/architecture.md, rules R1–R5 and R10), tested on the domain
+layer without HTTP."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def staff():
     return factories.user(staff=True)
 
 
-def _round(staff, start: date, end: date, name: str = "Ronde"):  # noqa: ANN001, ANN202
+def _round(staff, start: date, end: date, name: str = "Ronde"):
     r = services.create_round(staff, name=name, starts_on=start, ends_on=end)
     return r
 

@@ -17,6 +17,14 @@ def _choices(group: str, values) -> list[SelectChoice]:  # noqa: ANN001
     return [SelectChoice(v.value, LABELS[group][v.value]) for v in values]
 
 
+class UploadsField(MultipleFileField):
+    """Only the files uploaded with this request. Never filled from an object: the form is built with
+    `obj=version`, whose `attachments` are stored Attachment rows, not uploads."""
+
+    def process_data(self, value) -> None:  # noqa: ANN001, ARG002
+        self.data = None
+
+
 class DeliverableForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef het eindproduct een titel.")),
                                                 Length(max=200)])
@@ -34,7 +42,7 @@ class DeliverableForm(FlaskForm):
     visibility = RadioField(_l("Wie mag het lezen?"), choices=lambda: _choices("visibility", Visibility),
                             validators=[InputRequired(_l("Kies openbaar of alleen voor het netwerk."))],
                             default=Visibility.PUBLIC.value)
-    attachments = MultipleFileField(_l("Bijlagen"), description=_l(
+    attachments = UploadsField(_l("Bijlagen"), description=_l(
         "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPG, CSV of tekst; hoogstens 25 MB per bestand."))
     lock_version = IntegerField(validators=[Optional()])
 

@@ -207,6 +207,22 @@ def test_my_overview_lists_overdue_first_then_due_soon_and_stale_work(client, lo
     assert "Stil werkpakket" in page and "Mijn tafel" in page
 
 
+def test_my_overview_lists_quiet_work_only_from_rounds_that_have_started(client, login):
+    me = factories.user()
+    today = date.today()
+    running = factories.table(factories.round_(starts_on=today - timedelta(days=40)), members=[(me, MemberRole.LEAD)])
+    planned = factories.table(factories.round_(starts_on=today + timedelta(days=10)), members=[(me, MemberRole.LEAD)],
+                              title="Tafel volgende ronde")
+    factories.work_package(running, title="Stil lopend werkpakket")
+    factories.work_package(planned, title="Werkpakket dat nog moet beginnen")
+    login(me)
+    page = client.get("/mijn").text
+    assert "Tafel volgende ronde" in page  # my table in the planned round is listed
+    quiet = page[page.index('id="d-stil"'):page.index('id="d-steun"')]
+    assert "Stil lopend werkpakket" in quiet
+    assert "Werkpakket dat nog moet beginnen" not in quiet
+
+
 def test_round_page_draws_the_round_as_a_picture_with_a_readable_table(client, login):
     _a, _b, _ta, table_b, _wp, _m = _setup_two_tables()
     login(factories.coalition_member())

@@ -76,9 +76,12 @@ def _table_carry_over(user: Any, table: Any) -> bool:
 
 
 def _table_evaluate(user: Any, table: Any) -> bool:
-    return _table_steer(user, table) or (
-        table is not None and _open(table.round) and table_role(user, table) == "kartrekker"
-    )
+    """A table is evaluated once its round has begun: there is nothing to evaluate before."""
+    from .rounds.models import RoundPhase
+
+    if table is None or table.round is None or table.round.phase == RoundPhase.PLANNED:
+        return False
+    return _table_steer(user, table) or (_open(table.round) and table_role(user, table) == "kartrekker")
 
 
 def _table_work(user: Any, table: Any) -> bool:

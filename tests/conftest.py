@@ -208,10 +208,12 @@ class _Inbox:
 
     def __init__(self) -> None:
         self.messages: list = []
+        self.raw: list[bytes] = []  # the bytes as they came over the wire, before any parsing
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         from email import message_from_bytes, policy
 
+        self.raw.append(envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -64,6 +64,27 @@ def test_mail_is_delivered_over_smtp_with_text_and_html(db, smtp_server):
     assert row.last_error is None
 
 
+def _raw_header_lines(raw: bytes) -> list[str]:
+    """The header block of a mail exactly as it came over the wire, one entry per physical line."""
+    return raw.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+
+
+def test_list_unsubscribe_goes_out_as_a_plain_url_with_one_click_post_even_when_long(db, smtp_server):
+    token = "eyJ1IjoxMiwiayI6WyJkaWdlc3QiLCJtaWxlc3RvbmVfZHVlIiwibWlsZXN0b25lX292ZXJkdWUiXX0." + "x" * 120
+    url = f"http://localhost/meldingen/afmelden/{token}"
+    for unsubscribe_url in ("http://localhost/afmelden/abc", url):
+        queue_mail("lid@leernetwerk.test", "Herinnering", "Tekst", unsubscribe_url=unsubscribe_url)
+    db.session.commit()
+    assert deliver_outbox()["sent"] == 2
+
+    for raw, unsubscribe_url in zip(smtp_server.raw, ("http://localhost/afmelden/abc", url), strict=True):
+        lines = _raw_header_lines(raw)
+        at = lines.index(f"List-Unsubscribe: <{unsubscribe_url}>")  # one line: not folded, not encoded
+        assert not lines[at + 1].startswith((" ", "\t"))
+        assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+        assert not any("=?" in line for line in lines if line.startswith("List-Unsubscribe"))
+
+
 def test_a_delivered_mail_is_not_sent_again(db, smtp_server):
     _queue(db)
     deliver_outbox()

@@ -13,6 +13,14 @@ from ..rounds.models import ActionLine
 from .models import Audience, DeliverableKind, FollowFacet, Visibility
 
 
+class UploadsField(MultipleFileField):
+    """Only the files uploaded with this request. Never filled from an object: the form is built with
+    `obj=version`, whose `attachments` are stored Attachment rows, not uploads."""
+
+    def process_data(self, value) -> None:  # noqa: ANN001
+        self.data = None
+
+
 class DeliverableForm(VersionedForm):
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef het eindproduct een titel.")),
                                                 Length(max=200)])
@@ -30,7 +38,7 @@ class DeliverableForm(VersionedForm):
     visibility = RadioField(_l("Wie mag het lezen?"), choices=lambda: choices_for(Visibility),
                             validators=[InputRequired(_l("Kies openbaar of alleen voor het netwerk."))],
                             default=Visibility.PUBLIC.value)
-    attachments = MultipleFileField(_l("Bijlagen"), description=_l(
+    attachments = UploadsField(_l("Bijlagen"), description=_l(
         "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPG, CSV of tekst; hoogstens 25 MB per bestand."))
 
 

@@ -11,7 +11,9 @@ import secrets
 import smtplib
 import ssl
 from datetime import timedelta
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -82,8 +84,23 @@ def queue_mails(mails: list[dict]) -> None:
     ])
 
 
+class _UnfoldedHeader(UnstructuredHeader):
+    """A header that goes out as one line, exactly as set. The default policy folds a header at
+    78 characters, and a URL has no place to fold, so it would RFC 2047-encode the whole value
+    (`=?utf-8?q?=3Chttp…`), which mail clients do not read as a List-Unsubscribe URL. One line
+    is fine up to 998 characters (RFC 5322); our URLs are at most 500."""
+
+    def fold(self, *, policy) -> str:  # noqa: ANN001
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_headers = HeaderRegistry()
+_headers.map_to_type("list-unsubscribe", _UnfoldedHeader)
+MAIL_POLICY = default_policy.clone(header_factory=_headers)
+
+
 def build_message(mail: OutboxMail) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     name, address = parseaddr(current_app.config["MAIL_FROM"])
     msg["From"] = formataddr((name, address))
     msg["To"] = mail.recipient

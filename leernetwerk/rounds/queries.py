@@ -258,8 +258,10 @@ def dashboard(user: User, today: date) -> Dashboard:
     )
     stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
     stale = list(db.session.execute(
-        select(WorkPackage).outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
-        .where(WorkPackage.table_id.in_(table_ids or [-1]),
+        select(WorkPackage).join(WorkPackage.table).join(Table.round)
+        .outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
+        # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
+        .where(WorkPackage.table_id.in_(table_ids or [-1]), Round.starts_on <= today, open_round,
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
                or_(last_update.c.at.is_(None), last_update.c.at < stale_before))
         .order_by(WorkPackage.due_on)

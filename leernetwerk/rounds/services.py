@@ -183,9 +183,9 @@ def create_table(by: User, round_: Round, *, title: str, theme: str, action_line
     table = Table(round=round_, title=title.strip(), theme=theme.strip(), action_line=action_line,
                   description=description, liaison=liaison)
     db.session.add(table)
-    after = snapshot(table, TABLE_FIELDS) | {"members": _set_members(table, members)}
-    db.session.flush()
-    record(by, "table.create", table, after=after)
+    members_after = _set_members(table, members)
+    db.session.flush()  # sets liaison_id from the liaison relationship; before this it is still None
+    record(by, "table.create", table, after=snapshot(table, TABLE_FIELDS) | {"members": members_after})
     return table
 
 
@@ -207,8 +207,9 @@ def update_table(by: User, table: Table, *, version: int, title: str, theme: str
     before = snapshot(table, TABLE_FIELDS) | {"members": {str(m.user_id): m.role for m in table.memberships}}
     table.title, table.theme, table.action_line = title.strip(), theme.strip(), action_line
     table.description, table.liaison = description, liaison
-    after = snapshot(table, TABLE_FIELDS) | {"members": _set_members(table, members)}
-    record(by, "table.update", table, before=before, after=after)
+    members_after = _set_members(table, members)
+    db.session.flush()  # liaison_id follows the new liaison only at the flush
+    record(by, "table.update", table, before=before, after=snapshot(table, TABLE_FIELDS) | {"members": members_after})
     return table
 
 

@@ -132,6 +132,33 @@ def test_table_member_creates_an_end_product_and_a_wrong_file_keeps_the_form(cli
     assert "Indienen ter review" in page and "Publiceren" not in page
 
 
+def test_editing_a_draft_with_an_attachment_without_a_new_file_keeps_text_and_attachment(client, login, db):
+    team = Team()
+    version = team.draft("Zorgpad eerste versie", uploads=[(make_pdf("zorgpad"), "zorgpad.pdf")])
+    d = version.deliverable.id
+    login(team.lead)
+    page = client.get(f"/eindproducten/{d}/bewerken")
+    assert page.status_code == 200
+    assert "zorgpad.pdf" in page.text  # shown as already added
+    response = client.post(f"/eindproducten/{d}/bewerken", data={
+        "title": "Zorgpad tweede versie", "summary": "Nieuwe samenvatting", "body": "", "kind": "zorgpad",
+        "action_line": "tijdens_zwangerschap", "visibility": "openbaar", "audiences": ["verloskundigen"],
+        "all_of_friesland": "y", "lock_version": str(version.lock_version)}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.text
+    db.session.refresh(version)
+    assert version.title == "Zorgpad tweede versie" and version.summary == "Nieuwe samenvatting"
+    assert [a.original_name for a in version.attachments] == ["zorgpad.pdf"]
+    assert "zorgpad.pdf" in client.get(f"/eindproducten/{d}").text
+    with_file = client.post(f"/eindproducten/{d}/bewerken", data={
+        "title": "Zorgpad tweede versie", "summary": "Nieuwe samenvatting", "body": "", "kind": "zorgpad",
+        "action_line": "tijdens_zwangerschap", "visibility": "openbaar", "audiences": ["verloskundigen"],
+        "all_of_friesland": "y", "lock_version": str(version.lock_version),
+        "attachments": [(io.BytesIO(make_pdf("bijlage")), "bijlage.pdf")]}, content_type="multipart/form-data")
+    assert with_file.status_code == 302, with_file.text
+    db.session.refresh(version)
+    assert sorted(a.original_name for a in version.attachments) == ["bijlage.pdf", "zorgpad.pdf"]
+
+
 def test_the_whole_workflow_through_the_pages(client, login, make_client, db):
     team = Team()
     version = team.draft("Werkwijze warme overdracht", body="## Hoe\n\nGezamenlijk huisbezoek in de kraamweek.")

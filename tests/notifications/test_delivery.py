@@ -51,6 +51,30 @@ def test_reminder_mails_arrive_once_with_text_html_and_one_click_unsubscribe(sce
     assert unsubscribe in text and unsubscribe in html
 
 
+def test_a_mail_client_unsubscribes_with_one_click_from_the_raw_list_unsubscribe_header(scene, smtp_server,
+                                                                                         make_client):
+    scene.milestone("Factsheet", TODAY + days(1), assignee=scene.member)
+    reminders.run_sweep(NOW)
+    assert deliver_outbox()["sent"] == 1
+    [raw] = smtp_server.raw
+    headers = raw.split(b"\r\n\r\n", 1)[0].decode("ascii").split("\r\n")
+    [line] = [h for h in headers if h.startswith("List-Unsubscribe:")]
+    assert "=?" not in line  # not RFC 2047-encoded: mail clients read the URL as it stands
+    assert line.startswith("List-Unsubscribe: <http://localhost/meldingen/afmelden/") and line.endswith(">")
+    assert not headers[headers.index(line) + 1].startswith((" ", "\t"))  # and not folded
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in headers
+
+    # RFC 8058: the client POSTs exactly this body to the URL, without cookies or a CSRF token.
+    url = line.removeprefix("List-Unsubscribe: <").removesuffix(">")
+    response = make_client().post(url.removeprefix("http://localhost"), data="List-Unsubscribe=One-Click",
+                                  content_type="application/x-www-form-urlencoded", csrf=False)
+    assert response.status_code == 200
+    preference = db.session.execute(select(NotificationPreference).where(
+        NotificationPreference.user_id == scene.member.id,
+        NotificationPreference.kind == ReminderKind.MILESTONE_DUE)).scalar_one()
+    assert preference.delivery == Delivery.OFF
+
+
 def test_smtp_down_for_a_while_loses_nothing_and_sends_each_once(app, scene, clock, smtp_server):
     scene.milestone("Factsheet", TODAY + days(1))
     db.session.add(SupportRequest(table=scene.table, author=scene.member, subject="Tolk", body="?",

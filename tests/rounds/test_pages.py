@@ -207,6 +207,46 @@ def test_my_overview_lists_overdue_first_then_due_soon_and_stale_work(client, lo
     assert "Stil werkpakket" in page and "Mijn tafel" in page
 
 
+def test_my_overview_lists_quiet_work_only_from_rounds_that_have_started(client, login):
+    me = factories.user()
+    today = date.today()
+    running = factories.table(factories.round_(starts_on=today - timedelta(days=40)), members=[(me, MemberRole.LEAD)])
+    planned = factories.table(factories.round_(starts_on=today + timedelta(days=10)), members=[(me, MemberRole.LEAD)],
+                              title="Tafel volgende ronde")
+    factories.work_package(running, title="Stil lopend werkpakket")
+    factories.work_package(planned, title="Werkpakket dat nog moet beginnen")
+    login(me)
+    page = client.get("/mijn").text
+    assert "Tafel volgende ronde" in page  # my table in the planned round is listed
+    quiet = page[page.index('id="d-stil"'):page.index('id="d-steun"')]
+    assert "Stil lopend werkpakket" in quiet
+    assert "Werkpakket dat nog moet beginnen" not in quiet
+
+
+def _round_page_for_kartrekker(client, login, starts_days_ago: int) -> tuple[str, Table]:
+    lead = factories.user()
+    t = factories.table(factories.round_(starts_on=date.today() - timedelta(days=starts_days_ago)),
+                        members=[(lead, MemberRole.LEAD)])
+    login(lead, c=client)
+    return client.get(f"/rondes/{t.round_id}").text, t
+
+
+def test_a_planned_round_asks_for_no_evaluation(client, login):
+    page, t = _round_page_for_kartrekker(client, login, starts_days_ago=-10)
+    assert "Evaluatie invullen" not in page and "nog geen evaluatie" not in page
+    assert "Evaluatie</a>" not in client.get(f"/tafels/{t.id}").text
+    assert client.get(f"/tafels/{t.id}/evaluatie").status_code == 403
+
+
+def test_the_evaluation_prompt_comes_in_the_closing_phase_and_stays_after_the_end(client, login, make_client):
+    running, _t = _round_page_for_kartrekker(client, login, starts_days_ago=20)
+    assert "Evaluatie en afsluiten" in running and "Evaluatie invullen" not in running
+    closing, _t = _round_page_for_kartrekker(make_client(), login, starts_days_ago=90)  # ends in 5 days
+    assert "Evaluatie invullen" in closing
+    past_end, _t = _round_page_for_kartrekker(make_client(), login, starts_days_ago=100)  # ended 5 days ago
+    assert "Evaluatie invullen" in past_end
+
+
 def test_round_page_draws_the_round_as_a_picture_with_a_readable_table(client, login):
     _a, _b, _ta, table_b, _wp, _m = _setup_two_tables()
     login(factories.coalition_member())

@@ -234,6 +234,26 @@ def test_every_change_is_audited_with_before_and_after(staff, db):
     assert event.before["status"] == "niet_gestart" and event.after["status"] == "bezig"
 
 
+def test_the_audit_of_a_new_or_changed_table_names_its_real_liaison_and_members(staff, db):
+    r, lead = factories.round_(), factories.user()
+    core, other_core = factories.user(core=True), factories.user(core=True)
+    table = services.create_table(staff, r, title="Tafel", theme="Thema", action_line="na_geboorte", description="",
+                                  liaison=core, members=[(lead, MemberRole.LEAD)])
+    db.session.commit()
+    created = db.session.query(AuditEvent).filter_by(action="table.create").one()
+    assert created.object_id == table.id
+    assert created.after["liaison_id"] == core.id
+    assert created.after["members"] == {str(lead.id): MemberRole.LEAD}
+
+    services.update_table(staff, table, version=table.version, title="Tafel", theme="Thema",
+                          action_line="na_geboorte", description="", liaison=other_core,
+                          members=[(lead, MemberRole.MEMBER)])
+    db.session.commit()
+    updated = db.session.query(AuditEvent).filter_by(action="table.update").one()
+    assert updated.before["liaison_id"] == core.id and updated.after["liaison_id"] == other_core.id
+    assert updated.after["members"] == {str(lead.id): MemberRole.MEMBER}
+
+
 def test_round_rules_hold_at_month_ends(staff, db):
     with time_machine.travel(date(2028, 1, 31)):
         # From 31 January, three calendar months reach into late April (there is no 31 April).

@@ -13,6 +13,9 @@ from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 
+from .library.models import VersionStatus, Visibility
+from .rounds.models import MemberRole, RoundPhase
+
 
 def _logged_in(user: Any, _obj: Any) -> bool:
     return bool(user is not None and user.is_authenticated)
@@ -77,11 +80,9 @@ def _table_carry_over(user: Any, table: Any) -> bool:
 
 def _table_evaluate(user: Any, table: Any) -> bool:
     """A table is evaluated once its round has begun: there is nothing to evaluate before."""
-    from .rounds.models import RoundPhase
-
     if table is None or table.round is None or table.round.phase == RoundPhase.PLANNED:
         return False
-    return _table_steer(user, table) or (_open(table.round) and table_role(user, table) == "kartrekker")
+    return _table_steer(user, table) or (_open(table.round) and table_role(user, table) == MemberRole.LEAD)
 
 
 def _table_work(user: Any, table: Any) -> bool:
@@ -123,11 +124,22 @@ def _version_read(user: Any, version: Any) -> bool:
     if version is None:
         return False
     if version.published_at is not None and version.deliverable.published_version_id is not None:
-        return version.visibility == "openbaar" or _logged_in(user, None)
+        return version.visibility == Visibility.PUBLIC or _logged_in(user, None)
     return _deliverable_team(user, version.deliverable)
 
 
-RULES: dict[str, Callable[[Any, Any], bool]] = {
+def _version_in(statuses: tuple[VersionStatus, ...],
+                rule: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """`rule` on the version's end product, and only while the version is in one of `statuses`:
+    what a person may do with the version as it is now (the buttons on its page)."""
+
+    def check(user: Any, version: Any) -> bool:
+        return version is not None and version.status in statuses and rule(user, version.deliverable)
+
+    return check
+
+
+PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "site.view": _anyone,
     "account.view": _logged_in,
     "network.view": _logged_in,
@@ -161,12 +173,18 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "deliverable.review": _deliverable_review,
     "deliverable.publish": _staff,
     "deliverable.withdraw": _staff,
+    # Status-aware: may this person do it to this version now?
+    "version.edit": _version_in((VersionStatus.DRAFT,), _deliverable_edit),
+    "version.submit": _version_in((VersionStatus.DRAFT,), _deliverable_edit),
+    "version.start_next": _version_in((VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED), _deliverable_edit),
+    "version.review": _version_in((VersionStatus.IN_REVIEW,), _deliverable_review),
+    "version.publish": _version_in((VersionStatus.APPROVED,), _staff),
 }
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """True when `user` may perform `action` (on `obj`). Unknown actions are refused."""
-    rule = RULES.get(action)
+    rule = PERMISSIONS.get(action)
     if rule is None:
         raise KeyError(f"unknown policy action: {action}")
     return rule(user, obj)

@@ -20,7 +20,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from leernetwerk.auth.services import make_token
 from leernetwerk.extensions import db
 from leernetwerk.notifications.models import Notification
-from leernetwerk.policy import RULES, can
+from leernetwerk.policy import PERMISSIONS, can
 from leernetwerk.rounds.models import MemberRole, Milestone, SupportRequest
 from tests import factories
 
@@ -352,6 +352,12 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "deliverable.review": ("draft", STEERS_TABLE),
     "deliverable.publish": ("draft", STAFF),
     "deliverable.withdraw": ("published", STAFF),
+    # What may be done with a version now depends on its status too (see the test below).
+    "version.edit": ("draft_version", TABLE_WORK),
+    "version.submit": ("draft_version", TABLE_WORK),
+    "version.start_next": ("published_version", TABLE_WORK),
+    "version.review": ("draft_version", frozenset()),
+    "version.publish": ("draft_version", frozenset()),
 }
 
 # Once the round is closed, everything in it is read-only (staff may still edit an end product);
@@ -378,12 +384,16 @@ def _who_may(action: str, obj: object, world: World) -> frozenset[str]:
 
 
 def test_every_policy_action_is_in_the_table():
-    assert sorted(RULES) == sorted(POLICY)
+    assert sorted(PERMISSIONS) == sorted(POLICY)
 
 
 def _object(world: World, name: str | None) -> object:
     if name == "published_version":
         return world.published.published_version
+    if name == "draft_version":
+        from leernetwerk.library.services import latest_version
+
+        return latest_version(world.draft)
     return getattr(world, name) if name else None
 
 
@@ -413,6 +423,28 @@ def test_who_may_read_an_end_product_version(world):
     assert _who_may("version.read", network_only.published_version, world) == LOGGED_IN
     # Drafts are for the table's own team.
     assert _who_may("version.read", latest_version(world.draft), world) == TABLE_WORK
+
+
+def test_what_may_be_done_with_a_version_follows_its_status(world, db):
+    """The buttons on an end product's page: edit and submit a draft, review it while in review,
+    publish it once approved, start a next version once published; each by the right people."""
+    from leernetwerk.library import services
+
+    version = services.latest_version(world.draft)
+    actions = ("version.edit", "version.submit", "version.review", "version.publish", "version.start_next")
+
+    def allowed() -> dict[str, frozenset[str]]:
+        return {action: _who_may(action, version, world) for action in actions}
+
+    nobody = frozenset()
+    assert allowed() == {"version.edit": TABLE_WORK, "version.submit": TABLE_WORK, "version.review": nobody,
+                         "version.publish": nobody, "version.start_next": nobody}
+    services.submit_for_review(world.users["table_member"], version)
+    assert allowed() == dict.fromkeys(actions, nobody) | {"version.review": STEERS_TABLE}
+    services.review(world.users["liaison"], version, approve=True, comment="")
+    assert allowed() == dict.fromkeys(actions, nobody) | {"version.publish": STAFF}
+    services.publish(world.users["staff"], version)
+    assert allowed() == dict.fromkeys(actions, nobody) | {"version.start_next": TABLE_WORK}
 
 
 def test_staff_may_not_deactivate_themselves(world):

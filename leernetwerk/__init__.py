@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (register every table with the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .notifications import events  # noqa: F401  (notices for the areas' signals)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

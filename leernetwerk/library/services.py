@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
+from .. import signals
 from ..audit import record
 from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..notifications.services import link, notify
 from ..rounds.models import WorkPackage
 from ..text import slugify
 from ..versioning import check_version, conflict_with
@@ -207,10 +207,7 @@ def submit_for_review(by: User, version: DeliverableVersion) -> DeliverableVersi
     version.status = VersionStatus.IN_REVIEW
     version.submitted_at = utcnow()
     record(by, "deliverable.submit", version.deliverable, after={"version": version.number})
-    table = version.deliverable.work_package.table
-    notify([table.liaison], kind="review_requested",
-           title=_("Eindproduct ter review: %(title)s", title=version.title),
-           url=link("library.manage", deliverable_id=version.deliverable_id))
+    signals.review_requested.send(version)
     return version
 
 
@@ -226,10 +223,7 @@ def review(by: User, version: DeliverableVersion, *, approve: bool, comment: str
     version.status = VersionStatus.APPROVED if approve else VersionStatus.DRAFT
     record(by, "deliverable.approve" if approve else "deliverable.return", version.deliverable,
            after={"version": version.number, "comment": comment})
-    notify([db.session.get(User, version.created_by_id)], kind="review_done",
-           title=(_("Goedgekeurd: %(title)s", title=version.title) if approve
-                  else _("Teruggestuurd met opmerkingen: %(title)s", title=version.title)),
-           url=link("library.manage", deliverable_id=version.deliverable_id))
+    signals.review_done.send(version, approved=approve)
     return entry
 
 
@@ -251,7 +245,7 @@ def publish(by: User, version: DeliverableVersion) -> DeliverableVersion:
     db.session.flush()
     refresh_entry(deliverable)
     record(by, "deliverable.publish", deliverable, after={"version": version.number})
-    _notify_followers(version)
+    signals.version_published.send(version)
     return version
 
 
@@ -303,19 +297,6 @@ def refresh_entry(deliverable: Deliverable) -> LibraryEntry:
     search.index(deliverable.id, index_text(version.title),
                  index_text(" ".join([version.summary, body_text, attachment_text, table.theme])))
     return entry
-
-
-def _notify_followers(version: DeliverableVersion) -> None:
-    """People who follow this kind or this theme hear of a new publication."""
-    theme = version.deliverable.work_package.table.theme
-    followers = db.session.execute(
-        select(User).join(Follow, Follow.user_id == User.id).where(
-            ((Follow.facet == FollowFacet.KIND) & (Follow.value == version.kind))
-            | ((Follow.facet == FollowFacet.THEME) & (Follow.value == theme))
-        ).distinct()
-    ).scalars()
-    notify(followers, kind="library_published", title=_("Nieuw in de bibliotheek: %(title)s", title=version.title),
-           url=link("library.detail", slug=version.deliverable.slug))
 
 
 def follow(user: User, facet: str, value: str) -> Follow:

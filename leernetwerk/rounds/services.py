@@ -13,13 +13,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import signals
 from ..audit import record, snapshot
 from ..auth.models import User
 from ..database import utcnow
 from ..dates import months_span
 from ..errors import DomainError
 from ..extensions import db
-from ..notifications.services import link, notify
 from ..versioning import check_version
 from .models import (
     Decision,
@@ -361,9 +361,7 @@ def ask_support(author: User, table: Table, *, subject: str, body: str) -> Suppo
     db.session.add(request)
     record(author, "support_request.create", request, after={"table_id": table.id, "subject": request.subject})
     db.session.flush()
-    notify([table.liaison], kind="support_request",
-           title=_("Ondersteuningsvraag van %(table)s: %(subject)s", table=table.title, subject=request.subject),
-           url=link("rounds.table_detail", table_id=table.id, _anchor=f"vraag-{request.id}"))
+    signals.support_requested.send(request)
     return request
 
 
@@ -374,8 +372,6 @@ def answer_support(by: User, request: SupportRequest, answer: str) -> SupportReq
         raise RoundsError(_("Schrijf een antwoord."), "answer")
     request.answer, request.answered_by_id, request.answered_at = answer, by.id, utcnow()
     record(by, "support_request.answer", request, after={"answer": answer})
-    notify([request.author], kind="support_answer",
-           title=_("Antwoord op je ondersteuningsvraag: %(subject)s", subject=request.subject),
-           url=link("rounds.table_detail", table_id=request.table_id, _anchor=f"vraag-{request.id}"))
+    signals.support_answered.send(request)
     return request
 

@@ -1,0 +1,59 @@
+"""Notices for what people do (not for the calendar): the receivers of the areas' signals."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import signals
+from ..auth.models import User
+from ..extensions import db
+from ..library.models import DeliverableVersion, Follow, FollowFacet
+from ..rounds.models import SupportRequest
+from .models import EventKind
+from .services import link, notify
+
+
+@signals.support_requested.connect
+def _support_requested(request: SupportRequest) -> None:
+    """A support request reaches the table's liaison at once."""
+    table = request.table
+    notify([table.liaison], kind=EventKind.SUPPORT_REQUEST,
+           title=_("Ondersteuningsvraag van %(table)s: %(subject)s", table=table.title, subject=request.subject),
+           url=link("rounds.table_detail", table_id=table.id, _anchor=f"vraag-{request.id}"))
+
+
+@signals.support_answered.connect
+def _support_answered(request: SupportRequest) -> None:
+    notify([request.author], kind=EventKind.SUPPORT_ANSWER,
+           title=_("Antwoord op je ondersteuningsvraag: %(subject)s", subject=request.subject),
+           url=link("rounds.table_detail", table_id=request.table_id, _anchor=f"vraag-{request.id}"))
+
+
+@signals.review_requested.connect
+def _review_requested(version: DeliverableVersion) -> None:
+    notify([version.deliverable.work_package.table.liaison], kind=EventKind.REVIEW_REQUESTED,
+           title=_("Eindproduct ter review: %(title)s", title=version.title),
+           url=link("library.manage", deliverable_id=version.deliverable_id))
+
+
+@signals.review_done.connect
+def _review_done(version: DeliverableVersion, *, approved: bool) -> None:
+    notify([db.session.get(User, version.created_by_id)], kind=EventKind.REVIEW_DONE,
+           title=(_("Goedgekeurd: %(title)s", title=version.title) if approved
+                  else _("Teruggestuurd met opmerkingen: %(title)s", title=version.title)),
+           url=link("library.manage", deliverable_id=version.deliverable_id))
+
+
+@signals.version_published.connect
+def _version_published(version: DeliverableVersion) -> None:
+    """People who follow this kind or this theme hear of a new publication."""
+    theme = version.deliverable.work_package.table.theme
+    followers = db.session.execute(
+        select(User).join(Follow, Follow.user_id == User.id).where(
+            ((Follow.facet == FollowFacet.KIND) & (Follow.value == version.kind))
+            | ((Follow.facet == FollowFacet.THEME) & (Follow.value == theme))
+        ).distinct()
+    ).scalars()
+    notify(followers, kind=EventKind.LIBRARY_PUBLISHED, title=_("Nieuw in de bibliotheek: %(title)s", title=version.title),
+           url=link("library.detail", slug=version.deliverable.slug))

@@ -12,7 +12,7 @@ from .extensions import db
 
 
 @click.command("seed-demo")
-@click.option("--force", is_flag=True, help="Ook laden als de database al gegevens bevat.")
+@click.option("--force", is_flag=True, help="Load even when the database already holds data.")
 @with_appcontext
 def seed_demo_command(force: bool) -> None:
     """Load realistic Frisian demo data, relative to today (only into an empty database)."""
@@ -36,8 +36,8 @@ def seed_demo_command(force: bool) -> None:
 @click.option("--email", prompt="E-mailadres")
 @click.option("--name", prompt="Naam")
 @click.option("--password", prompt="Wachtwoord", hide_input=True, confirmation_prompt=True)
-@click.option("--staff", is_flag=True, help="ROS-medewerker (beheer).")
-@click.option("--core-group", is_flag=True, help="Lid van de kerngroep.")
+@click.option("--staff", is_flag=True, help="ROS staff (administration).")
+@click.option("--core-group", is_flag=True, help="Member of the core group.")
 @with_appcontext
 def create_user_command(email: str, name: str, password: str, staff: bool, core_group: bool) -> None:
     """Create an active account with a password."""

@@ -232,7 +232,7 @@ entry_audiences = Table(
     db.Model.metadata,
     Column("deliverable_id", ForeignKey("library_entries.deliverable_id", ondelete="CASCADE"), primary_key=True),
     Column("audience", String(30), primary_key=True, index=True),
-    Column("visibility", String(20), nullable=False, server_default="openbaar"),
+    Column("visibility", String(20), nullable=False, server_default=Visibility.PUBLIC.value),
     Index("ix_library_entry_audiences_visibility_audience", "visibility", "audience"),
 )
 
@@ -241,7 +241,7 @@ entry_municipalities = Table(
     db.Model.metadata,
     Column("deliverable_id", ForeignKey("library_entries.deliverable_id", ondelete="CASCADE"), primary_key=True),
     Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True, index=True),
-    Column("visibility", String(20), nullable=False, server_default="openbaar"),
+    Column("visibility", String(20), nullable=False, server_default=Visibility.PUBLIC.value),
     Index("ix_library_entry_municipalities_visibility_municipality", "visibility", "municipality_id"),
 )
 

@@ -175,7 +175,7 @@ def start_embedded(app: Flask) -> Callable[[], None] | None:
     try:
         lock = SchedulerLock(app).acquire()
     except SchedulerLocked as exc:
-        app.logger.warning("scheduler niet gestart in dit proces: %s", exc)
+        app.logger.warning("scheduler not started in this process: %s", exc)
         return None
     scheduler = build_scheduler(app, BackgroundScheduler, lock)
     scheduler.start()
@@ -186,7 +186,7 @@ def start_embedded(app: Flask) -> Callable[[], None] | None:
         lock.release()
 
     atexit.register(stop)
-    app.logger.info("scheduler draait in dit proces (herinneringen, mail, weekoverzicht)")
+    app.logger.info("scheduler runs in this process (reminders, mail, weekly digest)")
     return stop
 
 

@@ -23,6 +23,7 @@ from .models import (
     Table,
     TableEvaluation,
     TableMembership,
+    TableRole,
     WorkPackage,
     WorkPackageStatus,
 )
@@ -239,7 +240,7 @@ def dashboard(user: User, today: date) -> Dashboard:
         .where(or_(TableMembership.user_id == user.id, Table.liaison_id == user.id), open_round)
         .order_by(Round.starts_on, Table.title)
     ).all()
-    tables = [(t, role or "verbindingspersoon") for t, role in my_tables]
+    tables = [(t, role or TableRole.LIAISON) for t, role in my_tables]
     table_ids = [t.id for t, _ in tables]
 
     milestones = list(db.session.execute(

@@ -9,7 +9,7 @@ from .. import signals
 from ..auth.models import User
 from ..extensions import db
 from ..library.models import DeliverableVersion, Follow, FollowFacet
-from ..rounds.models import SupportRequest
+from ..rounds.models import SupportRequest, TableMembership
 from .models import EventKind
 from .services import link, notify
 
@@ -39,16 +39,30 @@ def _review_requested(version: DeliverableVersion) -> None:
 
 @signals.review_done.connect
 def _review_done(version: DeliverableVersion, *, approved: bool) -> None:
+    """The author hears the decision; once approved, staff hear that it waits for publication."""
+    url = link("library.manage", deliverable_id=version.deliverable_id)
     notify([db.session.get(User, version.created_by_id)], kind=EventKind.REVIEW_DONE,
            title=(_("Goedgekeurd: %(title)s", title=version.title) if approved
-                  else _("Teruggestuurd met opmerkingen: %(title)s", title=version.title)),
-           url=link("library.manage", deliverable_id=version.deliverable_id))
+                  else _("Teruggestuurd met opmerkingen: %(title)s", title=version.title)), url=url)
+    if approved:
+        staff = db.session.execute(select(User).where(User.is_staff.is_(True), User.active.is_(True))).scalars()
+        notify(staff, kind=EventKind.REVIEW_REQUESTED,
+               title=_("Klaar om te publiceren: %(title)s", title=version.title), url=url)
 
 
 @signals.version_published.connect
 def _version_published(version: DeliverableVersion) -> None:
-    """People who follow this kind or this theme hear of a new publication."""
-    theme = version.deliverable.work_package.table.theme
+    """The table that made it hears it is out, with a direct link; people who follow this kind or
+    this theme hear of a new publication."""
+    table = version.deliverable.work_package.table
+    members = db.session.execute(
+        select(User).join(TableMembership, TableMembership.user_id == User.id)
+        .where(TableMembership.table_id == table.id, User.active.is_(True))
+    ).scalars()
+    notify(members, kind=EventKind.REVIEW_DONE,
+           title=_("Gepubliceerd in de bibliotheek: %(title)s", title=version.title),
+           url=link("library.detail", slug=version.deliverable.slug))
+    theme = table.theme
     followers = db.session.execute(
         select(User).join(Follow, Follow.user_id == User.id).where(
             ((Follow.facet == FollowFacet.KIND) & (Follow.value == version.kind))

@@ -228,6 +228,7 @@ class Dashboard:
     stale: list[WorkPackage]
     support_requests: list[SupportRequest]
     reviews: list[DeliverableVersion]
+    to_publish: list[DeliverableVersion]  # approved, waiting for staff (empty for everyone else)
     today: date
 
 
@@ -284,8 +285,12 @@ def dashboard(user: User, today: date) -> Dashboard:
     if not user.is_staff:  # staff review everything; a liaison reviews their own tables
         review_query = review_query.where(Table.liaison_id == user.id)
     reviews = list(db.session.execute(review_query.options(selectinload(DeliverableVersion.deliverable))).scalars())
+    to_publish = list(db.session.execute(
+        select(DeliverableVersion).where(DeliverableVersion.status == VersionStatus.APPROVED)
+        .order_by(DeliverableVersion.submitted_at)
+    ).scalars()) if user.is_staff else []
     return Dashboard(tables=tables, milestones=milestones, stale=stale, support_requests=support,
-                     reviews=reviews, today=today)
+                     reviews=reviews, to_publish=to_publish, today=today)
 
 
 def active_people() -> list[User]:

@@ -50,3 +50,30 @@ def test_a_rolled_back_change_notifies_nobody(db):
     rounds.ask_support(member, table, subject="Vraag", body="?")
     db.session.rollback()
     assert db.session.query(Notification).count() == 0 and db.session.query(OutboxMail).count() == 0
+
+
+def test_approval_tells_staff_it_waits_and_publication_tells_the_table(db):
+    """The review loop closes: staff hear an end product is ready to publish; the table that made
+    it hears it is in the library, with a link to it."""
+    team = Team()
+    member = factories.user(name="Tafellid")
+    team.table.memberships.append(factories_membership(member))
+    version = team.draft("Sociale kaart geldzorgen")
+    library.submit_for_review(team.lead, version)
+    library.review(team.liaison, version, approve=True, comment="")
+    db.session.commit()
+    ready = db.session.query(Notification).filter(Notification.title.startswith("Klaar om te publiceren")).all()
+    assert [n.user_id for n in ready] == [team.staff.id]
+    assert ready[0].url.endswith(f"/eindproducten/{version.deliverable_id}")
+
+    library.publish(team.staff, version)
+    db.session.commit()
+    told = db.session.query(Notification).filter(Notification.title.startswith("Gepubliceerd in de bibliotheek"))
+    assert {n.user_id for n in told} == {team.lead.id, member.id}
+    assert all(n.url.endswith(f"/bibliotheek/{version.deliverable.slug}") for n in told)
+
+
+def factories_membership(user):
+    from leernetwerk.rounds.models import TableMembership
+
+    return TableMembership(user=user, role=MemberRole.MEMBER)

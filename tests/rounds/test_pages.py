@@ -323,3 +323,26 @@ def test_round_and_dashboard_pages_run_a_fixed_number_of_queries(client, login, 
     db.session.commit()
     assert _count(client, count_queries, "/mijn") == few
     assert _count(client, count_queries, "/rondes") == _count(client, count_queries, "/rondes")
+
+
+def test_review_items_on_my_overview_are_links_and_staff_see_what_is_ready_to_publish(client, login, make_client,
+                                                                                        db):
+    from leernetwerk.library import services as library
+    from tests.library.helpers import Team
+
+    team = Team()
+    waiting = team.draft("Wacht op review")
+    library.submit_for_review(team.lead, waiting)
+    approved = team.draft("Goedgekeurd product")
+    library.submit_for_review(team.lead, approved)
+    library.review(team.liaison, approved, approve=True, comment="")
+    db.session.commit()
+
+    login(team.liaison)
+    page = client.get("/mijn").text
+    assert f'href="/eindproducten/{waiting.deliverable_id}">Wacht op review</a>' in page
+    assert "Klaar om te publiceren" not in page  # only staff publish
+
+    page = login(team.staff, c=make_client()).get("/mijn").text
+    assert f'href="/eindproducten/{approved.deliverable_id}">Goedgekeurd product</a>' in page
+    assert "Klaar om te publiceren" in page

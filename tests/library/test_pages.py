@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
+from leernetwerk.library import services
 from leernetwerk.library.models import Deliverable
 from tests import factories
 
@@ -208,3 +209,15 @@ def test_library_page_query_count_does_not_grow_with_the_data(client, count_quer
         response = client.get("/bibliotheek", query_string={"q": "zorgpad"})
     assert "31 eindproducten" in response.text
     assert many.count == few.count
+
+
+def test_the_reviewers_comment_shows_on_the_edit_form_after_sending_back(client, login, db):
+    team = Team()
+    version = team.draft("Zorgpad geldzorgen")
+    services.submit_for_review(team.lead, version)
+    services.review(team.liaison, version, approve=False, comment="Voeg het telefoonnummer van de schuldhulp toe.")
+    db.session.commit()
+    login(team.lead)
+    page = client.get(f"/eindproducten/{version.deliverable_id}/bewerken").text
+    assert f"Teruggestuurd door {team.liaison.name}" in page
+    assert "Voeg het telefoonnummer van de schuldhulp toe." in page

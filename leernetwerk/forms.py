@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from .errors import EditConflict
 
 
-class VersionedForm(FlaskForm):
+class OnceForm(FlaskForm):
+    """A form saved at most once (see leernetwerk.submissions): it carries a fresh one-time token
+    each time it is shown, and the same token when it is shown again with an error."""
+
+    once = HiddenField(default=lambda: secrets.token_urlsafe(24))
+
+
+class VersionedForm(OnceForm):
     """A form that edits a versioned object: it carries the version it was loaded at, and after a
     refused save the conflict (what is stored now) for the page to show beside what was typed."""
 

@@ -27,3 +27,4 @@ from .rounds.models import (  # noqa: F401
     TableMembership,
     WorkPackage,
 )
+from .submissions import FormSubmission  # noqa: F401

@@ -13,15 +13,31 @@ from datetime import date
 from typing import Any, TypeVar
 
 from flask import flash
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import DomainError, EditConflict
 from .extensions import db
+from .submissions import FormSubmission
 from .versioning import conflict_with
 
 T = TypeVar("T")
+
+
+class _AlreadySaved:
+    """What `save` returns when this form was saved before (a double click): true, but no object."""
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "ALREADY_SAVED"
+
+
+ALREADY_SAVED = _AlreadySaved()
 
 
 def me() -> Any:
@@ -54,6 +70,15 @@ def save(step: Callable[[], T], form: FlaskForm | None = None, *, versioned: Any
     flashed) and None is returned. `versioned` is the object whose version the step checks: when
     the database finds it changed at flush, the conflict shows what it holds now.
     """
+    token = getattr(getattr(form, "once", None), "data", None)
+    try:
+        if token:
+            db.session.add(FormSubmission(token=token[:64], user_id=getattr(me(), "id", None)))
+            db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Dit was al verstuurd; het is niet nog een keer opgeslagen."), "info")
+        return ALREADY_SAVED
     try:
         result = step()
         db.session.commit()
@@ -89,8 +114,6 @@ def form_status(form: FlaskForm) -> int:
 
 def conflict_rows(form: FlaskForm) -> list[tuple[str, str, str]]:
     """For the conflict page: (field label, what is stored now, what this person typed), readable."""
-    from flask_babel import gettext as _
-
     from .i18n import long_date
 
     def shown(field: Any, value: Any) -> str:

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
-from ..web import form_status, me, save
+from ..web import ALREADY_SAVED, form_status, me, save
 from . import feed, files, queries, services
 from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
 from .models import Attachment, Deliverable, DeliverableVersion, VersionStatus
@@ -120,6 +120,8 @@ def create(wp_id: int):
     if form.validate_on_submit():
         version = save(lambda: services.create_deliverable(me(), wp, **_content(form)), form,
                        success=_("Eindproduct aangemaakt als concept."))
+        if version is ALREADY_SAVED:
+            return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
         if version is not None:
             return redirect(url_for("library.manage", deliverable_id=version.deliverable_id))
     return render_template("library/form.html", form=form, wp=wp, deliverable=None), form_status(form)

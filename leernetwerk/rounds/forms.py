@@ -6,7 +6,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..enums import choices_for
-from ..forms import VersionedForm
+from ..forms import OnceForm, VersionedForm
 from .models import ActionLine, Decision, Light, WorkPackageStatus
 
 DATE_ERROR = _l("Vul een geldige datum in.")
@@ -57,13 +57,13 @@ class WorkPackageForm(VersionedForm):
     status = SelectField(_l("Status"), choices=lambda: choices_for(WorkPackageStatus))
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(OnceForm):
     title = StringField(_l("Mijlpaal"), validators=[DataRequired(_l("Beschrijf de mijlpaal.")), Length(max=200)])
     due_on = DateField(_l("Datum"), validators=[InputRequired(DATE_ERROR)])
     assignee_id = SelectField(_l("Wie"), coerce=int)
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(OnceForm):
     body = TextAreaField(_l("Wat is er gebeurd, wat komt er?"),
                          validators=[DataRequired(_l("Schrijf kort wat er is gebeurd.")), Length(max=20000)],
                          description=_l("Markdown mag. Deze update vervangt een statusoverleg."))
@@ -71,7 +71,7 @@ class UpdateForm(FlaskForm):
                        validators=[InputRequired(_l("Kies op koers, risico of vertraagd."))])
 
 
-class SupportRequestForm(FlaskForm):
+class SupportRequestForm(OnceForm):
     subject = StringField(_l("Onderwerp"), validators=[DataRequired(_l("Vul een onderwerp in.")), Length(max=200)])
     body = TextAreaField(_l("Waar heeft de tafel hulp bij nodig?"),
                          validators=[DataRequired(_l("Beschrijf de vraag.")), Length(max=10000)])

@@ -12,7 +12,7 @@ from ..dates import today
 from ..extensions import db
 from ..policy import require
 from ..security import safe_next
-from ..web import form_status, me, save
+from ..web import ALREADY_SAVED, form_status, me, save
 from . import queries, services, timeline
 from .forms import (
     CarryOverForm,
@@ -67,6 +67,8 @@ def round_create():
         round_ = save(lambda: services.create_round(
             me(), name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
             goal=form.goal.data or ""), form)
+        if round_ is ALREADY_SAVED:
+            return redirect(url_for("rounds.round_list"))
         if round_ is not None:
             flash(_("Ronde ‘%(name)s’ aangemaakt.", name=round_.name), "success")
             return redirect(url_for("rounds.round_detail", round_id=round_.id))
@@ -138,6 +140,8 @@ def table_create(round_id: int):
             me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
             description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
             members=_member_list(form)), form)
+        if table is ALREADY_SAVED:
+            return redirect(url_for("rounds.round_detail", round_id=round_.id))
         if table is not None:
             flash(_("Thematafel ‘%(title)s’ aangemaakt.", title=table.title), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id))
@@ -247,6 +251,8 @@ def work_package_create(table_id: int):
         wp = save(lambda: services.create_work_package(
             me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
             owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data), form)
+        if wp is ALREADY_SAVED:
+            return redirect(url_for("rounds.table_detail", table_id=table.id))
         if wp is not None:
             flash(_("Werkpakket aangemaakt."), "success")
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))

@@ -85,6 +85,7 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "rounds.work_package_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.update_post": {"POST": only(TABLE_WORK, 400)},
     "rounds.milestone_create": {"POST": only(TABLE_WORK, 400)},
+    "rounds.milestone_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.milestone_done": {"POST": only(TABLE_WORK, 302)},
     "rounds.milestone_reopen": {"POST": only(TABLE_WORK, 302)},
     # The library and its API are public; `slug` is a published, public end product.

@@ -311,18 +311,44 @@ def update_work_package(by: User, wp: WorkPackage, *, version: int, title: str, 
     return wp
 
 
-def add_milestone(by: User, wp: WorkPackage, *, title: str, due_on: date, assignee: User | None) -> Milestone:
-    """A milestone lies inside the round and not after its work package's due date."""
-    _require_open(wp.table.round)
+MILESTONE_FIELDS = ["title", "due_on", "assignee_id"]
+
+
+def _check_milestone_date(wp: WorkPackage, due_on: date) -> None:
     _check_inside_round(wp.table.round, due_on, "due_on", _("De mijlpaal"))
     if due_on > wp.due_on:
         raise RoundsError(_("De mijlpaal ligt na de einddatum van het werkpakket (%(day)s).",
                             day=_format(wp.due_on)), "due_on")
+
+
+def add_milestone(by: User, wp: WorkPackage, *, title: str, due_on: date, assignee: User | None) -> Milestone:
+    """A milestone lies inside the round and not after its work package's due date."""
+    _require_open(wp.table.round)
+    _check_milestone_date(wp, due_on)
     milestone = Milestone(work_package=wp, title=title.strip(), due_on=due_on,
                           assignee_id=assignee.id if assignee else None)
     db.session.add(milestone)
-    record(by, "milestone.create", milestone, after=snapshot(milestone, ["title", "due_on", "assignee_id"])
+    record(by, "milestone.create", milestone, after=snapshot(milestone, MILESTONE_FIELDS)
            | {"work_package_id": wp.id})
+    return milestone
+
+
+def update_milestone(by: User, milestone: Milestone, *, title: str, due_on: date,
+                     assignee: User | None) -> Milestone:
+    """Rename, re-date or reassign an open milestone; the same date rules as adding one. A new
+    date is a new occasion, so its reminders come again for the new date."""
+    wp = milestone.work_package
+    _require_open(wp.table.round)
+    if milestone.is_done:
+        raise RoundsError(_("Deze mijlpaal is al afgevinkt. Heropen hem eerst om hem te wijzigen."))
+    if not title.strip():
+        raise RoundsError(_("Beschrijf de mijlpaal."), "title")
+    _check_milestone_date(wp, due_on)
+    before = snapshot(milestone, MILESTONE_FIELDS)
+    milestone.title, milestone.due_on = title.strip(), due_on
+    milestone.assignee_id = assignee.id if assignee else None
+    record(by, "milestone.update", milestone, before=before,
+           after=snapshot(milestone, MILESTONE_FIELDS) | {"work_package_id": wp.id})
     return milestone
 
 

@@ -312,6 +312,22 @@ def milestone_create(wp_id: int):
     return _work_package_page(wp, milestone_form=form, status=400)
 
 
+@bp.route("/mijlpalen/<int:milestone_id>/bewerken", methods=["GET", "POST"])
+def milestone_edit(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    wp = milestone.work_package
+    require("table.work", wp.table)
+    form = MilestoneForm(obj=milestone)
+    form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
+    if not form.is_submitted():
+        form.assignee_id.data = milestone.assignee_id or 0
+    if form.validate_on_submit() and save(lambda: services.update_milestone(
+            me(), milestone, title=form.title.data, due_on=form.due_on.data,
+            assignee=_get_person(form.assignee_id.data)), form, success=_("Mijlpaal aangepast.")):
+        return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
+    return render_template("rounds/milestone_form.html", form=form, milestone=milestone, wp=wp), form_status(form)
+
+
 @bp.route("/mijlpalen/<int:milestone_id>/afvinken", methods=["POST"])
 def milestone_done(milestone_id: int):
     return _set_done(milestone_id, True)

@@ -346,3 +346,26 @@ def test_review_items_on_my_overview_are_links_and_staff_see_what_is_ready_to_pu
     page = login(team.staff, c=make_client()).get("/mijn").text
     assert f'href="/eindproducten/{approved.deliverable_id}">Goedgekeurd product</a>' in page
     assert "Klaar om te publiceren" in page
+
+
+def test_a_member_renames_and_re_dates_a_milestone_inside_the_round_audited(client, login, db):
+    from leernetwerk.audit import AuditEvent
+
+    _a, member_b, _ta, _tb, wp_b, milestone = _setup_two_tables()
+    login(member_b)
+    page = client.get(f"/werkpakketten/{wp_b.id}").text
+    assert f'href="/mijlpalen/{milestone.id}/bewerken"' in page
+    outside = (wp_b.table.round.ends_on + timedelta(days=3)).isoformat()
+    refused = client.post(f"/mijlpalen/{milestone.id}/bewerken",
+                          data={"title": "Nieuwe naam", "due_on": outside, "assignee_id": 0})
+    assert refused.status_code == 400 and "moet binnen de ronde vallen" in refused.text
+    assert 'value="Nieuwe naam"' in refused.text  # what was typed stays
+    new_day = milestone.due_on + timedelta(days=5)
+    saved = client.post(f"/mijlpalen/{milestone.id}/bewerken",
+                        data={"title": "Nieuwe naam", "due_on": new_day.isoformat(), "assignee_id": 0})
+    assert saved.status_code == 302
+    _db.session.expire_all()
+    stored = _db.session.get(Milestone, milestone.id)
+    assert (stored.title, stored.due_on) == ("Nieuwe naam", new_day)
+    event = _db.session.query(AuditEvent).filter_by(action="milestone.update").one()
+    assert event.before["title"] == "Stap" and event.after["due_on"] == new_day.isoformat()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 
+from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField, ValidationError
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -37,3 +38,17 @@ class VersionedForm(OnceForm):
         self.conflict = conflict
         self.version.data = conflict.version
         self.version.raw_data = [str(conflict.version)]
+
+
+class EmailAddress:
+    """A well-formed e-mail address. No DNS lookup and no refusal of the `.test` domain (the demo's
+    own addresses): inviting someone needs a valid address, not proof that its domain receives mail."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: object) -> None:
+        try:
+            validate_email(field.data or "", check_deliverability=False, test_environment=True)
+        except EmailNotValidError as exc:
+            raise ValidationError(self.message) from exc

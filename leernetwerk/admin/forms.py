@@ -4,8 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import EmailAddress
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -17,7 +19,8 @@ class InviteForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)])
     email = EmailField(
         _l("E-mailadres"),
-        validators=[DataRequired(_l("Vul het e-mailadres in.")), Email(_l("Dit is geen geldig e-mailadres.")), Length(max=254)],
+        validators=[DataRequired(_l("Vul het e-mailadres in.")), EmailAddress(_l("Dit is geen geldig e-mailadres.")),
+                    Length(max=254)],
     )
     organisation_id = SelectField(_l("Organisatie"), coerce=int)
     is_staff = BooleanField(_l("ROS-medewerker (beheert het netwerk)"))

@@ -110,3 +110,12 @@ def test_a_tampered_link_is_refused(client):
     response = client.get("/wachtwoord-herstellen/nep-token")
     assert response.status_code == 400 and "ongeldig" in response.text
     assert user.password_hash
+
+
+def test_staff_may_invite_an_address_on_the_test_domain_the_demo_uses(client, login, db):
+    """No DNS or special-use-domain check: `@….test` is a well-formed address."""
+    login(factories.user(staff=True))
+    response = client.post("/beheer/mensen/uitnodigen", data={"name": "Nieuw Tafellid", "organisation_id": 0,
+                                                             "email": "nieuw@leernetwerk.test", "locale": "nl"})
+    assert response.status_code == 302
+    assert User.query.filter_by(email="nieuw@leernetwerk.test").one().name == "Nieuw Tafellid"

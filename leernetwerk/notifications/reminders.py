@@ -26,14 +26,11 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import force_locale, get_locale, gettext, ngettext
 from sqlalchemy import String, and_, cast, exists, func, insert, literal, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.functions import FunctionElement
 
 from ..auth.models import User
+from ..database import insert_or_ignore, iso_date, iso_utc
 from ..dates import AMSTERDAM, local_date, working_days_after, working_days_before
 from ..extensions import db
 from ..i18n import long_date
@@ -63,42 +60,6 @@ SUPPORT_WORKING_DAYS = 2
 DIGEST_ITEM = "digest_item"
 DIGEST = "digest"
 PENDING = "pending"
-
-
-# --- portable text forms of dates, so an occasion is the same string on both databases ---------
-
-class iso_date(FunctionElement):  # noqa: N801 - reads as a SQL function
-    """A DATE as 'YYYY-MM-DD', independent of PostgreSQL's DateStyle."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(iso_date)
-def _iso_date_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
-    return "strftime('%%Y-%%m-%%d', %s)" % compiler.process(element.clauses, **kw)
-
-
-@compiles(iso_date, "postgresql")
-def _iso_date_pg(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
-    return "to_char(%s, 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
-
-
-class iso_utc(FunctionElement):  # noqa: N801
-    """A timestamp as 'YYYY-MM-DDTHH:MM:SS' in UTC, independent of the session's time zone."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(iso_utc)
-def _iso_utc_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
-    return "strftime('%%Y-%%m-%%dT%%H:%%M:%%S', %s)" % compiler.process(element.clauses, **kw)
-
-
-@compiles(iso_utc, "postgresql")
-def _iso_utc_pg(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
-    return "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')" % compiler.process(element.clauses, **kw)
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -519,9 +480,7 @@ def _claim(rule: Rule, rows: list, now: datetime) -> set[tuple[int, int, str]]:
     """Insert the reminder keys; returns those this transaction inserted (a racing sweep's
     keys are skipped by ON CONFLICT DO NOTHING, after waiting for it to commit or roll back)."""
     table = ReminderLog.__table__
-    dialect_insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = dialect_insert(table).on_conflict_do_nothing().returning(
-        table.c.object_id, table.c.recipient_id, table.c.occasion)
+    statement = insert_or_ignore(table).returning(table.c.object_id, table.c.recipient_id, table.c.occasion)
     claimed = db.session.execute(statement, [
         {"kind": rule.kind, "object_type": rule.object_type, "object_id": row.object_id,
          "recipient_id": row.recipient_id, "occasion": row.occasion, "created_at": now}
@@ -710,9 +669,8 @@ def send_digests(now: datetime) -> int:
     for start in range(0, len(people), CHUNK):
         chunk = people[start:start + CHUNK]
         table = ReminderLog.__table__
-        dialect_insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         claimed = set(db.session.execute(
-            dialect_insert(table).on_conflict_do_nothing().returning(table.c.recipient_id),
+            insert_or_ignore(table).returning(table.c.recipient_id),
             [{"kind": DIGEST, "object_type": "users", "object_id": person, "recipient_id": person,
               "occasion": week, "created_at": now} for person in chunk],
         ).scalars())

@@ -46,6 +46,7 @@ from ..rounds.models import (
     WorkPackage,
     WorkPackageStatus,
 )
+from ..urls import external_url, site_path
 from .mail import queue_mails
 from .models import Delivery, Notification, NotificationPreference, ReminderKind, ReminderLog, kind_label
 from .services import unsubscribe_token
@@ -94,8 +95,7 @@ class Rule:
 
     `candidates(span)` selects object_id, recipient_id, occasion, anchor and subject (plus what
     the message needs) for every reminder whose window overlaps the span; `fires_on(row)` is
-    the first day of its window; `message(row, today, paths)` the text, under the recipient's
-    language.
+    the first day of its window; `message(row, today)` the text, under the recipient's language.
     """
 
     kind: ReminderKind
@@ -327,18 +327,7 @@ def _date(day: date) -> str:
     return _formatted_date(str(get_locale()), day)
 
 
-class Paths:
-    """Site paths for the links in reminders, built without a request (CLI, scheduler)."""
-
-    def __init__(self) -> None:
-        self._adapter = current_app.url_map.bind("localhost")
-
-    def __call__(self, endpoint: str, anchor: str | None = None, **values: object) -> str:
-        path = self._adapter.build(endpoint, values)
-        return f"{path}#{anchor}" if anchor else path
-
-
-def _milestone_due_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _milestone_due_message(row, today: date) -> Message:  # noqa: ANN001
     days = (row.anchor - today).days
     if days <= 0:
         title = _("Mijlpaal ‘%(title)s’ staat voor vandaag", title=row.subject)
@@ -349,63 +338,63 @@ def _milestone_due_message(row, today: date, paths: Paths) -> Message:  # noqa: 
     body = _("Thematafel %(table)s, werkpakket %(work_package)s. Deadline: %(day)s. Klaar? Vink de mijlpaal af; "
              "lukt het niet, verplaats dan de datum.",
              table=row.table, work_package=row.work_package, day=_date(row.anchor))
-    return Message(title, body, paths("rounds.work_package_detail", "mijlpalen", wp_id=row.work_package_id),
-                   _("Naar de mijlpaal"))
+    return Message(title, body, site_path("rounds.work_package_detail", _anchor="mijlpalen",
+                                          wp_id=row.work_package_id), _("Naar de mijlpaal"))
 
 
-def _overdue_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _overdue_message(row, today: date) -> Message:  # noqa: ANN001
     return Message(
         _("Mijlpaal ‘%(title)s’ is over tijd", title=row.subject),
         _("De deadline was %(day)s (thematafel %(table)s, werkpakket %(work_package)s). Vink de mijlpaal af als "
           "hij klaar is, of spreek een nieuwe datum af en pas hem aan.",
           day=_date(row.anchor), table=row.table, work_package=row.work_package),
-        paths("rounds.work_package_detail", "mijlpalen", wp_id=row.work_package_id),
+        site_path("rounds.work_package_detail", _anchor="mijlpalen", wp_id=row.work_package_id),
         _("Naar de mijlpaal"),
     )
 
 
-def _quiet_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _quiet_message(row, today: date) -> Message:  # noqa: ANN001
     return Message(
         _("Werkpakket ‘%(title)s’: al twee weken geen update", title=row.subject),
         _("Thematafel %(table)s. Schrijf in een paar zinnen hoe het gaat en kies op koers, risico of vertraagd; "
           "dat scheelt een statusoverleg.", table=row.table),
-        paths("rounds.work_package_detail", "updates", wp_id=row.object_id),
+        site_path("rounds.work_package_detail", _anchor="updates", wp_id=row.object_id),
         _("Update schrijven"),
     )
 
 
-def _round_ending_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _round_ending_message(row, today: date) -> Message:  # noqa: ANN001
     return Message(
         _("%(round)s eindigt op %(day)s: nog geen eindproduct in review", round=row.round,
           day=_date(row.anchor)),
         _("Thematafel %(table)s heeft nog geen eindproduct ter review aangeboden. Bied het concept op tijd aan, "
           "zodat de verbindingspersoon en ROS het voor het einde van de ronde kunnen bekijken.", table=row.subject),
-        paths("rounds.table_detail", table_id=row.object_id),
+        site_path("rounds.table_detail", table_id=row.object_id),
         _("Naar de thematafel"),
     )
 
 
-def _review_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _review_message(row, today: date) -> Message:  # noqa: ANN001
     return Message(
         _("Eindproduct ‘%(title)s’ wacht al meer dan vijf werkdagen op review", title=row.subject),
         _("Thematafel %(table)s bood het aan op %(day)s. Keur het goed of stuur het terug met een opmerking.",
           table=row.table, day=_date(row.anchor)),
-        paths("library.manage", deliverable_id=row.deliverable_id),
+        site_path("library.manage", deliverable_id=row.deliverable_id),
         _("Naar het eindproduct"),
     )
 
 
-def _support_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _support_message(row, today: date) -> Message:  # noqa: ANN001
     return Message(
         _("Ondersteuningsvraag van %(table)s wacht al twee werkdagen: %(subject)s", table=row.table,
           subject=row.subject),
         _("Gesteld op %(day)s. Beantwoord de vraag, of laat de tafel weten wie helpt.", day=_date(row.anchor)),
-        paths("rounds.table_detail", f"vraag-{row.object_id}", table_id=row.table_id),
+        site_path("rounds.table_detail", _anchor=f"vraag-{row.object_id}", table_id=row.table_id),
         _("Naar de vraag"),
     )
 
 
-def _round_starting_message(row, today: date, paths: Paths) -> Message:  # noqa: ANN001
+def _round_starting_message(row, today: date) -> Message:  # noqa: ANN001
     if row.role == MemberRole.LEAD:
         body = _("Je bent kartrekker van thematafel %(table)s. Wat we van je verwachten: zet vóór de start het "
                  "werkpakket klaar met doel, einddatum en mijlpalen binnen de ronde (die loopt tot %(end)s), verdeel "
@@ -418,7 +407,7 @@ def _round_starting_message(row, today: date, paths: Paths) -> Message:  # noqa:
     return Message(
         _("%(round)s begint op %(day)s", round=row.subject, day=_date(row.anchor)),
         body,
-        paths("rounds.table_detail", table_id=row.object_id),
+        site_path("rounds.table_detail", table_id=row.object_id),
         _("Naar de thematafel"),
     )
 
@@ -503,11 +492,11 @@ def _mail_templates(name: str) -> Callable[..., tuple[str, str]]:
     return lambda **context: (text.render(**context), html.render(**context))
 
 
-def _write(rule: Rule, rows: list, now: datetime, today: date, paths: Paths, counts: dict[str, int]) -> None:
+def _write(rule: Rule, rows: list, now: datetime, today: date, counts: dict[str, int]) -> None:
     """Notice for every claimed reminder; per the person's preference a mail now, an item for
     the weekly digest, or nothing more. Runs inside the claiming transaction."""
     base_url = current_app.config["BASE_URL"]
-    preferences_url = base_url + paths("notifications.preferences")
+    preferences_url = external_url("notifications.preferences")
     written, mails = [], []
     render = _mail_templates("reminder")
     unsubscribe_urls: dict[int, str] = {}  # per person, for this rule's kind
@@ -520,12 +509,12 @@ def _write(rule: Rule, rows: list, now: datetime, today: date, paths: Paths, cou
                 "unsubscribe": _("Geen e-mail meer over dit soort herinneringen"),
             }
             for row in group:
-                message = rule.message(row, today, paths)
+                message = rule.message(row, today)
                 written.append((row, message))
                 if (row.delivery or Delivery.IMMEDIATE) != Delivery.IMMEDIATE:
                     continue
                 if row.recipient_id not in unsubscribe_urls:
-                    unsubscribe_urls[row.recipient_id] = base_url + paths(
+                    unsubscribe_urls[row.recipient_id] = external_url(
                         "notifications.unsubscribe", token=unsubscribe_token(row.recipient_id, [rule.kind]))
                 unsubscribe_url = unsubscribe_urls[row.recipient_id]
                 text, html = render(
@@ -573,7 +562,6 @@ def run_sweep(now: datetime) -> dict[str, int]:
     """
     today = now.astimezone(AMSTERDAM).date()
     span = Span(now, now)
-    paths = Paths()
     counts: dict[str, int] = defaultdict(int)
     for rule in RULES:
         rows = _due(rule, span)
@@ -582,7 +570,7 @@ def run_sweep(now: datetime) -> dict[str, int]:
             claimed = _claim(rule, chunk, now)
             mine = [row for row in chunk if (row.object_id, row.recipient_id, row.occasion) in claimed]
             if mine:
-                _write(rule, mine, now, today, paths, counts)
+                _write(rule, mine, now, today, counts)
             db.session.commit()
         db.session.commit()  # also ends the read transaction of a rule with nothing due
     return dict(counts)
@@ -662,7 +650,6 @@ def send_digests(now: datetime) -> int:
     for row in rows:
         per_person[row.recipient_id].append(row)
     people = list(per_person)
-    paths = Paths()
     base_url = current_app.config["BASE_URL"]
     render = _mail_templates("digest")
     sent = 0
@@ -681,14 +668,14 @@ def send_digests(now: datetime) -> int:
             items = per_person[person]
             first = items[0]
             kinds = sorted({item.kind for item in items})
-            unsubscribe_url = base_url + paths("notifications.unsubscribe", token=unsubscribe_token(person, kinds))
+            unsubscribe_url = external_url("notifications.unsubscribe", token=unsubscribe_token(person, kinds))
             with force_locale(first.locale):
                 groups = [(kind_label(kind), [i for i in items if i.kind == kind]) for kind in kinds]
                 subject = ngettext("Je weekoverzicht van het Leernetwerk: %(num)d herinnering",
                                    "Je weekoverzicht van het Leernetwerk: %(num)d herinneringen", len(items))
                 text, html = render(
                     name=first.person, groups=groups, base_url=base_url, week_of=long_date(moment),
-                    preferences_url=base_url + paths("notifications.preferences"),
+                    preferences_url=external_url("notifications.preferences"),
                     unsubscribe_url=unsubscribe_url, locale=first.locale)
             mails.append({"recipient": first.email, "subject": subject, "text_body": text, "html_body": html,
                           "unsubscribe_url": unsubscribe_url, "key": f"digest/{person}/{week}"})

@@ -48,7 +48,15 @@ from ..rounds.models import (
 )
 from ..urls import external_url, site_path
 from .mail import queue_mails
-from .models import Delivery, Notification, NotificationPreference, ReminderKind, ReminderLog, kind_label
+from .models import (
+    PREFERENCE_KINDS,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    ReminderKind,
+    ReminderLog,
+    kind_label,
+)
 from .services import unsubscribe_token
 
 CHUNK = 1000  # reminders written per transaction
@@ -74,11 +82,11 @@ class Span:
 
     @property
     def first_day(self) -> date:
-        return self.start.astimezone(AMSTERDAM).date()
+        return local_date(self.start)
 
     @property
     def last_day(self) -> date:
-        return self.end.astimezone(AMSTERDAM).date()
+        return local_date(self.end)
 
 
 @dataclass(frozen=True)
@@ -105,56 +113,59 @@ class Rule:
     message: Callable[..., Message]
 
 
-M, WP, T, R, TM = Milestone, WorkPackage, Table, Round, TableMembership
 Staff = aliased(User, name="staff")
 
 
 def _milestones(occasion_suffix: str, recipient, *, members_join: bool) -> Select:  # noqa: ANN001
     query = (
         select(
-            M.id.label("object_id"),
+            Milestone.id.label("object_id"),
             recipient.label("recipient_id"),
-            (iso_date(M.due_on) + literal(occasion_suffix)).label("occasion"),
-            M.due_on.label("anchor"),
-            M.title.label("subject"),
-            WP.id.label("work_package_id"),
-            WP.title.label("work_package"),
-            T.title.label("table"),
+            (iso_date(Milestone.due_on) + literal(occasion_suffix)).label("occasion"),
+            Milestone.due_on.label("anchor"),
+            Milestone.title.label("subject"),
+            WorkPackage.id.label("work_package_id"),
+            WorkPackage.title.label("work_package"),
+            Table.title.label("table"),
         )
-        .select_from(M).join(WP, WP.id == M.work_package_id).join(T, T.id == WP.table_id).join(R, R.id == T.round_id)
-        .where(M.done_at.is_(None), T.archived_at.is_(None), R.closed_at.is_(None))
+        .select_from(Milestone)
+        .join(WorkPackage, WorkPackage.id == Milestone.work_package_id)
+        .join(Table, Table.id == WorkPackage.table_id)
+        .join(Round, Round.id == Table.round_id)
+        .where(Milestone.done_at.is_(None), Table.archived_at.is_(None), Round.closed_at.is_(None))
     )
     if members_join:  # nobody assigned: the whole table
-        query = query.outerjoin(TM, and_(TM.table_id == T.id, M.assignee_id.is_(None)))
+        query = query.outerjoin(TableMembership,
+                                and_(TableMembership.table_id == Table.id, Milestone.assignee_id.is_(None)))
     return query
 
 
 def _assignee_or_members() -> object:
-    return func.coalesce(M.assignee_id, TM.user_id)
+    return func.coalesce(Milestone.assignee_id, TableMembership.user_id)
 
 
 def _due_in_7(span: Span) -> Select:
     """Milestone due in 7 days → its assignee, or the table's members when nobody is assigned.
     Window: 7 to 2 days before the due date."""
     return _milestones("-7d", _assignee_or_members(), members_join=True).where(
-        M.due_on >= span.first_day + timedelta(days=2), M.due_on <= span.last_day + timedelta(days=7))
+        Milestone.due_on >= span.first_day + timedelta(days=2), Milestone.due_on <= span.last_day + timedelta(days=7))
 
 
 def _due_in_1(span: Span) -> Select:
     """Milestone due tomorrow → its assignee, or the table's members. Window: the day before and the day itself."""
     return _milestones("-1d", _assignee_or_members(), members_join=True).where(
-        M.due_on >= span.first_day, M.due_on <= span.last_day + timedelta(days=1))
+        Milestone.due_on >= span.first_day, Milestone.due_on <= span.last_day + timedelta(days=1))
 
 
 def _overdue(span: Span) -> Select:
     """Milestone past its due date and not done → its assignee (or, when nobody is assigned, the
     table's members) and the table's kartrekker(s). Once per due date."""
     last_due = span.last_day - timedelta(days=1)
-    assignee = _milestones("-overdue", _assignee_or_members(), members_join=True).where(M.due_on <= last_due)
+    assignee = _milestones("-overdue", _assignee_or_members(), members_join=True).where(Milestone.due_on <= last_due)
     leads = (
-        _milestones("-overdue", TM.user_id, members_join=False)
-        .join(TM, and_(TM.table_id == T.id, TM.role == MemberRole.LEAD))
-        .where(M.due_on <= last_due)
+        _milestones("-overdue", TableMembership.user_id, members_join=False)
+        .join(TableMembership, and_(TableMembership.table_id == Table.id, TableMembership.role == MemberRole.LEAD))
+        .where(Milestone.due_on <= last_due)
     )
     return union_all(assignee, leads)
 
@@ -168,25 +179,25 @@ def _quiet(span: Span) -> Select:
                func.max(ProgressUpdate.id).label("update_id"))
         .group_by(ProgressUpdate.work_package_id).subquery()
     )
-    silent_since = func.coalesce(last.c.at, WP.created_at)
+    silent_since = func.coalesce(last.c.at, WorkPackage.created_at)
     occasion = func.coalesce(literal("update-") + cast(last.c.update_id, String), literal("no-update"))
     return (
         select(
-            WP.id.label("object_id"),
-            TM.user_id.label("recipient_id"),
+            WorkPackage.id.label("object_id"),
+            TableMembership.user_id.label("recipient_id"),
             occasion.label("occasion"),
             silent_since.label("anchor"),
-            WP.title.label("subject"),
-            R.starts_on.label("round_starts_on"),
-            T.title.label("table"),
+            WorkPackage.title.label("subject"),
+            Round.starts_on.label("round_starts_on"),
+            Table.title.label("table"),
         )
-        .select_from(WP).join(T, T.id == WP.table_id).join(R, R.id == T.round_id)
-        .join(TM, TM.table_id == T.id)
-        .outerjoin(last, last.c.work_package_id == WP.id)
+        .select_from(WorkPackage).join(Table, Table.id == WorkPackage.table_id).join(Round, Round.id == Table.round_id)
+        .join(TableMembership, TableMembership.table_id == Table.id)
+        .outerjoin(last, last.c.work_package_id == WorkPackage.id)
         .where(
-            WP.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-            T.archived_at.is_(None), R.closed_at.is_(None),
-            R.starts_on <= span.last_day - timedelta(days=QUIET_DAYS), R.ends_on >= span.first_day,
+            WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
+            Table.archived_at.is_(None), Round.closed_at.is_(None),
+            Round.starts_on <= span.last_day - timedelta(days=QUIET_DAYS), Round.ends_on >= span.first_day,
             silent_since <= span.end - timedelta(days=QUIET_DAYS),
         )
     )
@@ -207,23 +218,24 @@ def _round_ending(span: Span) -> Select:
     def part(recipient, *, leads: bool) -> Select:  # noqa: ANN001
         query = (
             select(
-                T.id.label("object_id"),
+                Table.id.label("object_id"),
                 recipient.label("recipient_id"),
-                (iso_date(R.ends_on) + literal("-14d")).label("occasion"),
-                R.ends_on.label("anchor"),
-                T.title.label("subject"),
-                R.name.label("round"),
+                (iso_date(Round.ends_on) + literal("-14d")).label("occasion"),
+                Round.ends_on.label("anchor"),
+                Table.title.label("subject"),
+                Round.name.label("round"),
             )
-            .select_from(T).join(R, R.id == T.round_id)
-            .where(T.archived_at.is_(None), R.closed_at.is_(None),
-                   R.ends_on >= span.first_day, R.ends_on <= span.last_day + timedelta(days=14),
-                   T.id.not_in(with_end_product))
+            .select_from(Table).join(Round, Round.id == Table.round_id)
+            .where(Table.archived_at.is_(None), Round.closed_at.is_(None),
+                   Round.ends_on >= span.first_day, Round.ends_on <= span.last_day + timedelta(days=14),
+                   Table.id.not_in(with_end_product))
         )
         if leads:
-            query = query.join(TM, and_(TM.table_id == T.id, TM.role == MemberRole.LEAD))
+            query = query.join(TableMembership,
+                               and_(TableMembership.table_id == Table.id, TableMembership.role == MemberRole.LEAD))
         return query
 
-    return union_all(part(TM.user_id, leads=True), part(T.liaison_id, leads=False))
+    return union_all(part(TableMembership.user_id, leads=True), part(Table.liaison_id, leads=False))
 
 
 def _liaison_and_staff(query_for: Callable[..., Select]) -> Select:
@@ -231,7 +243,7 @@ def _liaison_and_staff(query_for: Callable[..., Select]) -> Select:
     # SQLite does not scan all users for every object (users.is_staff has no index).
     staff_ids = select(User.id).where(User.is_staff.is_(True), User.active.is_(True))
     return union_all(
-        query_for(T.liaison_id),
+        query_for(Table.liaison_id),
         query_for(Staff.id).join(Staff, Staff.id.in_(staff_ids)),
     )
 
@@ -240,22 +252,22 @@ def _review_waiting(span: Span) -> Select:
     """End product in review for more than 5 working days → the table's liaison and all staff.
     Once per submission."""
     cutoff = working_days_before(span.end.astimezone(AMSTERDAM), REVIEW_WORKING_DAYS)
-    DV = DeliverableVersion
 
     def query_for(recipient) -> Select:  # noqa: ANN001
         return (
             select(
-                DV.id.label("object_id"),
+                DeliverableVersion.id.label("object_id"),
                 recipient.label("recipient_id"),
-                (literal("submitted-") + iso_utc(DV.submitted_at)).label("occasion"),
-                DV.submitted_at.label("anchor"),
-                DV.title.label("subject"),
-                DV.deliverable_id.label("deliverable_id"),
-                T.title.label("table"),
+                (literal("submitted-") + iso_utc(DeliverableVersion.submitted_at)).label("occasion"),
+                DeliverableVersion.submitted_at.label("anchor"),
+                DeliverableVersion.title.label("subject"),
+                DeliverableVersion.deliverable_id.label("deliverable_id"),
+                Table.title.label("table"),
             )
-            .select_from(DV).join(Deliverable, Deliverable.id == DV.deliverable_id)
-            .join(WP, WP.id == Deliverable.work_package_id).join(T, T.id == WP.table_id)
-            .where(DV.status == VersionStatus.IN_REVIEW, DV.submitted_at <= cutoff)
+            .select_from(DeliverableVersion).join(Deliverable, Deliverable.id == DeliverableVersion.deliverable_id)
+            .join(WorkPackage, WorkPackage.id == Deliverable.work_package_id)
+            .join(Table, Table.id == WorkPackage.table_id)
+            .where(DeliverableVersion.status == VersionStatus.IN_REVIEW, DeliverableVersion.submitted_at <= cutoff)
         )
 
     return _liaison_and_staff(query_for)
@@ -264,21 +276,20 @@ def _review_waiting(span: Span) -> Select:
 def _support_unanswered(span: Span) -> Select:
     """Support request unanswered for 2 working days → the table's liaison and all staff. Once."""
     cutoff = working_days_before(span.end.astimezone(AMSTERDAM), SUPPORT_WORKING_DAYS)
-    SR = SupportRequest
 
     def query_for(recipient) -> Select:  # noqa: ANN001
         return (
             select(
-                SR.id.label("object_id"),
+                SupportRequest.id.label("object_id"),
                 recipient.label("recipient_id"),
                 literal("2wd").label("occasion"),
-                SR.created_at.label("anchor"),
-                SR.subject.label("subject"),
-                T.id.label("table_id"),
-                T.title.label("table"),
+                SupportRequest.created_at.label("anchor"),
+                SupportRequest.subject.label("subject"),
+                Table.id.label("table_id"),
+                Table.title.label("table"),
             )
-            .select_from(SR).join(T, T.id == SR.table_id)
-            .where(SR.answered_at.is_(None), SR.created_at <= cutoff)
+            .select_from(SupportRequest).join(Table, Table.id == SupportRequest.table_id)
+            .where(SupportRequest.answered_at.is_(None), SupportRequest.created_at <= cutoff)
         )
 
     return _liaison_and_staff(query_for)
@@ -289,18 +300,20 @@ def _round_starting(span: Span) -> Select:
     (per role). Once per start date."""
     return (
         select(
-            T.id.label("object_id"),
-            TM.user_id.label("recipient_id"),
-            (iso_date(R.starts_on) + literal("-7d")).label("occasion"),
-            R.starts_on.label("anchor"),
-            R.name.label("subject"),
-            R.ends_on.label("round_ends_on"),
-            T.title.label("table"),
-            TM.role.label("role"),
+            Table.id.label("object_id"),
+            TableMembership.user_id.label("recipient_id"),
+            (iso_date(Round.starts_on) + literal("-7d")).label("occasion"),
+            Round.starts_on.label("anchor"),
+            Round.name.label("subject"),
+            Round.ends_on.label("round_ends_on"),
+            Table.title.label("table"),
+            TableMembership.role.label("role"),
         )
-        .select_from(T).join(R, R.id == T.round_id).join(TM, TM.table_id == T.id)
-        .where(T.archived_at.is_(None), R.closed_at.is_(None),
-               R.starts_on >= span.first_day + timedelta(days=1), R.starts_on <= span.last_day + timedelta(days=7))
+        .select_from(Table).join(Round, Round.id == Table.round_id)
+        .join(TableMembership, TableMembership.table_id == Table.id)
+        .where(Table.archived_at.is_(None), Round.closed_at.is_(None),
+               Round.starts_on >= span.first_day + timedelta(days=1),
+               Round.starts_on <= span.last_day + timedelta(days=7))
     )
 
 
@@ -560,7 +573,7 @@ def run_sweep(now: datetime) -> dict[str, int]:
     The number of statements depends on the number of rules and chunks, never on a loop over
     objects. Returns counts (reminders, mails, digest_items, and per kind).
     """
-    today = now.astimezone(AMSTERDAM).date()
+    today = local_date(now)
     span = Span(now, now)
     counts: dict[str, int] = defaultdict(int)
     for rule in RULES:
@@ -590,7 +603,7 @@ class Upcoming:
 def upcoming(now: datetime, days: int = 7) -> list[Upcoming]:
     """What the sweeps of the next `days` days will send, computed from the same rules (nothing
     is stored): reminders not yet sent whose window opens by then, on the day it opens (or today)."""
-    today = now.astimezone(AMSTERDAM).date()
+    today = local_date(now)
     span = Span(now, now + timedelta(days=days))
     result = []
     for rule in RULES:
@@ -614,6 +627,10 @@ def digest_moment(now: datetime) -> datetime:
 def week_key(moment: datetime) -> str:
     year, week, _day = moment.astimezone(AMSTERDAM).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+# A notice's kind as stored (a string), back to its ReminderKind or EventKind member.
+_KINDS = {kind.value: kind for kind in PREFERENCE_KINDS}
 
 
 def _pending_digest_items(before: datetime) -> list:
@@ -667,7 +684,7 @@ def send_digests(now: datetime) -> int:
                 continue
             items = per_person[person]
             first = items[0]
-            kinds = sorted({item.kind for item in items})
+            kinds = sorted({_KINDS.get(item.kind, item.kind) for item in items})
             unsubscribe_url = external_url("notifications.unsubscribe", token=unsubscribe_token(person, kinds))
             with force_locale(first.locale):
                 groups = [(kind_label(kind), [i for i in items if i.kind == kind]) for kind in kinds]

@@ -35,7 +35,7 @@ def notify(users: Iterable[User | None], *, kind: str, title: str, body: str = "
     """One notice per distinct active person, and per their choice for this kind a mail now,
     an item for the weekly digest, or nothing more (the notice stays). Same transaction as the
     change that caused it, so a rolled-back change notifies nobody."""
-    from .reminders import DIGEST_ITEM, PENDING  # the digest belongs to the reminders module
+    from .reminders.digest import DIGEST_ITEM, PENDING  # the digest imports this module
 
     people: dict[int, User] = {}
     for user in users:

@@ -17,6 +17,8 @@ from ...urls import site_path
 
 @dataclass(frozen=True)
 class Message:
+    """What one reminder says: the notice's title and body, the page it links to, the mail's link text."""
+
     title: str
     body: str
     path: str

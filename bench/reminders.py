@@ -136,7 +136,7 @@ def fill(today: date, now: datetime) -> None:
 
 
 def timed_sweep(now: datetime) -> tuple[float, dict, int]:
-    from leernetwerk.notifications.reminders import run_sweep
+    from leernetwerk.notifications.reminders.sweep import run_sweep
 
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731

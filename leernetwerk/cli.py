@@ -76,7 +76,7 @@ def reminders_group() -> None:
 def reminders_run_command() -> None:
     """One sweep: send every reminder that is due now (each exactly once)."""
     from .database import utcnow
-    from .notifications.reminders import run_sweep
+    from .notifications.reminders.sweep import run_sweep
 
     counts = run_sweep(utcnow())
     click.echo(f"herinneringen: {counts.get('reminders', 0)} (mail direct: {counts.get('mails', 0)}, "
@@ -88,7 +88,7 @@ def reminders_run_command() -> None:
 def reminders_digest_command() -> None:
     """Queue the weekly digest that is due (Monday 08:00 Europe/Amsterdam), at most once per week."""
     from .database import utcnow
-    from .notifications.reminders import send_digests
+    from .notifications.reminders.digest import send_digests
 
     click.echo(f"weekoverzichten: {send_digests(utcnow())}")
 

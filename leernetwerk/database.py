@@ -1,4 +1,8 @@
-"""Database engine set-up: SQLite pragmas and up-front write locks, shared helpers."""
+"""Database engine set-up: SQLite pragmas and up-front write locks, shared helpers.
+
+Where SQLite and PostgreSQL differ in SQL, the difference is written here once: the text forms
+of dates (`iso_date`, `iso_utc`) and INSERT … ON CONFLICT DO NOTHING (`insert_or_ignore`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,13 @@ import enum
 from datetime import datetime, timezone
 
 from flask import has_request_context, request
-from sqlalchemy import CheckConstraint, DateTime, Engine, event
+from sqlalchemy import CheckConstraint, DateTime, Engine, String, Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -40,6 +49,55 @@ def enum_check(column: str, values: type[enum.StrEnum], name: str | None = None)
     """A named CHECK constraint that keeps a string column inside an enum's values."""
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return CheckConstraint(f"{column} IN ({allowed})", name=name or f"{column}_valid")
+
+
+# --- portable text forms of dates, so a value is the same string on both databases ---------------
+
+class iso_date(FunctionElement):  # noqa: N801 - reads as a SQL function
+    """A DATE as 'YYYY-MM-DD', independent of PostgreSQL's DateStyle."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_date)
+def _iso_date_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
+    return "strftime('%%Y-%%m-%%d', %s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_date, "postgresql")
+def _iso_date_pg(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
+    return "to_char(%s, 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
+
+
+class iso_utc(FunctionElement):  # noqa: N801
+    """A timestamp as 'YYYY-MM-DDTHH:MM:SS' in UTC, independent of the session's time zone."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_utc)
+def _iso_utc_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
+    return "strftime('%%Y-%%m-%%dT%%H:%%M:%%S', %s)" % compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_utc, "postgresql")
+def _iso_utc_pg(element, compiler, **kw) -> str:  # noqa: ANN001, ANN003
+    return "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')" % compiler.process(element.clauses, **kw)
+
+
+def insert_or_ignore(table: Table) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING into `table`, in the dialect of the app's database.
+
+    A row whose unique key is already there is skipped, also when a concurrent transaction
+    inserted it (PostgreSQL waits for that one to commit or roll back; on SQLite writers take
+    turns anyway). With `.returning(…)` it answers only the rows this statement inserted.
+    """
+    from .extensions import db  # extensions imports this module
+
+    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def configure_sqlite(engine: Engine) -> None:

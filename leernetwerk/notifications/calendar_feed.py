@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from ..auth.models import User
 from ..extensions import db
 from ..rounds.models import Milestone, Round, Table, TableMembership, WorkPackage
-from .reminders import Paths
+from ..urls import external_url
 
 HISTORY_DAYS = 365  # rounds that ended longer ago are left out of the feed
 
@@ -66,7 +66,6 @@ def calendar_for(user: User, now: datetime) -> bytes:
 
     base_url = current_app.config["BASE_URL"]
     domain = urlsplit(base_url).hostname or "leernetwerk.test"
-    paths = Paths()
     calendar = Calendar()
     calendar.add("prodid", "-//ROS Friesland//Leernetwerk Kansrijke Start//NL")
     calendar.add("version", "2.0")
@@ -80,14 +79,14 @@ def calendar_for(user: User, now: datetime) -> bytes:
             calendar.add_component(_all_day(
                 f"milestone-{m.id}@{domain}", m.due_on, summary,
                 _("Thematafel %(table)s, werkpakket %(work_package)s", table=m.table, work_package=m.wp_title),
-                base_url + paths("rounds.work_package_detail", "mijlpalen", wp_id=m.wp_id), now))
+                external_url("rounds.work_package_detail", _anchor="mijlpalen", wp_id=m.wp_id), now))
         for wp in packages:
             calendar.add_component(_all_day(
                 f"work-package-{wp.id}@{domain}", wp.due_on, _("Werkpakket klaar: %(title)s", title=wp.title),
                 _("Thematafel %(table)s", table=wp.table),
-                base_url + paths("rounds.work_package_detail", wp_id=wp.id), now))
+                external_url("rounds.work_package_detail", wp_id=wp.id), now))
         for r in rounds:
             calendar.add_component(_all_day(
                 f"round-end-{r.id}@{domain}", r.ends_on, _("Einde ronde: %(name)s", name=r.name), "",
-                base_url + paths("rounds.round_detail", round_id=r.id), now))
+                external_url("rounds.round_detail", round_id=r.id), now))
     return calendar.to_ical()

@@ -32,7 +32,8 @@ from ..database import utcnow
 from ..dates import AMSTERDAM
 from ..extensions import db
 from .mail import deliver_outbox
-from .reminders import run_sweep, send_digests
+from .reminders.digest import send_digests
+from .reminders.sweep import run_sweep
 
 log = logging.getLogger(__name__)
 

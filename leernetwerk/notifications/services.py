@@ -9,7 +9,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select, update
@@ -19,6 +19,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..urls import external_url, site_path
 from .models import PREFERENCE_KINDS, Delivery, Notification, NotificationPreference, ReminderLog
 
 
@@ -26,19 +27,15 @@ class NotificationsError(DomainError):
     """A refused notifications action; the message is for the user (translated)."""
 
 
-def link(endpoint: str, **values: object) -> str:
-    """A site-relative URL, also outside a request (CLI, scheduler)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, **values)
+# The rounds and library services still import the notice links' builder by this name.
+link = site_path
 
 
 def notify(users: Iterable[User | None], *, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
     """One notice per distinct active person, and per their choice for this kind a mail now,
     an item for the weekly digest, or nothing more (the notice stays). Same transaction as the
     change that caused it, so a rolled-back change notifies nobody."""
-    from .reminders import DIGEST_ITEM, PENDING  # the digest belongs to the reminders module
+    from .reminders.digest import DIGEST_ITEM, PENDING  # the digest imports this module
 
     people: dict[int, User] = {}
     for user in users:
@@ -70,10 +67,10 @@ def _mail_notice(user: User, notice: Notification) -> None:
     from .mail import queue_mail
 
     base_url = current_app.config["BASE_URL"]
-    unsubscribe_url = base_url + link("notifications.unsubscribe", token=unsubscribe_token(user.id, [notice.kind]))
+    unsubscribe_url = external_url("notifications.unsubscribe", token=unsubscribe_token(user.id, [notice.kind]))
     with force_locale(user.locale):
         context = {"user": user, "notice": notice, "url": base_url + notice.url if notice.url else base_url,
-                   "preferences_url": base_url + link("notifications.preferences"),
+                   "preferences_url": external_url("notifications.preferences"),
                    "unsubscribe_url": unsubscribe_url}
         queue_mail(user.email, notice.title, render_template("mail/notice.txt", **context),
                    render_template("mail/notice.html", **context), unsubscribe_url=unsubscribe_url,

@@ -12,10 +12,11 @@ from ..extensions import csrf, db
 from ..policy import require
 from ..security import safe_next
 from ..web import me, save
-from . import mail, reminders, services
+from . import mail, services
 from .calendar_feed import calendar_for
 from .forms import PreferencesForm
 from .models import PREFERENCE_KINDS, EventKind, ReminderKind, kind_label
+from .reminders import digest, preview
 
 bp = Blueprint("notifications", __name__)
 
@@ -128,9 +129,9 @@ def unsubscribe(token: str):
 def reminders_admin():
     require("reminders.admin")
     now = utcnow()
-    digest_at, digest_items, digest_people = reminders.next_digest(now)
+    digest_at, digest_items, digest_people = digest.next_digest(now)
     return render_template(
-        "notifications/admin.html", upcoming=reminders.upcoming(now),
+        "notifications/admin.html", upcoming=preview.upcoming(now),
         counts=mail.outbox_counts(), failed=mail.failed_mails(), digest_at=digest_at,
         digest_items=digest_items, digest_people=digest_people)
 

@@ -20,6 +20,7 @@ from leernetwerk.notifications.models import (
     ReminderKind,
     ReminderLog,
 )
+from leernetwerk.notifications.reminders import digest, sweep
 
 from .conftest import NOW, TODAY, at, days
 
@@ -29,12 +30,13 @@ def _worker(app: Flask) -> Flask:
                       | {"INSTANCE_PATH": app.instance_path, "TESTING": True})
 
 
-def _race(app: Flask, work, monkeypatch, read: str = "_due") -> list:
-    """Run `work()` in two workers at once. Both read what is due (`read`) before either writes
-    (on PostgreSQL); SQLite lets the second writer in only after the first committed, which the
-    barrier's timeout allows for."""
+def _race(app: Flask, work, monkeypatch, read: tuple = (sweep, "due")) -> list:
+    """Run `work()` in two workers at once. Both read what is due (`read`: module and function)
+    before either writes (on PostgreSQL); SQLite lets the second writer in only after the first
+    committed, which the barrier's timeout allows for."""
     barrier = threading.Barrier(2)
-    real_read = getattr(reminders, read)
+    module, name = read
+    real_read = getattr(module, name)
 
     def read_then_wait(*args):
         rows = real_read(*args)
@@ -45,7 +47,7 @@ def _race(app: Flask, work, monkeypatch, read: str = "_due") -> list:
                 pass  # the other worker waits for our write lock (SQLite)
         return rows
 
-    monkeypatch.setattr(reminders, read, read_then_wait)
+    monkeypatch.setattr(module, name, read_then_wait)
     results, errors = [], []
     workers = [_worker(app), _worker(app)]
 
@@ -93,6 +95,6 @@ def test_two_digests_racing_send_one_mail_per_person(app, scene, clock, monkeypa
     reminders.run_sweep(NOW)
     monday = at(TODAY + days(5), 8)
     clock.move_to(monday)
-    results = _race(app, lambda: reminders.send_digests(monday), monkeypatch, read="_pending_digest_items")
+    results = _race(app, lambda: reminders.send_digests(monday), monkeypatch, read=(digest, "_pending_digest_items"))
     assert sorted(results) == [0, 1]
     assert db.session.query(OutboxMail).filter(OutboxMail.recipient == scene.member.email).count() == 1

@@ -20,7 +20,7 @@ from leernetwerk.notifications.models import (
     ReminderKind,
     ReminderLog,
 )
-from leernetwerk.notifications.reminders import run_sweep
+from leernetwerk.notifications.reminders import run_sweep, sweep
 from leernetwerk.rounds.models import MemberRole, ProgressUpdate, SupportRequest
 from tests import factories
 
@@ -279,7 +279,7 @@ def test_each_reminder_is_written_exactly_once_across_repeated_sweeps(scene):
 
 def test_a_sweep_killed_half_way_is_rolled_back_and_the_next_one_sends_each_once(scene, monkeypatch):
     _everything_due(scene)
-    real_write = reminders._write
+    real_write = sweep._write
     calls = []
 
     def dies_on_the_third_rule(*args, **kwargs):
@@ -289,13 +289,13 @@ def test_a_sweep_killed_half_way_is_rolled_back_and_the_next_one_sends_each_once
             raise RuntimeError("killed")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(reminders, "_write", dies_on_the_third_rule)
+    monkeypatch.setattr(sweep, "_write", dies_on_the_third_rule)
     with pytest.raises(RuntimeError):
         run_sweep(NOW)
     db.session.rollback()
     partial = _log_and_writes()
     assert 0 < partial[0] < 11 and partial[0] == partial[1] == partial[2]  # committed rules only, whole
-    monkeypatch.setattr(reminders, "_write", real_write)
+    monkeypatch.setattr(sweep, "_write", real_write)
     run_sweep(NOW)
     total, notice_count, mail_count, keys = _log_and_writes()
     assert total == notice_count == mail_count == 11 and max(keys.values()) == 1
@@ -346,7 +346,7 @@ def test_a_sweep_runs_the_same_number_of_queries_for_1_or_40_tables(scene, count
         large_counts = run_sweep(NOW)
     assert large_counts["reminders"] > 10 * small_counts["reminders"] / 2
     assert small.count == large.count, (small.statements, large.statements)
-    assert large.count <= 6 * len(reminders.RULES)
+    assert large.count <= 6 * len(reminders.REMINDER_RULES)
 
 
 def test_upcoming_shows_what_the_next_days_bring_without_storing_anything(scene):

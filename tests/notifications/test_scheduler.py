@@ -12,9 +12,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from leernetwerk import create_app
+from leernetwerk.dates import AMSTERDAM
 from leernetwerk.extensions import db
 from leernetwerk.notifications.models import Notification
-from leernetwerk.notifications.reminders import AMSTERDAM
 from leernetwerk.notifications.scheduler import (
     SchedulerLock,
     SchedulerLocked,

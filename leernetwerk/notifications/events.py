@@ -10,8 +10,9 @@ from ..auth.models import User
 from ..extensions import db
 from ..library.models import DeliverableVersion, Follow, FollowFacet
 from ..rounds.models import SupportRequest, TableMembership
+from ..urls import site_path
 from .models import EventKind
-from .services import link, notify
+from .services import notify
 
 
 @signals.support_requested.connect
@@ -20,27 +21,27 @@ def _support_requested(request: SupportRequest) -> None:
     table = request.table
     notify([table.liaison], kind=EventKind.SUPPORT_REQUEST,
            title=_("Ondersteuningsvraag van %(table)s: %(subject)s", table=table.title, subject=request.subject),
-           url=link("rounds.table_detail", table_id=table.id, _anchor=f"vraag-{request.id}"))
+           url=site_path("rounds.table_detail", table_id=table.id, _anchor=f"vraag-{request.id}"))
 
 
 @signals.support_answered.connect
 def _support_answered(request: SupportRequest) -> None:
     notify([request.author], kind=EventKind.SUPPORT_ANSWER,
            title=_("Antwoord op je ondersteuningsvraag: %(subject)s", subject=request.subject),
-           url=link("rounds.table_detail", table_id=request.table_id, _anchor=f"vraag-{request.id}"))
+           url=site_path("rounds.table_detail", table_id=request.table_id, _anchor=f"vraag-{request.id}"))
 
 
 @signals.review_requested.connect
 def _review_requested(version: DeliverableVersion) -> None:
     notify([version.deliverable.work_package.table.liaison], kind=EventKind.REVIEW_REQUESTED,
            title=_("Eindproduct ter review: %(title)s", title=version.title),
-           url=link("library.manage", deliverable_id=version.deliverable_id))
+           url=site_path("library.manage", deliverable_id=version.deliverable_id))
 
 
 @signals.review_done.connect
 def _review_done(version: DeliverableVersion, *, approved: bool) -> None:
     """The author hears the decision; once approved, staff hear that it waits for publication."""
-    url = link("library.manage", deliverable_id=version.deliverable_id)
+    url = site_path("library.manage", deliverable_id=version.deliverable_id)
     notify([db.session.get(User, version.created_by_id)], kind=EventKind.REVIEW_DONE,
            title=(_("Goedgekeurd: %(title)s", title=version.title) if approved
                   else _("Teruggestuurd met opmerkingen: %(title)s", title=version.title)), url=url)
@@ -61,7 +62,7 @@ def _version_published(version: DeliverableVersion) -> None:
     ).scalars()
     notify(members, kind=EventKind.REVIEW_DONE,
            title=_("Gepubliceerd in de bibliotheek: %(title)s", title=version.title),
-           url=link("library.detail", slug=version.deliverable.slug))
+           url=site_path("library.detail", slug=version.deliverable.slug))
     theme = table.theme
     followers = db.session.execute(
         select(User).join(Follow, Follow.user_id == User.id).where(
@@ -70,4 +71,4 @@ def _version_published(version: DeliverableVersion) -> None:
         ).distinct()
     ).scalars()
     notify(followers, kind=EventKind.LIBRARY_PUBLISHED, title=_("Nieuw in de bibliotheek: %(title)s", title=version.title),
-           url=link("library.detail", slug=version.deliverable.slug))
+           url=site_path("library.detail", slug=version.deliverable.slug))

@@ -19,16 +19,13 @@ from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..urls import external_url, site_path
+from ..urls import external_url
 from .models import PREFERENCE_KINDS, Delivery, Notification, NotificationPreference, ReminderLog
 
 
 class NotificationsError(DomainError):
     """A refused notifications action; the message is for the user (translated)."""
 
-
-# The rounds and library services still import the notice links' builder by this name.
-link = site_path
 
 
 def notify(users: Iterable[User | None], *, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:

@@ -43,9 +43,20 @@ WIDER_THAN_THE_SCREEN = """() => {
   const width = document.documentElement.clientWidth;
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + [...el.classList].map((c) => '.' + c).join('');
+  const clipped = (el) => {  // held inside a box that fits and scrolls or clips by itself
+    // An absolutely positioned element escapes every scroll box below its containing block.
+    let escapes = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+    for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (escapes && style.position === 'static') continue;
+      escapes = false;
+      if (style.overflowX !== 'visible' && box.getBoundingClientRect().right <= width + 1) return true;
+    }
+    return false;
+  };
   const wide = [...document.body.querySelectorAll('*')].filter((el) => {
     const box = el.getBoundingClientRect();
-    return box.width > 0 && box.right > width + 1;
+    return box.width > 0 && box.right > width + 1 && !clipped(el);
   });
   const innermost = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
   innermost.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
@@ -215,7 +226,9 @@ class Journey:
         self.arrived(step)
 
     def log_in(self, person: Person) -> None:
-        self.visit("/inloggen", "login")
+        """From the home page, through the header's 'Inloggen' and the form."""
+        self.visit("/", "home")
+        self.link("Inloggen", "login", within=self.page.get_by_role("banner"))
         self.page.get_by_label("E-mailadres").fill(person.email)
         self.page.get_by_label("Wachtwoord", exact=True).fill(person.password)
         self.button("Inloggen", "logged in")

@@ -5,7 +5,8 @@ full-page screenshot of each under test-artifacts/journeys/<viewport>/, and coll
 wrong with them. A `Journey` is one person's browser on that trail; every navigation goes
 through `arrived`, which checks the page:
 
-- the server answered below 500 (with the server's traceback when it did not);
+- the server answered below 500 (with the server's traceback when it did not), and not with
+  403, 404 or 405: a link or button on the way led to a dead end;
 - axe-core finds no WCAG 2.1 A/AA violation, and no id is used twice;
 - on a phone (360 px) nothing scrolls the page sideways.
 
@@ -262,6 +263,8 @@ class Journey:
             detail = "\n".join(f"    {where}\n" + _indent(text) for where, text in errors) or "    (no traceback)"
             self.trail.problem(step, url, f"HTTP {status}\n{detail}")
             return  # the server's bare error page: nothing of ours to check on it
+        if status in (403, 404, 405):
+            self.trail.problem(step, url, f"HTTP {status}: a journey's link or button led to a dead end")
         results = self.trail.axe.run(page, options=WCAG_21_AA)
         if results.violations_count:
             self.trail.problem(step, url, "axe (WCAG 2.1 A/AA):\n" + _indent(results.generate_report()))

@@ -1,0 +1,365 @@
+"""Whole journeys, as each role walks them, from planning a round to a reader's download.
+
+The starting network is scenes.network(): a running round ("Ronde najaar") whose first table
+("Kwetsbare zwangeren in beeld") seats the member and has the liaison, a closed round and a
+planned one. Every step after that goes through the pages, with the labels and buttons a
+person sees; each page is checked on arrival (axe, sideways scrolling on a phone, no 5xx) and
+kept as a screenshot, see journey.py.
+
+A  staff plan a round that overlaps nothing, set up two tables (liaison, kartrekker, members),
+   a work package and two milestones, and invite a new person, who sets a password from the
+   mail and lands logged in.
+B  the member posts an update, ticks a milestone, asks the core group for support, makes an
+   end product with a PDF and submits it for review.
+C  the liaison answers the question and sends the end product back; the member edits it
+   without a new file and resubmits; the liaison approves; staff publish it.
+D  an anonymous reader finds it by other word forms (title and PDF text), opens it and
+   downloads the PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from leernetwerk.extensions import db
+from leernetwerk.notifications.mail import deliver_outbox
+from tests.library.helpers import make_pdf
+
+from .journey import DESKTOP, PHONE, Journey, Trail, Viewport
+from .scenes import Network, network
+
+pytestmark = pytest.mark.e2e
+
+TODAY = date.today()
+# The scene's planned round runs from today + 100 to today + 195 days; this one comes after it.
+OVERLAPPING_START, NEW_START = TODAY + timedelta(days=150), TODAY + timedelta(days=200)
+NEW_END = NEW_START + timedelta(days=100)  # between three and four calendar months
+NEW_ROUND = "Ronde na de zomer"
+TABLE_ONE, TABLE_TWO = "Begeleiding in de wijk", "De eerste weken thuis"
+NEW_WORK_PACKAGE = "Route wijkteam en verloskundige"
+
+# The scene's running table, where the member works.
+TABLE = "Kwetsbare zwangeren in beeld"
+WORK_PACKAGE = "Zorgpad signaleren en doorverwijzen"
+MILESTONE = "Bespreken met huisartsen"
+
+SUPPORT_SUBJECT = "Ruimte voor de ouderavond"
+END_PRODUCT = "Draaiboek eerste huisbezoek"
+PDF_NAME = "draaiboek.pdf"
+PDF_WORD = "zwangerschapsbegeleiding"  # only in the PDF: found through the attachment's text
+REVIEW_COMMENT = "Zet er bij wie de ouders belt, en wanneer."
+NEW_SUMMARY = "Wie de ouders belt, wanneer, en hoe verloskundige en wijkteam het eerste huisbezoek voorbereiden."
+
+
+@pytest.fixture
+def open_browser(browser: Browser, live_server: str):  # noqa: ANN201
+    """open_browser(viewport): a page in a fresh browser (its own cookies) of that size."""
+    contexts = []
+
+    def _open(viewport: Viewport) -> Page:
+        context = browser.new_context(base_url=live_server, locale="nl-NL",
+                                      viewport={"width": viewport.width, "height": viewport.height})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def invitation_path(app: Flask, email: str) -> str:
+    """Deliver the outbox (the scheduler's job) and read the link from the newest mail to `email`."""
+    deliver_outbox()
+    db.session.commit()  # end the test's transaction: the live server writes again
+    folder = Path(app.config["MAIL_URL"].removeprefix("file://"))
+    for eml in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+        mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
+        if mail["To"] == email:
+            assert "Uitnodiging" in mail["Subject"], mail["Subject"]
+            text = mail.get_body(("plain",)).get_content()
+            return re.search(r"http://localhost(/uitnodiging/\S+)", text).group(1)
+    raise AssertionError(f"no mail to {email} in {folder}")
+
+
+# --- A: staff ------------------------------------------------------------------------------------
+
+def journey_a_staff_plans_a_round(staff: Journey, net: Network, app: Flask, newcomer: Journey) -> None:
+    page = staff.page
+    staff.log_in(net.staff)
+    staff.heading("Mijn overzicht")
+
+    staff.menu("Rondes", "rounds")
+    staff.link("Nieuwe ronde", "new round form")
+    page.get_by_label("Naam").fill(NEW_ROUND)
+    page.get_by_label("Begindatum").fill(OVERLAPPING_START.isoformat())
+    page.get_by_label("Einddatum").fill((OVERLAPPING_START + timedelta(days=100)).isoformat())
+    page.get_by_label("Doel van de ronde").fill("Elke coalitie heeft een **route** van wijkteam naar verloskundige.")
+    staff.button("Opslaan", "new round overlaps the planned round")
+    expect(page.locator("[data-error-summary]")).to_contain_text("Ronde volgend jaar")
+    expect(page.get_by_label("Naam")).to_have_value(NEW_ROUND)
+    page.get_by_label("Begindatum").fill(NEW_START.isoformat())
+    page.get_by_label("Einddatum").fill(NEW_END.isoformat())
+    staff.button("Opslaan", "new round saved")
+    staff.flash(f"Ronde ‘{NEW_ROUND}’ aangemaakt.")
+    staff.heading(NEW_ROUND)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("gepland")
+
+    for title, theme, line, leads, members in [
+        (TABLE_ONE, "Kwetsbare zwangeren", "Tijdens de zwangerschap", [net.lead.name], [net.member.name]),
+        (TABLE_TWO, "Kraamtijd", "Na de geboorte", [], [net.member.name, net.lead.name]),
+    ]:
+        staff.link("Nieuwe thematafel", f"new table form for {title}")
+        page.get_by_label("Titel").fill(title)
+        page.get_by_label("Thema").fill(theme)
+        page.get_by_label("Actielijn").select_option(label=line)
+        page.get_by_label("Beschrijving").fill(f"De tafel **{title.lower()}** werkt aan één route.")
+        page.get_by_label("Verbindingspersoon (kerngroep)").select_option(label=net.liaison.name)
+        page.get_by_label("Kartrekkers").select_option(label=leads)
+        page.get_by_label("Leden", exact=True).select_option(label=members)
+        staff.button("Opslaan", f"table {title} saved")
+        staff.flash(f"Thematafel ‘{title}’ aangemaakt.")
+        staff.heading(title)
+        main = page.get_by_role("main")
+        expect(main).to_contain_text(net.liaison.name)
+        for name in leads + members:
+            expect(main).to_contain_text(name)
+        staff.link(NEW_ROUND, "round with its tables", within=page.locator(".breadcrumb"))
+
+    expect(page.get_by_role("table", name=f"Thematafels in {NEW_ROUND}")).to_contain_text(TABLE_TWO)
+    staff.link(TABLE_ONE, "first new table", within=page.get_by_role("table", name=f"Thematafels in {NEW_ROUND}"))
+    staff.link("Werkpakket toevoegen", "new work package form")
+    page.get_by_label("Titel").fill(NEW_WORK_PACKAGE)
+    page.get_by_label("Doel").fill("Elke verloskundige weet welk wijkteam ze belt.")
+    page.get_by_label("Beschrijving").fill("1. Wijkteams in kaart\n2. Afspraken per gemeente")
+    page.get_by_label("Eigenaar").select_option(label=net.lead.name)
+    expect(page.get_by_label("Einddatum")).to_have_value(NEW_END.isoformat())  # the round's end, filled in
+    page.get_by_label("Status").select_option(label="Niet gestart")
+    staff.button("Opslaan", "work package saved")
+    staff.flash("Werkpakket aangemaakt.")
+    staff.heading(NEW_WORK_PACKAGE)
+
+    for title, due, who in [("Gesprekken met de wijkteams", NEW_START + timedelta(days=30), net.member.name),
+                            ("Route vastgesteld", NEW_START + timedelta(days=80), "— de hele tafel —")]:
+        page.get_by_text("Mijlpaal toevoegen").click()
+        page.get_by_label("Mijlpaal", exact=True).fill(title)
+        page.get_by_label("Datum").fill(due.isoformat())
+        page.get_by_label("Wie").select_option(label=who)
+        staff.button("Toevoegen", f"milestone {title} added")
+        staff.flash("Mijlpaal toegevoegd.")
+    milestones = page.locator("ul.milestones > li")
+    expect(milestones).to_have_count(2)
+    expect(milestones.first).to_contain_text("Gesprekken met de wijkteams")
+    expect(milestones.last).to_contain_text("hele tafel")
+
+    email = f"femke.{staff.trail.viewport.width}@example.org"
+    staff.menu("Beheer", "people")
+    staff.heading("Mensen")
+    staff.link("Iemand uitnodigen", "invite form")
+    page.get_by_label("Naam").fill("Femke de Vries")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Organisatie").select_option(label="Verloskundigenpraktijk De Wadden")
+    page.get_by_label("Taal van de uitnodiging").select_option(label="Nederlands")
+    staff.button("Uitnodiging versturen", "invitation sent")
+    staff.flash(f"Uitnodiging verstuurd naar {email}.")
+    expect(page.get_by_role("main")).to_contain_text("Femke de Vries")
+
+    # The newcomer opens the link from the mail in her own browser.
+    newcomer.visit(invitation_path(app, email), "invitation link from the mail")
+    newcomer.heading("Welkom, Femke de Vries")
+    newcomer.page.get_by_label("Nieuw wachtwoord").fill("een lange zin als wachtwoord")
+    newcomer.page.get_by_label("Herhaal het wachtwoord").fill("een lange zin als wachtwoord")
+    newcomer.button("Wachtwoord opslaan", "password set, logged in")
+    newcomer.flash("Je wachtwoord is ingesteld.")
+    newcomer.heading("Mijn overzicht")
+    expect(newcomer.page.get_by_role("banner")).to_contain_text("Femke de Vries")
+    expect(newcomer.page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+# --- B: a member of the running table -------------------------------------------------------------
+
+def journey_b_member_works_at_the_table(member: Journey, net: Network) -> None:
+    page = member.page
+    member.log_in(net.member)
+    member.heading("Mijn overzicht")
+    expect(member.region("Mijn thematafels")).to_contain_text(TABLE_ONE)  # staff just seated her there
+    with member.soft("KNOWN BUG: /mijn lists a work package of a planned round as without updates"):
+        expect(member.region("Werkpakketten zonder update in 14 dagen")).not_to_contain_text(NEW_WORK_PACKAGE)
+
+    member.link(TABLE, "her table", within=member.region("Mijn thematafels"))
+    member.link(WORK_PACKAGE, "work package")
+    page.get_by_label("Wat is er gebeurd, wat komt er?").fill(
+        "Drie praktijken werken met de **vragenlijst**.\n\n- huisartsen gesproken\n- draaiboek in de maak")
+    page.get_by_role("group", name="Stand van zaken").get_by_label("Op koers").check()
+    member.button("Update plaatsen", "update posted")
+    member.flash("Update geplaatst.")
+    newest = page.locator("ol.updates > li").first
+    expect(newest.locator(".status-op_koers")).to_have_text("Op koers")
+    expect(newest.locator(".prose strong")).to_have_text("vragenlijst")
+
+    milestone = page.locator("ul.milestones > li").filter(has_text=MILESTONE)
+    member.button("Afvinken", "milestone ticked", within=milestone)
+    member.flash("Mijlpaal afgevinkt.")
+    expect(page.locator("ul.milestones > li").filter(has_text=MILESTONE)).to_contain_text("klaar")
+
+    member.link(TABLE, "table again", within=page.locator(".breadcrumb"))
+    page.get_by_label("Onderwerp").fill(SUPPORT_SUBJECT)
+    page.get_by_label("Waar heeft de tafel hulp bij nodig?").fill(
+        "We zoeken een zaal voor dertig ouders in Sneek, op een doordeweekse avond.")
+    member.button("Vraag versturen", "support request sent")
+    member.flash("Je vraag staat bij de verbindingspersoon en ROS.")
+    expect(page.locator("article").filter(has=page.get_by_role("heading", name=SUPPORT_SUBJECT))).to_contain_text("open")
+
+    member.link(WORK_PACKAGE, "work package again")
+    member.link("Eindproduct toevoegen", "new end product form")
+    member.heading("Nieuw eindproduct")
+    page.get_by_label("Titel").fill(END_PRODUCT)
+    page.get_by_label("Samenvatting").fill("Hoe verloskundige en wijkteam samen het eerste huisbezoek voorbereiden.")
+    page.get_by_label("Inhoud").fill("## Voorbereiding\n\n- Bel de ouders vooraf\n- Neem de vragenlijst mee")
+    page.get_by_label("Soort").select_option(label="Handreiking")
+    page.get_by_label("Actielijn").select_option(label="Tijdens de zwangerschap")
+    page.get_by_label("Doelgroep").select_option(label=["Verloskundigen", "Sociaal domein"])
+    page.get_by_label("Voor heel Friesland").check()
+    page.get_by_role("group", name="Wie mag het lezen?").get_by_label("Openbaar").check()
+    page.get_by_label("Bijlagen").set_input_files([{
+        "name": PDF_NAME, "mimeType": "application/pdf",
+        "buffer": make_pdf(f"Draaiboek voor {PDF_WORD} in de wijk")}])
+    member.button("Concept opslaan", "end product saved as draft")
+    member.flash("Eindproduct aangemaakt als concept.")
+    member.heading(END_PRODUCT)
+    expect(page.get_by_role("link", name=PDF_NAME)).to_be_visible()
+    member.button("Indienen ter review", "end product submitted")
+    member.flash("Ingediend ter review bij de verbindingspersoon.")
+    expect(page.get_by_role("main")).to_contain_text("In review")
+
+
+# --- C: the liaison reviews, the member corrects, staff publish -------------------------------------------
+
+def journey_c_review_and_publish(liaison: Journey, member: Journey, staff: Journey, net: Network) -> None:
+    page = liaison.page
+    liaison.log_in(net.liaison)
+    liaison.heading("Mijn overzicht")
+    expect(liaison.region("Eindproducten die op mijn review wachten")).to_contain_text(END_PRODUCT)
+    liaison.link(SUPPORT_SUBJECT, "support request on the table", within=liaison.region("Open ondersteuningsvragen"))
+    question = page.locator("article").filter(has=page.get_by_role("heading", name=SUPPORT_SUBJECT))
+    question.get_by_label("Antwoord").fill("De bibliotheek in Sneek heeft op dinsdagavond een zaal; ik bel ze.")
+    liaison.button("Antwoord versturen", "support request answered", within=question)
+    liaison.flash("Antwoord verstuurd.")
+    question = page.locator("article").filter(has=page.get_by_role("heading", name=SUPPORT_SUBJECT))
+    expect(question).to_contain_text("beantwoord")
+    expect(question).to_contain_text("De bibliotheek in Sneek")
+
+    liaison.menu("Meldingen", "notices")
+    liaison.link(f"Eindproduct ter review: {END_PRODUCT}", "end product to review")
+    liaison.heading(END_PRODUCT)
+    expect(page.get_by_role("link", name=PDF_NAME)).to_be_visible()
+    page.get_by_label("Opmerking").fill(REVIEW_COMMENT)
+    liaison.button("Terugsturen met opmerkingen", "end product sent back")
+    liaison.flash("Teruggestuurd naar de tafel.")
+
+    page = member.page
+    member.menu("Meldingen", "notices")
+    member.link(f"Teruggestuurd met opmerkingen: {END_PRODUCT}", "end product sent back")
+    expect(page.get_by_role("main")).to_contain_text(REVIEW_COMMENT)
+    member.link("Bewerken", "edit form")
+    member.heading("Eindproduct bewerken")
+    expect(page.get_by_role("main")).to_contain_text(f"Al toegevoegd: {PDF_NAME}")
+    page.get_by_label("Samenvatting").fill(NEW_SUMMARY)
+    with member.soft("KNOWN BUG: saving an end product that has an attachment, without choosing a new file"):
+        member.button("Concept opslaan", "edit saved without a new file")
+        member.flash("Concept opgeslagen.")
+        expect(page.get_by_role("main")).to_contain_text(NEW_SUMMARY)
+    if page.url.endswith("/bewerken"):
+        # Only while that bug lasts: the save failed, so back to the end product through its work package.
+        member.back("edit form after the failed save")
+        member.link(WORK_PACKAGE, "work package", within=page.locator(".breadcrumb"))
+        member.link(END_PRODUCT, "end product")
+    member.button("Indienen ter review", "end product resubmitted")
+    member.flash("Ingediend ter review bij de verbindingspersoon.")
+
+    page = liaison.page
+    liaison.menu("Meldingen", "notices again")
+    liaison.link(f"Eindproduct ter review: {END_PRODUCT}", "end product to review again", within=page.locator(
+        "ul.notices > li").first)
+    liaison.button("Goedkeuren voor publicatie", "end product approved")
+    liaison.flash("Goedgekeurd voor publicatie.")
+
+    page = staff.page
+    staff.menu("Mijn overzicht", "overview")
+    waiting = page.get_by_role("main").get_by_role("link", name=END_PRODUCT)
+    staff.trail.note(f"/mijn as staff links the approved end product: {'yes' if waiting.count() else 'no'} "
+                     "(staff reach it through Rondes → ronde → tafel → werkpakket instead)")
+    staff.menu("Rondes", "rounds")
+    staff.link("Ronde najaar", "running round", within=page.locator("#huidige"))
+    staff.link(TABLE, "table", within=page.get_by_role("table", name="Thematafels in Ronde najaar"))
+    staff.link(WORK_PACKAGE, "work package")
+    staff.link(END_PRODUCT, "approved end product", within=page.locator("#eindproducten + ul"))
+    expect(page.get_by_role("main")).to_contain_text("Goedgekeurd")
+    staff.button("Publiceren", "end product published")
+    staff.flash("Gepubliceerd in de bibliotheek.")
+    staff.link("bekijk in de bibliotheek", "end product in the library")
+    staff.heading(END_PRODUCT)
+
+
+# --- D: an anonymous reader ----------------------------------------------------------------------------
+
+def journey_d_reader_finds_and_downloads(reader: Journey) -> None:
+    page = reader.page
+    reader.visit("/", "home")
+    reader.menu("Bibliotheek", "library")
+    count = page.locator("#resultaten-kop")
+    hits = page.locator(".hit h3")
+
+    page.get_by_label("Zoek in de bibliotheek").fill("draaiboeken")  # the title says 'Draaiboek'
+    reader.button("Zoeken", "search for a title word in another form")
+    expect(count).to_have_text("1 eindproduct voor ‘draaiboeken’")
+    expect(hits).to_have_text([END_PRODUCT])
+    if reader.trail.viewport.is_phone:
+        first = page.locator(".hit").first.bounding_box()
+        boxes = page.locator(".facets input[type=checkbox]").count()
+        reader.trail.note(f"library at {reader.trail.viewport.width} px: the first result starts "
+                          f"{first['y']:.0f} px down ({first['y'] / reader.trail.viewport.height:.1f} screens), "
+                          f"after {boxes} filter checkboxes")
+
+    page.get_by_label("Zoek in de bibliotheek").fill("zwangerschapsbegeleidingen")  # only in the PDF, singular
+    reader.button("Zoeken", "search for a word from the PDF")
+    expect(hits.filter(has_text=END_PRODUCT)).to_have_count(1)
+    reader.link(END_PRODUCT, "end product", within=page.locator(".hits"))
+    reader.heading(END_PRODUCT)
+    with reader.soft("KNOWN BUG (same): the corrected summary is not what the library shows"):
+        expect(page.locator(".lead")).to_have_text(NEW_SUMMARY)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=PDF_NAME).click()
+    assert download.value.suggested_filename == PDF_NAME
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    assert PDF_WORD in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=lambda v: v.name)
+def test_a_round_from_planning_to_a_download_in_the_library(viewport: Viewport, app: Flask, open_browser):
+    """Staff plan and invite (A); a member works and submits (B); the liaison sends back, the member
+    resubmits, the liaison approves, staff publish (C); a reader finds and downloads it (D)."""
+    net = network()
+    with Trail(viewport, app) as trail:
+        staff, member, liaison, newcomer, reader = (
+            Journey(trail, open_browser(viewport), who)
+            for who in ("staff", "member", "liaison", "newcomer", "reader"))
+        trail.section("A staff plan a round and invite")
+        journey_a_staff_plans_a_round(staff, net, app, newcomer)
+        trail.section("B member works at the table")
+        journey_b_member_works_at_the_table(member, net)
+        trail.section("C review, correct, approve, publish")
+        journey_c_review_and_publish(liaison, member, staff, net)
+        trail.section("D reader finds and downloads")
+        journey_d_reader_finds_and_downloads(reader)

@@ -126,14 +126,14 @@ class Crawl:
 
 
 @pytest.fixture
-def demo(app):  # noqa: ANN001, ANN201
+def demo(app):
     """The demo data, loaded as `flask seed-demo` does."""
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_link_a_role_is_shown_leads_somewhere(role: str, demo, make_client):  # noqa: ANN001
+def test_every_link_a_role_is_shown_leads_somewhere(role: str, demo, make_client):
     """As `role`, breadth-first from / and /mijn: no 5xx, an <h1> on every page, no link that
     answers 404, and no link shown that the role may not follow."""
     client = make_client()

@@ -124,7 +124,7 @@ class Trail:
         got_request_exception.connect(self._on_exception, self.app)
         return self
 
-    def __exit__(self, kind, error, tb) -> None:  # noqa: ANN001
+    def __exit__(self, kind, error, tb) -> None:
         got_request_exception.disconnect(self._on_exception, self.app)
         for where, text in self.take_server_errors():  # raised by a request no page showed
             self.problem("server", where, "exception\n" + _indent(text))
@@ -245,7 +245,7 @@ class Journey:
     def region(self, name: str) -> Locator:
         return self.page.get_by_role("region", name=name)
 
-    def soft(self, what: str):  # noqa: ANN201
+    def soft(self, what: str):
         return self.trail.soft(what, self)
 
     # --- the checks on every page ------------------------------------------------------------

@@ -61,7 +61,7 @@ NEW_SUMMARY = "Wie de ouders belt, wanneer, en hoe verloskundige en wijkteam het
 
 
 @pytest.fixture
-def open_browser(browser: Browser, live_server: str):  # noqa: ANN201
+def open_browser(browser: Browser, live_server: str):
     """open_browser(viewport): a page in a fresh browser (its own cookies) of that size."""
     contexts = []
 

@@ -174,7 +174,7 @@ class Trail:
 
     def _write_report(self, error: BaseException | None) -> None:
         lines = [f"Journeys at {self.viewport.name}: {self.pages} pages, {time.monotonic() - self._started:.1f} s"]
-        for (name, start), (_next, end) in zip(self._sections, self._sections[1:]):
+        for (name, start), (_next, end) in zip(self._sections, self._sections[1:], strict=False):
             if name != "end":
                 lines.append(f"  {name}: {end - start:.1f} s")
         if error is not None:

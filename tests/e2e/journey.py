@@ -12,8 +12,7 @@ through `arrived`, which checks the page:
 
 Those page checks do not stop the journey: each finding is collected, and the trail fails at
 its end with all of them, so one run shows every page that is wrong rather than the first.
-Steps a person takes are asserted as usual and do stop it, except inside `trail.soft(...)`,
-kept for app bugs that are known and being fixed, where the journey can go on.
+Steps a person takes are asserted as usual and do stop it.
 """
 
 from __future__ import annotations
@@ -22,8 +21,6 @@ import re
 import shutil
 import time
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,15 +155,6 @@ class Trail:
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
         return self.folder / f"{self.pages:02d}-{slug}.png"
 
-    @contextmanager
-    def soft(self, what: str, journey: Journey) -> Iterator[None]:
-        """A step that fails today because of a known app bug: record it and go on."""
-        try:
-            yield
-        except (AssertionError, PlaywrightError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            self.problem(what, journey.page.url, f"{what}: {first}")
-
     def summary(self) -> str:
         lines = [f"{len(self.problems)} problem(s) at {self.viewport.name}:"]
         lines += [str(p) for p in self.problems]
@@ -242,11 +230,8 @@ class Journey:
     def flash(self, text: str) -> None:
         expect(self.page.get_by_role("status")).to_contain_text(text)
 
-    def region(self, name: str) -> Locator:
-        return self.page.get_by_role("region", name=name)
-
-    def soft(self, what: str):
-        return self.trail.soft(what, self)
+    def region(self, name: str, exact: bool = True) -> Locator:
+        return self.page.get_by_role("region", name=name, exact=exact)
 
     # --- the checks on every page ------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from blinker import Namespace
 
 _events = Namespace()
 
+# sender: the Table; users=the people just seated at it
+members_seated = _events.signal("members-seated")
 # sender: the SupportRequest
 support_requested = _events.signal("support-requested")
 support_answered = _events.signal("support-answered")

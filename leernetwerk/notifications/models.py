@@ -58,7 +58,9 @@ class EventKind(LabeledEnum):
     REVIEW_REQUESTED = "review_requested"
     REVIEW_DONE = "review_done"
     LIBRARY_PUBLISHED = "library_published"
+    TABLE_SEAT = "table_seat"
     __labels__ = {
+        TABLE_SEAT: _l("Ik ben aan een thematafel toegevoegd"),
         SUPPORT_REQUEST: _l("Nieuwe ondersteuningsvraag van een tafel waarvan ik verbindingspersoon ben"),
         SUPPORT_ANSWER: _l("Antwoord op mijn ondersteuningsvraag"),
         REVIEW_REQUESTED: _l("Eindproduct ter review aangeboden"),

@@ -159,8 +159,11 @@ def _check_members(members: list[tuple[User, str]]) -> None:
         seen.add(user.id)
 
 
-def _set_members(table: Table, members: list[tuple[User, str]]) -> dict[str, Any]:
+def _set_members(table: Table, members: list[tuple[User, str]]) -> tuple[dict[str, Any], list[User]]:
+    """Seat exactly `members` at the table. Returns the seats for the audit log, and the people
+    new to the table (to be told once the table has an id: _announce_seated)."""
     current = {m.user_id: m for m in table.memberships}
+    seated: list[User] = []
     wanted = {user.id: (user, role) for user, role in members}
     for user_id, membership in list(current.items()):
         if user_id not in wanted:
@@ -170,7 +173,13 @@ def _set_members(table: Table, members: list[tuple[User, str]]) -> dict[str, Any
             current[user_id].role = role
         else:
             table.memberships.append(TableMembership(user=user, role=role))
-    return {str(u.id): r for u, r in members}
+            seated.append(user)
+    return {str(u.id): r for u, r in members}, seated
+
+
+def _announce_seated(table: Table, seated: list[User]) -> None:
+    if seated:
+        signals.members_seated.send(table, users=seated)
 
 
 def create_table(by: User, round_: Round, *, title: str, theme: str, action_line: str, description: str,
@@ -183,9 +192,10 @@ def create_table(by: User, round_: Round, *, title: str, theme: str, action_line
     table = Table(round=round_, title=title.strip(), theme=theme.strip(), action_line=action_line,
                   description=description, liaison=liaison)
     db.session.add(table)
-    members_after = _set_members(table, members)
+    members_after, seated = _set_members(table, members)
     db.session.flush()  # sets liaison_id from the liaison relationship; before this it is still None
     record(by, "table.create", table, after=snapshot(table, TABLE_FIELDS) | {"members": members_after})
+    _announce_seated(table, seated)
     return table
 
 
@@ -207,9 +217,10 @@ def update_table(by: User, table: Table, *, version: int, title: str, theme: str
     before = snapshot(table, TABLE_FIELDS) | {"members": {str(m.user_id): m.role for m in table.memberships}}
     table.title, table.theme, table.action_line = title.strip(), theme.strip(), action_line
     table.description, table.liaison = description, liaison
-    members_after = _set_members(table, members)
+    members_after, seated = _set_members(table, members)
     db.session.flush()  # liaison_id follows the new liaison only at the flush
     record(by, "table.update", table, before=before, after=snapshot(table, TABLE_FIELDS) | {"members": members_after})
+    _announce_seated(table, seated)
     return table
 
 
@@ -234,7 +245,7 @@ def carry_over(by: User, table: Table, to_round: Round) -> Table:
     new = Table(round=to_round, title=table.title, theme=table.theme, action_line=table.action_line,
                 description=table.description, liaison=table.liaison, carried_over_from=table)
     db.session.add(new)
-    _set_members(new, [(m.user, m.role) for m in table.memberships])
+    _seats, seated = _set_members(new, [(m.user, m.role) for m in table.memberships])
     offset = to_round.starts_on - table.round.starts_on
     for wp in table.work_packages:
         open_milestones = [m for m in wp.milestones if m.done_at is None]
@@ -251,6 +262,7 @@ def carry_over(by: User, table: Table, to_round: Round) -> Table:
     db.session.flush()
     record(by, "table.carry_over", new, before={"table_id": table.id, "round_id": table.round_id},
            after={"table_id": new.id, "round_id": to_round.id})
+    _announce_seated(new, seated)
     return new
 
 

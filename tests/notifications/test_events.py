@@ -77,3 +77,21 @@ def factories_membership(user):
     from leernetwerk.rounds.models import TableMembership
 
     return TableMembership(user=user, role=MemberRole.MEMBER)
+
+
+def test_a_person_seated_at_a_table_is_told_once_with_a_link(db):
+    """Added when the table is made, or later: each new member hears it once; nobody already
+    seated hears it again when the table is saved."""
+    staff = factories.user(staff=True)
+    first, later = factories.user(name="Eerste lid"), factories.user(name="Later lid")
+    table = rounds.create_table(staff, factories.round_(), title="Taal en tolken", theme="Taal",
+                                action_line="tijdens_zwangerschap", description="",
+                                liaison=factories.user(core=True), members=[(first, MemberRole.LEAD)])
+    db.session.commit()
+    rounds.update_table(staff, table, version=table.version, title=table.title, theme=table.theme,
+                        action_line=table.action_line, description="", liaison=table.liaison,
+                        members=[(first, MemberRole.LEAD), (later, MemberRole.MEMBER)])
+    db.session.commit()
+    told = db.session.query(Notification).filter_by(kind="table_seat").all()
+    assert sorted(n.user_id for n in told) == sorted([first.id, later.id])
+    assert all(table.title in n.title and n.url.endswith(f"/tafels/{table.id}") for n in told)

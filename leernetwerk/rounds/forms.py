@@ -10,6 +10,9 @@ from ..forms import OnceForm, VersionedForm
 from .models import ActionLine, Decision, Light, WorkPackageStatus
 
 DATE_ERROR = _l("Vul een geldige datum in.")
+# Long lists of people get a "type to filter" box in the browser (static/js/app.js); without
+# JavaScript they are plain selects.
+PEOPLE_PICKER = {"data-filterable": "", "data-filter-label": _l("typ een naam of organisatie om te zoeken")}
 
 
 class RoundForm(VersionedForm):
@@ -28,10 +31,10 @@ class TableForm(VersionedForm):
     description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Markdown mag: **vet**, *schuin*, lijstjes en links."))
     liaison_id = SelectField(_l("Verbindingspersoon (kerngroep)"), coerce=int,
-                             validators=[InputRequired(_l("Kies een verbindingspersoon."))])
-    leads = SelectMultipleField(_l("Kartrekkers"), coerce=int, validators=[Optional()],
+                             validators=[InputRequired(_l("Kies een verbindingspersoon."))], render_kw=PEOPLE_PICKER)
+    leads = SelectMultipleField(_l("Kartrekkers"), coerce=int, validators=[Optional()], render_kw=PEOPLE_PICKER,
                                 description=_l("Houd Ctrl (of Cmd) ingedrukt om meer mensen te kiezen."))
-    members = SelectMultipleField(_l("Leden"), coerce=int, validators=[Optional()])
+    members = SelectMultipleField(_l("Leden"), coerce=int, validators=[Optional()], render_kw=PEOPLE_PICKER)
 
 
 class CarryOverForm(FlaskForm):
@@ -52,7 +55,7 @@ class WorkPackageForm(VersionedForm):
     goal = TextAreaField(_l("Doel"), validators=[Optional(), Length(max=5000)])
     description = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)],
                                 description=_l("Markdown mag: **vet**, *schuin*, lijstjes en links."))
-    owner_id = SelectField(_l("Eigenaar"), coerce=int)
+    owner_id = SelectField(_l("Eigenaar"), coerce=int, render_kw=PEOPLE_PICKER)
     due_on = DateField(_l("Einddatum"), validators=[InputRequired(DATE_ERROR)])
     status = SelectField(_l("Status"), choices=lambda: choices_for(WorkPackageStatus))
 

@@ -31,8 +31,10 @@ bp = Blueprint("rounds", __name__)
 
 
 def _person_choices(people, empty: str | None = None) -> list[SelectChoice]:  # noqa: ANN001
+    """People by name and organisation, so two people with the same name can be told apart."""
     choices = [SelectChoice(0, empty)] if empty else []
-    return choices + [SelectChoice(p.id, p.name) for p in people]
+    return choices + [SelectChoice(p.id, f"{p.name} ({p.organisation.name})" if p.organisation else p.name)
+                      for p in people]
 
 
 def _get_person(user_id: int | None) -> User | None:

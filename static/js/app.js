@@ -9,6 +9,26 @@ document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("details[data-open-when-wide]").forEach((panel) => { panel.open = true; });
   }
 
+  // Long lists of people: a box above the list that hides who does not match what is typed.
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  document.querySelectorAll("select[data-filterable]").forEach((select) => {
+    const label = document.querySelector(`label[for="${select.id}"]`);
+    const box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-filter";
+    box.id = `${select.id}-filter`;
+    box.setAttribute("aria-label", `${label ? label.textContent.trim() : ""}: ${select.dataset.filterLabel}`);
+    box.setAttribute("aria-controls", select.id);
+    box.placeholder = select.dataset.filterLabel;
+    box.addEventListener("input", () => {
+      const wanted = fold(box.value.trim());
+      Array.from(select.options).forEach((option) => {
+        option.hidden = Boolean(wanted) && !option.selected && option.value !== "0" && !fold(option.text).includes(wanted);
+      });
+    });
+    select.before(box);
+  });
+
   // Ask before irreversible-looking actions (the server still decides).
   document.querySelectorAll("[data-confirm]").forEach((button) => {
     button.addEventListener("click", (event) => {

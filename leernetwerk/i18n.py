@@ -23,20 +23,24 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# One pattern for every date on the site, in each language: '3 maart 2026', '3 March 2026'.
+LONG_DATE = "d MMMM y"
+
+
 def long_date(value: date | datetime | None) -> str:
-    """'3 maart 2026' in Dutch, 'March 3, 2026' in English."""
+    """'3 maart 2026' in Dutch, '3 March 2026' in English (a moment in Amsterdam time)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM y")
-    return format_date(value, "long")
+        return format_datetime(value, LONG_DATE)
+    return format_date(value, LONG_DATE)
 
 
 def date_time(value: datetime | None) -> str:
     """'3 maart 2026 14:05', in the Amsterdam time zone."""
     if value is None:
         return ""
-    return format_datetime(value, "d MMMM y HH:mm")
+    return format_datetime(value, f"{LONG_DATE} HH:mm")
 
 
 def month_label(value: date) -> str:

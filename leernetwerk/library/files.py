@@ -33,6 +33,12 @@ ACCEPTED = {
 }
 
 
+# The file name extensions people give these kinds; the browser's file picker offers only these.
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "pptx": "pptx", "odt": "odt", "png": "png",
+              "jpg": "jpg", "jpeg": "jpg", "csv": "csv", "txt": "txt"}
+ACCEPT_ATTRIBUTE = ",".join(f".{extension}" for extension in EXTENSIONS)
+
+
 class FileRejected(Exception):
     """The file is not one we accept; the message says why, in the user's language."""
 
@@ -94,6 +100,20 @@ def detect(data: bytes, filename: str) -> str | None:
     return None
 
 
+def _named_kind(filename: str) -> str | None:
+    return EXTENSIONS.get(Path(filename).suffix.lower().lstrip("."))
+
+
+def renamed_note(data: bytes, filename: str) -> str | None:
+    """When a file's content is another accepted kind than its name says, the note that tells the
+    person it is kept under a name that fits its content (the content decides, never the name)."""
+    kind, named = detect(data, filename), _named_kind(filename)
+    if kind is None or named is None or kind == named or {kind, named} <= {"csv", "txt"}:
+        return None
+    return _("‘%(name)s’ is eigenlijk een %(actual)s-bestand; het staat bij de bijlagen als ‘%(safe)s’.",
+             name=filename, actual=ACCEPTED[kind][0], safe=safe_filename(filename, ACCEPTED[kind][2]))
+
+
 def safe_filename(name: str, extension: str) -> str:
     """A download name without paths or odd characters, ending in the detected type."""
     base = unicodedata.normalize("NFKD", Path(name.replace("\\", "/")).name).encode("ascii", "ignore").decode()
@@ -109,6 +129,11 @@ def check(data: bytes, filename: str) -> CheckedFile:
         raise FileRejected(_("Het bestand ‘%(name)s’ is %(size)s MB; het mag hoogstens 25 MB zijn.",
                              name=filename, size=f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")))
     kind = detect(data, filename)
+    named = _named_kind(filename)
+    if kind is None and named is not None:
+        raise FileRejected(_("‘%(name)s’ is geen bestand dat we aannemen: het heet een %(kind)s-bestand, maar de "
+                             "inhoud is dat niet (beschadigd of hernoemd?). Sla het opnieuw op als %(kind)s, of kies "
+                             "een ander bestand.", name=filename, kind=ACCEPTED[named][0]))
     if kind is None:
         raise FileRejected(_("‘%(name)s’ is geen bestand dat we aannemen. Toegestaan: PDF, Word (DOCX), "
                              "Excel (XLSX), PowerPoint (PPTX), OpenDocument (ODT), PNG, JPG, CSV en tekst.",

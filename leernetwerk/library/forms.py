@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ..enums import choices_for
 from ..forms import VersionedForm
 from ..rounds.models import ActionLine
+from . import files
 from .models import Audience, DeliverableKind, FollowFacet, Visibility
 
 
@@ -38,7 +39,7 @@ class DeliverableForm(VersionedForm):
     visibility = RadioField(_l("Wie mag het lezen?"), choices=lambda: choices_for(Visibility),
                             validators=[InputRequired(_l("Kies openbaar of alleen voor het netwerk."))],
                             default=Visibility.PUBLIC.value)
-    attachments = UploadsField(_l("Bijlagen"), description=_l(
+    attachments = UploadsField(_l("Bijlagen"), render_kw={"accept": files.ACCEPT_ATTRIBUTE}, description=_l(
         "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPG, CSV of tekst; hoogstens 25 MB per bestand."))
 
 

@@ -100,6 +100,14 @@ def _uploads(form: DeliverableForm) -> list[services.Upload]:
     return [(f.read(), f.filename or "bestand") for f in (form.attachments.data or []) if f and f.filename]
 
 
+def _tell_renamed(uploads: list[services.Upload]) -> None:
+    """A file whose content is another kind than its name says is kept under a fitting name: say so."""
+    for data, name in uploads:
+        note = files.renamed_note(data, name)
+        if note:
+            flash(note, "info")
+
+
 def _content(form: DeliverableForm) -> dict:
     chosen = set(form.municipalities.data or [])
     return dict(
@@ -118,11 +126,13 @@ def create(wp_id: int):
     if not form.is_submitted():
         form.action_line.data = wp.table.action_line
     if form.validate_on_submit():
-        version = save(lambda: services.create_deliverable(me(), wp, **_content(form)), form,
+        content = _content(form)
+        version = save(lambda: services.create_deliverable(me(), wp, **content), form,
                        success=_("Eindproduct aangemaakt als concept."))
         if version is ALREADY_SAVED:
             return redirect(url_for("rounds.work_package_detail", wp_id=wp.id))
         if version is not None:
+            _tell_renamed(content["uploads"])
             return redirect(url_for("library.manage", deliverable_id=version.deliverable_id))
     return render_template("library/form.html", form=form, wp=wp, deliverable=None), form_status(form)
 
@@ -146,10 +156,12 @@ def edit(deliverable_id: int):
         flash(_("Deze versie is niet meer te wijzigen. Maak een nieuwe versie om verder te werken."), "info")
         return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     form = _form(version)
-    if form.validate_on_submit() and save(lambda: services.update_draft(
-            me(), version, lock_version=form.version.data, **_content(form)), form, versioned=version,
-            success=_("Concept opgeslagen.")):
-        return redirect(url_for("library.manage", deliverable_id=deliverable.id))
+    if form.validate_on_submit():
+        content = _content(form)
+        if save(lambda: services.update_draft(me(), version, lock_version=form.version.data, **content), form,
+                versioned=version, success=_("Concept opgeslagen.")):
+            _tell_renamed(content["uploads"])
+            return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     return render_template("library/form.html", form=form, wp=deliverable.work_package, deliverable=deliverable,
                            version=version), form_status(form)
 

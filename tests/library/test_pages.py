@@ -221,3 +221,21 @@ def test_the_reviewers_comment_shows_on_the_edit_form_after_sending_back(client,
     page = client.get(f"/eindproducten/{version.deliverable_id}/bewerken").text
     assert f"Teruggestuurd door {team.liaison.name}" in page
     assert "Voeg het telefoonnummer van de schuldhulp toe." in page
+
+
+def test_a_file_whose_content_is_not_what_its_name_says_gets_a_message_that_says_so(client, login, db):
+    team = Team()
+    login(team.lead)
+    url = f"/werkpakketten/{team.work_package.id}/eindproducten/nieuw"
+    form = {"title": "Afsprakenkaart", "summary": "Wie doet wat.", "kind": "zorgpad", "action_line": "na_geboorte",
+            "visibility": "openbaar", "all_of_friesland": "y"}
+    page = client.get(url).text
+    assert 'accept=".pdf,.docx,.xlsx,.pptx,.odt,.png,.jpg,.jpeg,.csv,.txt"' in page  # the picker offers these
+    broken = client.post(url, data={**form, "attachments": [(io.BytesIO(b"MZ\x90\x00\x03binary"), "kaart.pdf")]},
+                         content_type="multipart/form-data")
+    assert broken.status_code == 400
+    assert "heet een PDF-bestand, maar de inhoud is dat niet" in broken.text
+    renamed = client.post(url, data={**form, "attachments": [(io.BytesIO(make_pdf("kaart")), "afspraken.docx")]},
+                          content_type="multipart/form-data", follow_redirects=True)
+    assert "‘afspraken.docx’ is eigenlijk een PDF-bestand; het staat bij de bijlagen als ‘afspraken.pdf’." in (
+        renamed.text)

@@ -13,6 +13,11 @@ from wtforms.widgets import HiddenInput
 from .errors import EditConflict
 
 
+def int_or_none(value: object) -> int | None:
+    """Coerce for a select whose first option is an empty placeholder ("— kies —")."""
+    return None if value in ("", None) else int(value)
+
+
 class OnceForm(FlaskForm):
     """A form saved at most once (see leernetwerk.submissions): it carries a fresh one-time token
     each time it is shown, and the same token when it is shown again with an error."""

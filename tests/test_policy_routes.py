@@ -79,7 +79,7 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
                               "POST": only(STEERS_TABLE | {"table_lead"}, 400)},
     # Only the table itself asks for support (an empty question is refused with 400).
     "rounds.support_ask": {"POST": only(SITS_AT_TABLE, 400)},
-    "rounds.support_answer": {"POST": only(STEERS_TABLE, 302)},
+    "rounds.support_answer": {"POST": only(STEERS_TABLE, 400)},
     "rounds.work_package_create": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.work_package_detail": {"GET": only(LOGGED_IN)},
     "rounds.work_package_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},

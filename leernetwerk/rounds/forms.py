@@ -6,7 +6,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..enums import choices_for
-from ..forms import OnceForm, VersionedForm
+from ..forms import OnceForm, VersionedForm, int_or_none
 from .models import ActionLine, Decision, Light, WorkPackageStatus
 
 DATE_ERROR = _l("Vul een geldige datum in.")
@@ -38,7 +38,8 @@ class TableForm(VersionedForm):
 
 
 class CarryOverForm(FlaskForm):
-    round_id = SelectField(_l("Naar ronde"), coerce=int, validators=[InputRequired(_l("Kies een ronde."))])
+    # A required select starts with an empty placeholder (valid HTML, and nothing is chosen by accident).
+    round_id = SelectField(_l("Naar ronde"), coerce=int_or_none, validators=[InputRequired(_l("Kies een ronde."))])
 
 
 class EvaluationForm(FlaskForm):

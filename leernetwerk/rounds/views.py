@@ -154,11 +154,19 @@ def table_create(round_id: int):
 def table_detail(table_id: int):
     table = db.get_or_404(Table, table_id)
     require("table.view", table)
+    return _table_page(table)
+
+
+def _table_page(table: Table, *, support_form: SupportRequestForm | None = None,
+                answering: tuple[int, SupportAnswerForm] | None = None, status: int = 200):  # noqa: ANN202
+    """The table's page; after a refused form, that form with its errors and text in its place."""
     page = queries.table_page(table)
     carry_form = CarryOverForm()
-    carry_form.round_id.choices = [SelectChoice(r.id, r.name) for r in page.later_rounds]
+    carry_form.round_id.choices = [SelectChoice("", _l("— kies een ronde —"))] + [
+        SelectChoice(r.id, r.name) for r in page.later_rounds]
     return render_template("rounds/table.html", page=page, table=table, carry_form=carry_form,
-                           support_form=SupportRequestForm(), answer_form=SupportAnswerForm())
+                           support_form=support_form or SupportRequestForm(), answer_form=SupportAnswerForm(),
+                           answering=answering), status
 
 
 @bp.route("/tafels/<int:table_id>/bewerken", methods=["GET", "POST"])
@@ -180,7 +188,8 @@ def table_carry_over(table_id: int):
     table = db.get_or_404(Table, table_id)
     require("table.carry_over", table)
     form = CarryOverForm()
-    form.round_id.choices = [SelectChoice(r.id, r.name) for r in queries.table_page(table).later_rounds]
+    form.round_id.choices = [SelectChoice("", "")] + [
+        SelectChoice(r.id, r.name) for r in queries.table_page(table).later_rounds]
     if not form.validate_on_submit():
         flash(_("Kies een volgende ronde."), "error")
         return redirect(url_for("rounds.table_detail", table_id=table.id))
@@ -212,11 +221,7 @@ def support_ask(table_id: int):
             lambda: services.ask_support(me(), table, subject=form.subject.data, body=form.body.data), form,
             success=_("Je vraag staat bij de verbindingspersoon en ROS.")):
         return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
-    page = queries.table_page(table)
-    carry_form = CarryOverForm()
-    carry_form.round_id.choices = [SelectChoice(r.id, r.name) for r in page.later_rounds]
-    return render_template("rounds/table.html", page=page, table=table, carry_form=carry_form,
-                           support_form=form, answer_form=SupportAnswerForm()), 400
+    return _table_page(table, support_form=form, status=form_status(form))
 
 
 @bp.route("/ondersteuning/<int:request_id>/beantwoorden", methods=["POST"])
@@ -224,11 +229,10 @@ def support_answer(request_id: int):
     support = db.get_or_404(SupportRequest, request_id)
     require("support.answer", support)
     form = SupportAnswerForm()
-    if form.validate_on_submit():
-        save(lambda: services.answer_support(me(), support, form.answer.data), success=_("Antwoord verstuurd."))
-    else:
-        flash(_("Schrijf een antwoord."), "error")
-    return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
+    if form.validate_on_submit() and save(lambda: services.answer_support(me(), support, form.answer.data), form,
+                                          success=_("Antwoord verstuurd.")):
+        return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
+    return _table_page(support.table, answering=(support.id, form), status=form_status(form))
 
 
 # --- work packages ------------------------------------------------------------------------------------

@@ -369,3 +369,32 @@ def test_a_member_renames_and_re_dates_a_milestone_inside_the_round_audited(clie
     assert (stored.title, stored.due_on) == ("Nieuwe naam", new_day)
     event = _db.session.query(AuditEvent).filter_by(action="milestone.update").one()
     assert event.before["title"] == "Stap" and event.after["due_on"] == new_day.isoformat()
+
+
+def test_a_whitespace_answer_is_refused_next_to_its_answer_box(client, login, db):
+    _a, member_b, _ta, table_b, _wp, _m = _setup_two_tables()
+    support = SupportRequest(table=table_b, author=member_b, subject="Zaal", body="Waar?")
+    other = SupportRequest(table=table_b, author=member_b, subject="Tolk", body="Wie?")
+    _db.session.add_all([support, other])
+    _db.session.commit()
+    login(table_b.liaison)
+    response = client.post(f"/ondersteuning/{support.id}/beantwoorden", data={"answer": "   "})
+    assert response.status_code == 400
+    box = re.search(rf'<form method="post" action="/ondersteuning/{support.id}/beantwoorden">(.*?)</form>',
+                    response.text, re.S).group(1)
+    assert "Schrijf een antwoord." in box and 'aria-invalid="true"' in box
+    other_box = re.search(rf'<form method="post" action="/ondersteuning/{other.id}/beantwoorden">(.*?)</form>',
+                          response.text, re.S).group(1)
+    assert "Schrijf een antwoord." not in other_box
+
+
+def test_the_carry_over_choice_starts_empty(client, login, db):
+    """A required <select> starts with an empty placeholder; sending it unchosen is refused."""
+    _a, _member_b, _ta, table_b, _wp, _m = _setup_two_tables()
+    factories.round_(starts_on=table_b.round.ends_on + timedelta(days=10))
+    login(table_b.liaison)
+    page = client.get(f"/tafels/{table_b.id}").text
+    select = re.search(r'<select[^>]*name="round_id"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.match(r'\s*<option[^>]*value=""[^>]*>— kies een ronde —</option>', select)
+    refused = client.post(f"/tafels/{table_b.id}/doorzetten", data={"round_id": ""}, follow_redirects=True)
+    assert "Kies een volgende ronde." in refused.text

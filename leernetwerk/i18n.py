@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, format_date, format_time, to_user_timezone
 from flask_login import current_user
 
 from . import ROOT
@@ -23,24 +23,21 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-# One pattern for every date on the site, in each language: '3 maart 2026', '3 March 2026'.
-LONG_DATE = "d MMMM y"
-
-
 def long_date(value: date | datetime | None) -> str:
-    """'3 maart 2026' in Dutch, '3 March 2026' in English (a moment in Amsterdam time)."""
+    """One way to write a day in each language: '3 maart 2026', 'March 3, 2026'. A moment is
+    written as the day it is in Amsterdam."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, LONG_DATE)
-    return format_date(value, LONG_DATE)
+        value = to_user_timezone(value).date()
+    return format_date(value, "long")
 
 
 def date_time(value: datetime | None) -> str:
-    """'3 maart 2026 14:05', in the Amsterdam time zone."""
+    """'3 maart 2026 14:05', 'March 3, 2026 14:05', in the Amsterdam time zone."""
     if value is None:
         return ""
-    return format_datetime(value, f"{LONG_DATE} HH:mm")
+    return f"{long_date(value)} {format_time(value, 'HH:mm')}"
 
 
 def month_label(value: date) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask_babel import force_locale
 
-from leernetwerk.i18n import long_date
+from leernetwerk.i18n import date_time, long_date
 
 
 def _head() -> str:
@@ -87,3 +87,7 @@ def test_dates_are_written_the_dutch_way(app):
         assert long_date(date(2026, 3, 3)) == "3 maart 2026"
         with force_locale("en"):
             assert long_date(date(2026, 3, 3)) == "March 3, 2026"
+            # A moment is written the same way, as its day in Amsterdam (23:30 UTC is the next day there).
+            assert long_date(datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)) == "March 3, 2026"
+            assert date_time(datetime(2026, 3, 3, 13, 5, tzinfo=timezone.utc)) == "March 3, 2026 14:05"
+        assert date_time(datetime(2026, 3, 3, 13, 5, tzinfo=timezone.utc)) == "3 maart 2026 14:05"

@@ -16,7 +16,7 @@ from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
-from . import feed, files, queries, services
+from . import feed, files, queries, review_changes, services
 from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
 from .models import Attachment, Deliverable, DeliverableVersion, VersionStatus
 
@@ -144,7 +144,7 @@ def manage(deliverable_id: int):
     latest = services.latest_version(deliverable)
     return render_template("library/manage.html", deliverable=deliverable, latest=latest,
                            audiences=services.audiences_of(latest), review_form=ReviewForm(),
-                           withdraw_form=WithdrawForm())
+                           withdraw_form=WithdrawForm(), changes=review_changes.since_returned(latest))
 
 
 @bp.route("/eindproducten/<int:deliverable_id>/bewerken", methods=["GET", "POST"])

@@ -158,7 +158,7 @@ def table_detail(table_id: int):
 
 
 def _table_page(table: Table, *, support_form: SupportRequestForm | None = None,
-                answering: tuple[int, SupportAnswerForm] | None = None, status: int = 200):  # noqa: ANN202
+                answering: tuple[int, SupportAnswerForm] | None = None, status: int = 200) -> tuple[str, int]:
     """The table's page; after a refused form, that form with its errors and text in its place."""
     page = queries.table_page(table)
     carry_form = CarryOverForm()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 from leernetwerk.library import services
@@ -239,3 +240,30 @@ def test_a_file_whose_content_is_not_what_its_name_says_gets_a_message_that_says
                           content_type="multipart/form-data", follow_redirects=True)
     assert "‘afspraken.docx’ is eigenlijk een PDF-bestand; het staat bij de bijlagen als ‘afspraken.pdf’." in (
         renamed.text)
+
+
+def test_the_reviewer_sees_what_changed_since_sending_it_back(client, login, db):
+    team = Team()
+    version = team.draft("Zorgpad geldzorgen", summary="Eerste samenvatting",
+                         body="## Stappen\n\nBel de wijkcoach.\nVraag naar schulden.")
+    services.submit_for_review(team.lead, version)
+    services.review(team.liaison, version, approve=False, comment="Noem de schuldhulp bij naam.")
+    db.session.commit()
+    login(team.lead)
+    page = client.get(f"/eindproducten/{version.deliverable_id}/bewerken").text
+    token = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    client.post(f"/eindproducten/{version.deliverable_id}/bewerken", data={
+        "title": "Zorgpad geldzorgen", "summary": "Nieuwe samenvatting", "kind": "zorgpad",
+        "action_line": "tijdens_zwangerschap", "visibility": "openbaar", "all_of_friesland": "y", "version": token,
+        "body": "## Stappen\n\nBel de wijkcoach.\nVerwijs naar Schuldhulp Leeuwarden.",
+        "attachments": [(io.BytesIO(make_pdf("route")), "route.pdf")]}, content_type="multipart/form-data")
+    services.submit_for_review(team.lead, version)
+    db.session.commit()
+
+    liaison = login(team.liaison, c=client.application.test_client())
+    page = liaison.get(f"/eindproducten/{version.deliverable_id}").text
+    assert "Veranderd sinds het terugsturen" in page
+    assert "<del>Eerste samenvatting</del> → <ins>Nieuwe samenvatting</ins>" in page
+    assert '<del class="diff-line">Vraag naar schulden.</del>' in page
+    assert '<ins class="diff-line">Verwijs naar Schuldhulp Leeuwarden.</ins>' in page
+    assert "Nieuwe bijlagen: route.pdf" in page

@@ -145,6 +145,7 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "network.view": _logged_in,
     "users.list": _staff,
     "users.invite": _staff,
+    "users.edit": _staff,
     "users.deactivate": _staff_on_other_user,
     "users.reactivate": _staff,
     "audit.view": _staff,

@@ -1,4 +1,4 @@
-"""Staff forms: invite a person."""
+"""Staff forms: invite and edit a person."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,3 +27,17 @@ class InviteForm(FlaskForm):
     is_core_group = BooleanField(_l("Lid van de kerngroep"))
     coalition_ids = MultiCheckboxField(_l("Lid van de lokale coalitie"), coerce=int)
     locale = SelectField(_l("Taal van de uitnodiging"), choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")])
+
+
+LOCALE_CHOICES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
+
+
+class PersonForm(FlaskForm):
+    """What staff change about a person (the e-mail address is their login and stays)."""
+
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)])
+    organisation_id = SelectField(_l("Organisatie"), coerce=int)
+    is_staff = BooleanField(_l("ROS-medewerker (beheert het netwerk)"))
+    is_core_group = BooleanField(_l("Lid van de kerngroep"))
+    coalition_ids = MultiCheckboxField(_l("Lid van de lokale coalitie"), coerce=int)
+    locale = SelectField(_l("Taal"), choices=LOCALE_CHOICES)

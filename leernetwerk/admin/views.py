@@ -1,4 +1,4 @@
-"""Staff pages: people (invite, deactivate) and the audit log."""
+"""Staff pages: people (invite, edit, deactivate) and the audit log."""
 
 from __future__ import annotations
 
@@ -13,18 +13,21 @@ from ..extensions import db
 from ..policy import require
 from ..web import form_status, me, save
 from . import queries
-from .forms import InviteForm
+from .forms import InviteForm, PersonForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
 
-def _invite_form() -> InviteForm:
-    form = InviteForm()
+def _with_choices(form: InviteForm | PersonForm) -> InviteForm | PersonForm:
     form.organisation_id.choices = [SelectChoice(0, _l("— geen —"))] + [
         SelectChoice(o.id, o.name) for o in queries.organisations()
     ]
     form.coalition_ids.choices = [SelectChoice(c.id, c.municipality.name) for c in queries.coalitions()]
     return form
+
+
+def _invite_form() -> InviteForm:
+    return _with_choices(InviteForm())
 
 
 @bp.route("/mensen")
@@ -54,6 +57,25 @@ def _target(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
+
+
+@bp.route("/mensen/<int:user_id>/bewerken", methods=["GET", "POST"])
+def edit_person(user_id: int):
+    user = _target(user_id)
+    require("users.edit", user)
+    form = PersonForm(data=None if request.method == "POST" else {
+        "name": user.name, "organisation_id": user.organisation_id or 0, "is_staff": user.is_staff,
+        "is_core_group": user.is_core_group, "coalition_ids": [c.id for c in user.coalitions],
+        "locale": user.locale,
+    })
+    _with_choices(form)
+    if form.validate_on_submit() and save(lambda: accounts.update_person(
+            me(), user, name=form.name.data, organisation_id=form.organisation_id.data or None,
+            is_staff=form.is_staff.data, is_core_group=form.is_core_group.data,
+            coalition_ids=form.coalition_ids.data or [], locale=form.locale.data), form,
+            success=_("De gegevens van %(name)s zijn opgeslagen.", name=form.name.data.strip())):
+        return redirect(url_for("admin.users"))
+    return render_template("admin/person.html", form=form, person=user), form_status(form)
 
 
 @bp.route("/mensen/<int:user_id>/deactiveren", methods=["POST"])

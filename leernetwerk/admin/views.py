@@ -13,7 +13,8 @@ from ..extensions import db
 from ..policy import require
 from ..web import form_status, me, save
 from . import queries
-from .forms import InviteForm, PersonForm
+from .audit_log import ObjectKind
+from .forms import AuditFilterForm, InviteForm, PersonForm
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -95,8 +96,33 @@ def reactivate(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+MAIL_FILTER = "mail"  # the kind filter's value for events about the mail outbox (stored as "")
+
+
+def _audit_filter_form() -> AuditFilterForm:
+    form = AuditFilterForm(formdata=request.args)
+    form.wie.choices = [SelectChoice("", _l("Iedereen")), SelectChoice(queries.SYSTEM, _l("Systeem"))] + [
+        SelectChoice(str(p.id), p.name) for p in queries.people()
+    ]
+    form.soort.choices = [SelectChoice("", _l("Alles"))] + [
+        SelectChoice(kind.value or MAIL_FILTER, kind.label) for kind in ObjectKind
+    ]
+    return form
+
+
 @bp.route("/logboek")
 def audit_log():
     require("audit.view")
-    page = queries.audit_page(request.args.get("pagina", 1, type=int))
-    return render_template("admin/audit.html", page=page)
+    form = _audit_filter_form()
+    form.validate()
+    kind = form.soort.data or None
+    filters = queries.AuditFilters(
+        actor=form.wie.data or "",
+        kind="" if kind == MAIL_FILTER else kind,
+        since=None if form.van.errors else form.van.data,
+        until=None if form.tot.errors else form.tot.data,
+    )
+    page = queries.audit_page(filters, request.args.get("pagina", 1, type=int))
+    filtered = any(request.args.get(name) for name in ("wie", "soort", "van", "tot"))
+    return render_template("admin/audit.html", page=page.pagination, rows=page.rows, form=form,
+                           filtered=filtered), form_status(form)

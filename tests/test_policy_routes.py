@@ -120,6 +120,7 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "notifications.unsubscribe": {"GET": public(), "POST": public()},
     "notifications.reminders_admin": {"GET": only(STAFF)},
     "notifications.outbox_retry": {"POST": only(STAFF, 302)},
+    "notifications.outbox_deliver": {"POST": only(STAFF, 302)},
 }
 
 # RFC 8058 one-click unsubscribe is POSTed by mail clients without cookies; its signed token

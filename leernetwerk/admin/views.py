@@ -48,7 +48,8 @@ def invite():
             is_staff=form.is_staff.data, is_core_group=form.is_core_group.data,
             coalition_ids=form.coalition_ids.data, locale=form.locale.data), form)
         if user is not None:
-            flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
+            flash(_("Uitnodiging voor %(name)s (%(email)s) staat klaar; de mail gaat binnen enkele minuten "
+                    "de deur uit.", name=user.name, email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/invite.html", form=form), form_status(form)
 

@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from ..auth import services as accounts
 from ..auth.models import User
 from ..extensions import db
-from ..policy import require
+from ..policy import can, require
+from ..rounds.models import Table
 from ..web import form_status, me, save
 from . import queries
 from .audit_log import ObjectKind
@@ -40,18 +41,30 @@ def users():
 
 @bp.route("/mensen/uitnodigen", methods=["GET", "POST"])
 def invite():
-    require("users.invite")
+    """Staff invite anyone; with `?tafel=<id>` the person also gets a seat at that table, and
+    then the table's liaison may invite too (without handing out roles)."""
+    table_id = request.args.get("tafel", type=int)
+    table = db.get_or_404(Table, table_id) if table_id else None
+    require("users.invite_to_table" if table else "users.invite", table)
+    grants_roles = can(me(), "users.invite")
     form = _invite_form()
     if form.validate_on_submit():
         user = save(lambda: accounts.invite_user(
             me(), email=form.email.data, name=form.name.data, organisation_id=form.organisation_id.data or None,
-            is_staff=form.is_staff.data, is_core_group=form.is_core_group.data,
-            coalition_ids=form.coalition_ids.data, locale=form.locale.data), form)
+            is_staff=grants_roles and form.is_staff.data, is_core_group=grants_roles and form.is_core_group.data,
+            coalition_ids=form.coalition_ids.data if grants_roles else [], locale=form.locale.data,
+            table=table), form)
         if user is not None:
-            flash(_("Uitnodiging voor %(name)s (%(email)s) staat klaar; de mail gaat binnen enkele minuten "
-                    "de deur uit.", name=user.name, email=user.email), "success")
+            message = _("Uitnodiging voor %(name)s (%(email)s) staat klaar; de mail gaat binnen enkele minuten "
+                        "de deur uit.", name=user.name, email=user.email)
+            if table is not None:
+                message += " " + _("%(name)s staat nu als lid bij ‘%(table)s’.", name=user.name, table=table.title)
+            flash(message, "success")
+            if table is not None:
+                return redirect(url_for("rounds.table_detail", table_id=table.id))
             return redirect(url_for("admin.users"))
-    return render_template("admin/invite.html", form=form), form_status(form)
+    return render_template("admin/invite.html", form=form, table=table,
+                           grants_roles=grants_roles), form_status(form)
 
 
 def _target(user_id: int) -> User:

@@ -110,10 +110,10 @@ def user_from_token(token: str, purpose: str) -> User:
     return user
 
 
-def _send_link_mail(user: User, purpose: str, endpoint: str) -> None:
+def _send_link_mail(user: User, purpose: str, endpoint: str, table: Any = None) -> None:
     link = current_app.config["BASE_URL"] + url_for(endpoint, token=make_token(user, purpose))
     with force_locale(user.locale):
-        context = {"user": user, "link": link}
+        context = {"user": user, "link": link, "table": table}
         subject = (
             _("Uitnodiging voor het Fries Leernetwerk Kansrijke Start")
             if purpose == "invite"
@@ -137,11 +137,22 @@ def invite_user(
     is_core_group: bool = False,
     coalition_ids: list[int] | None = None,
     locale: str = "nl",
+    table: Any = None,
 ) -> User:
-    """Create an account without a password and mail a signed link to set one."""
+    """Create an account without a password and mail a signed link to set one.
+
+    With a `table`, the person also gets a seat at it (as a member) and the mail says which
+    table they join. Only staff hand out roles: anyone else (a liaison inviting for their own
+    table) invites without the staff or core-group role.
+    """
     email = normalise_email(email)
     if find_user(email) is not None:
+        if table is not None:
+            raise AuthError(_("Er bestaat al een account met dit e-mailadres. Zet die persoon aan tafel via "
+                              "‘Tafel bewerken’."), "email")
         raise AuthError(_("Er bestaat al een account met dit e-mailadres."), "email")
+    if (is_staff or is_core_group) and not by.is_staff:
+        raise AuthError(_("Alleen een ROS-medewerker kan iemand de rol van ROS-medewerker of kerngroeplid geven."))
     user = User(
         email=email,
         name=name.strip(),
@@ -154,7 +165,12 @@ def invite_user(
     db.session.flush()
     set_coalitions(user, coalition_ids or [])
     record(by, "user.invite", user, after=snapshot(user, USER_FIELDS))
-    _send_link_mail(user, "invite", "auth.set_password")
+    if table is not None:
+        from ..rounds.models import MemberRole
+        from ..rounds.services import seat
+
+        seat(by, table, user, MemberRole.MEMBER)
+    _send_link_mail(user, "invite", "auth.set_password", table)
     return user
 
 

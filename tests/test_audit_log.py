@@ -209,3 +209,12 @@ def test_a_page_of_the_log_costs_the_same_queries_for_1_or_50_events(client, log
     _fill(staff, 49)
     assert "50 wijzigingen gevonden." in client.get("/beheer/logboek").text
     assert _count(client, count_queries) == one
+
+
+def test_the_log_speaks_english_to_someone_who_chose_english(client, login):
+    staff = factories.user(staff=True, locale="en")
+    _event(staff, "milestone.done", "milestones", None, date(2030, 1, 1), done=True)
+    db.session.commit()
+    login(staff)
+    row = _rows(_text(client))[0]
+    assert "Milestone marked as done" in row and "Done: yes" in row and "1 January 2030" in row

@@ -145,6 +145,9 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "network.view": _logged_in,
     "users.list": _staff,
     "users.invite": _staff,
+    "users.edit": _staff,
+    # Inviting someone for a table seats them at it: staff, and the table's own liaison.
+    "users.invite_to_table": _table_steer,
     "users.deactivate": _staff_on_other_user,
     "users.reactivate": _staff,
     "audit.view": _staff,

@@ -60,7 +60,9 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "auth.choose_locale": {"POST": public(302)},
     "auth.account": {"GET": only(LOGGED_IN)},
     "admin.users": {"GET": only(STAFF)},
+    # Without ?tafel= (see test_invite_for_a_table_answers_each_role for the table's own invite).
     "admin.invite": {"GET": only(STAFF), "POST": only(STAFF, 400)},
+    "admin.edit_person": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "admin.deactivate": {"POST": only(STAFF, 302)},
     "admin.reactivate": {"POST": only(STAFF, 302)},
     "admin.audit_log": {"GET": only(STAFF)},
@@ -119,6 +121,7 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "notifications.unsubscribe": {"GET": public(), "POST": public()},
     "notifications.reminders_admin": {"GET": only(STAFF)},
     "notifications.outbox_retry": {"POST": only(STAFF, 302)},
+    "notifications.outbox_deliver": {"POST": only(STAFF, 302)},
 }
 
 # RFC 8058 one-click unsubscribe is POSTed by mail clients without cookies; its signed token
@@ -282,6 +285,18 @@ def test_route_answers_each_role_as_the_policy_says(app, world, login, make_clie
     assert {r: got[r] for r in ROLES} == expected, f"{method} {path}"
 
 
+def test_invite_for_a_table_answers_each_role(app, world, login, make_client):
+    """`/beheer/mensen/uitnodigen?tafel=<id>`: staff and the table's own liaison invite for it;
+    everyone else, another core-group member included, is refused."""
+    path = f"/beheer/mensen/uitnodigen?tafel={world.table.id}"
+    browsers = _browsers(world, login, make_client)
+    got = {role: (_outcome(browsers[role].get(path), path), _outcome(browsers[role].post(path, data={}), path))
+           for role in ROLES}
+    assert got == {role: (LOGIN, LOGIN) if role == "anonymous" else (200, 400) if role in STEERS_TABLE else (403, 403)
+                   for role in ROLES}
+    assert browsers["staff"].get(f"/beheer/mensen/uitnodigen?tafel={world.table.id + 999}").status_code == 404
+
+
 def test_state_changing_routes_refuse_get(app, world, login, make_client):
     anonymous, staff = make_client(), login(world.users["staff"], c=make_client())
     wrong = {}
@@ -328,6 +343,8 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "table.view": ("table", LOGGED_IN),
     "users.list": (None, STAFF),
     "users.invite": (None, STAFF),
+    "users.invite_to_table": ("table", STEERS_TABLE),
+    "users.edit": ("target", STAFF),
     "users.deactivate": ("target", STAFF),
     "users.reactivate": ("target", STAFF),
     "audit.view": (None, STAFF),
@@ -376,6 +393,7 @@ CLOSED_ROUND: dict[str, tuple[str, frozenset[str]]] = {
     "deliverable.manage": ("draft", TABLE_WORK),
     "table.carry_over": ("table", STEERS_TABLE),
     "table.view": ("table", LOGGED_IN),
+    "users.invite_to_table": ("table", frozenset()),
 }
 
 

@@ -110,10 +110,10 @@ def user_from_token(token: str, purpose: str) -> User:
     return user
 
 
-def _send_link_mail(user: User, purpose: str, endpoint: str) -> None:
+def _send_link_mail(user: User, purpose: str, endpoint: str, table: Any = None) -> None:
     link = current_app.config["BASE_URL"] + url_for(endpoint, token=make_token(user, purpose))
     with force_locale(user.locale):
-        context = {"user": user, "link": link}
+        context = {"user": user, "link": link, "table": table}
         subject = (
             _("Uitnodiging voor het Fries Leernetwerk Kansrijke Start")
             if purpose == "invite"
@@ -137,11 +137,22 @@ def invite_user(
     is_core_group: bool = False,
     coalition_ids: list[int] | None = None,
     locale: str = "nl",
+    table: Any = None,
 ) -> User:
-    """Create an account without a password and mail a signed link to set one."""
+    """Create an account without a password and mail a signed link to set one.
+
+    With a `table`, the person also gets a seat at it (as a member) and the mail says which
+    table they join. Only staff hand out roles: anyone else (a liaison inviting for their own
+    table) invites without the staff or core-group role.
+    """
     email = normalise_email(email)
     if find_user(email) is not None:
+        if table is not None:
+            raise AuthError(_("Er bestaat al een account met dit e-mailadres. Zet die persoon aan tafel via "
+                              "‘Tafel bewerken’."), "email")
         raise AuthError(_("Er bestaat al een account met dit e-mailadres."), "email")
+    if (is_staff or is_core_group) and not by.is_staff:
+        raise AuthError(_("Alleen een ROS-medewerker kan iemand de rol van ROS-medewerker of kerngroeplid geven."))
     user = User(
         email=email,
         name=name.strip(),
@@ -154,7 +165,12 @@ def invite_user(
     db.session.flush()
     set_coalitions(user, coalition_ids or [])
     record(by, "user.invite", user, after=snapshot(user, USER_FIELDS))
-    _send_link_mail(user, "invite", "auth.set_password")
+    if table is not None:
+        from ..rounds.models import MemberRole
+        from ..rounds.services import seat
+
+        seat(by, table, user, MemberRole.MEMBER)
+    _send_link_mail(user, "invite", "auth.set_password", table)
     return user
 
 
@@ -169,6 +185,64 @@ def set_coalitions(user: User, coalition_ids: list[int]) -> None:
         db.session.add(CoalitionMember(coalition_id=cid, user_id=user.id))
     for cid in set(existing) - set(coalition_ids):
         db.session.delete(existing[cid])
+
+
+PERSON_FIELDS = ["name", "organisation_id", "is_staff", "is_core_group", "locale"]
+
+
+def _person_snapshot(user: User, coalition_ids: list[int]) -> dict[str, Any]:
+    return snapshot(user, PERSON_FIELDS) | {"coalitions": sorted(coalition_ids)}
+
+
+def _coalition_ids(user: User) -> list[int]:
+    from ..coalitions.models import CoalitionMember
+
+    return list(db.session.execute(
+        select(CoalitionMember.coalition_id).where(CoalitionMember.user_id == user.id)
+    ).scalars())
+
+
+def update_person(
+    by: User,
+    user: User,
+    *,
+    name: str,
+    organisation_id: int | None,
+    is_staff: bool,
+    is_core_group: bool,
+    coalition_ids: list[int],
+    locale: str,
+) -> User:
+    """Staff change a person's name, organisation, roles, coalitions and language (audited).
+
+    Nobody takes away their own staff role, so the network always keeps someone who can manage
+    it; and a liaison of a table in an open round stays in the core group (rule R3).
+    """
+    if not name.strip():
+        raise AuthError(_("Vul de naam in."), "name")
+    if locale not in current_app.config["LANGUAGES"]:
+        raise AuthError(_("Deze taal is niet beschikbaar."), "locale")
+    if user.id == by.id and user.is_staff and not is_staff:
+        raise AuthError(_("Je kunt je eigen rol als ROS-medewerker niet weghalen; vraag dat een andere "
+                          "ROS-medewerker, zodat er altijd iemand het netwerk kan beheren."), "is_staff")
+    if user.is_core_group and not is_core_group:
+        from ..rounds.models import Round, Table
+
+        steered = db.session.execute(
+            select(Table.title).join(Table.round)
+            .where(Table.liaison_id == user.id, Round.closed_at.is_(None), Table.archived_at.is_(None))
+            .order_by(Table.title).limit(1)
+        ).scalar_one_or_none()
+        if steered is not None:
+            raise AuthError(_("%(name)s is verbindingspersoon van ‘%(table)s’ en blijft daarom in de kerngroep. "
+                              "Kies eerst een andere verbindingspersoon voor die tafel.",
+                              name=user.name, table=steered), "is_core_group")
+    before = _person_snapshot(user, _coalition_ids(user))
+    user.name, user.organisation_id = name.strip(), organisation_id
+    user.is_staff, user.is_core_group, user.locale = is_staff, is_core_group, locale
+    set_coalitions(user, coalition_ids)
+    record(by, "user.update", user, before=before, after=_person_snapshot(user, list(set(coalition_ids))))
+    return user
 
 
 def request_password_reset(email: str) -> None:

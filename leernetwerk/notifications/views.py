@@ -136,6 +136,30 @@ def reminders_admin():
         digest_items=digest_items, digest_people=digest_people)
 
 
+@bp.route("/beheer/herinneringen/versturen", methods=["POST"])
+def outbox_deliver():
+    """Deliver the outbox once, now, and say honestly what happened to each mail."""
+    require("reminders.admin")
+    counts = save(lambda: mail.deliver_now(me()))
+    if counts:
+        flash(*_delivery_report(counts))
+    return redirect(url_for("notifications.reminders_admin", _anchor="uitgaand"))
+
+
+def _delivery_report(counts: dict[str, int]) -> tuple[str, str]:
+    sent, retry, failed = counts["sent"], counts["retry"], counts["failed"]
+    if not sent + retry + failed:
+        return _("Er stond geen mail klaar om te versturen."), "info"
+    parts = [ngettext("%(num)d mail verstuurd", "%(num)d mails verstuurd", sent)]
+    if retry:
+        parts.append(ngettext("%(num)d mail kon nu niet weg en wordt later opnieuw geprobeerd",
+                              "%(num)d mails konden nu niet weg en worden later opnieuw geprobeerd", retry))
+    if failed:
+        parts.append(ngettext("%(num)d mail is definitief mislukt (zie hieronder)",
+                              "%(num)d mails zijn definitief mislukt (zie hieronder)", failed))
+    return "; ".join(parts) + ".", "success" if not retry + failed else "warning"
+
+
 @bp.route("/beheer/herinneringen/opnieuw", methods=["POST"])
 def outbox_retry():
     require("reminders.admin")

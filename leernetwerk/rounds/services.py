@@ -224,6 +224,20 @@ def update_table(by: User, table: Table, *, version: int, title: str, theme: str
     return table
 
 
+def seat(by: User, table: Table, user: User, role: str) -> TableMembership:
+    """Give one person a seat at a table (an invitation for the table does this), audited."""
+    _require_open(table.round)
+    if role not in MemberRole.__members__.values():
+        raise RoundsError(_("Onbekende rol."), "role")
+    if any(m.user_id == user.id for m in table.memberships):
+        raise RoundsError(_("%(name)s zit al aan deze tafel.", name=user.name))
+    membership = TableMembership(user=user, role=role)
+    table.memberships.append(membership)
+    db.session.flush()
+    record(by, "table.seat", table, after={"user_id": user.id, "role": role})
+    return membership
+
+
 def _shift_into(day: date, offset: timedelta, round_: Round) -> date:
     """Move a date by `offset` and keep it inside `round_`."""
     return min(max(day + offset, round_.starts_on), round_.ends_on)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
+import pytest
 import time_machine
 
 from leernetwerk.auth.models import User
@@ -29,7 +31,11 @@ def test_staff_invite_a_person_who_sets_a_password_and_logs_in(client, login, sm
         "is_core_group": "y", "coalition_ids": [coalition.id], "locale": "nl",
     })
     assert response.status_code == 302
-    assert "Uitnodiging verstuurd naar nieuw.lid@example.org" in client.get("/beheer/mensen").text
+    # The mail is only queued: the page says so, and does not claim it was sent.
+    people = unescape(client.get("/beheer/mensen").text)
+    assert ("Uitnodiging voor Nieuw Lid (nieuw.lid@example.org) staat klaar; de mail gaat binnen enkele minuten "
+            "de deur uit.") in people
+    assert "verstuurd" not in people
 
     assert deliver_outbox()["sent"] == 1
     [mail] = smtp_server.messages
@@ -119,3 +125,90 @@ def test_staff_may_invite_an_address_on_the_test_domain_the_demo_uses(client, lo
                                                              "email": "nieuw@leernetwerk.test", "locale": "nl"})
     assert response.status_code == 302
     assert User.query.filter_by(email="nieuw@leernetwerk.test").one().name == "Nieuw Tafellid"
+
+
+# --- inviting someone for a table ------------------------------------------------------------------
+
+def test_a_liaison_invites_someone_for_their_table_who_is_seated_and_told_which_table(client, login, smtp_server,
+                                                                                        make_client, db):
+    from leernetwerk.audit import AuditEvent
+
+    liaison = factories.user(core=True, name="Vera Verbinding")
+    table = factories.table(liaison=liaison, title="Tafel Taalbarrières")
+    login(liaison)
+    table_page = unescape(client.get(f"/tafels/{table.id}").text)
+    assert "Iemand uitnodigen voor deze tafel" in table_page
+    assert f'href="/beheer/mensen/uitnodigen?tafel={table.id}"' in table_page
+
+    form = unescape(client.get(f"/beheer/mensen/uitnodigen?tafel={table.id}").text)
+    assert "Iemand uitnodigen voor ‘Tafel Taalbarrières’" in form
+    assert "ROS-medewerker" not in form and "Lid van de kerngroep" not in form  # a liaison hands out no roles
+    response = client.post(f"/beheer/mensen/uitnodigen?tafel={table.id}", data={
+        "name": "Nina Nieuw", "email": "nina@example.org", "organisation_id": 0, "locale": "nl",
+        "is_staff": "y",  # not on the form; sent anyway, it is ignored
+    })
+    assert response.status_code == 302 and response.headers["Location"] == f"/tafels/{table.id}"
+    page = unescape(client.get(f"/tafels/{table.id}").text)
+    assert "Uitnodiging voor Nina Nieuw (nina@example.org) staat klaar" in page
+    assert "Nina Nieuw staat nu als lid bij ‘Tafel Taalbarrières’." in page
+    assert re.search(r"<li>Nina Nieuw <span class=\"tag\">lid</span>", page)
+
+    nina = User.query.filter_by(email="nina@example.org").one()
+    assert not nina.is_staff and not nina.is_core_group
+    seated = db.session.query(AuditEvent).filter_by(action="table.seat").one()
+    assert seated.actor_id == liaison.id and seated.object_id == table.id
+    assert seated.after == {"user_id": nina.id, "role": "lid"}
+
+    assert deliver_outbox()["sent"] == 1
+    [mail] = smtp_server.messages
+    text = mail.get_body(("plain",)).get_content()
+    assert f"uitgenodigd voor de thematafel ‘Tafel Taalbarrières’ ({table.round.name})" in text
+    assert "Tafel Taalbarrières" in mail.get_body(("html",)).get_content()
+    newcomer = make_client()
+    newcomer.post(_link(mail), data={"password": "een goede lange zin", "confirm": "een goede lange zin"})
+    assert "Tafel Taalbarrières" in newcomer.get("/mijn").text
+
+
+def test_an_invite_for_a_table_keeps_what_was_typed_and_sends_existing_accounts_to_the_table_form(client, login):
+    existing = factories.user(name="Al Bekend")
+    table = factories.table(title="Tafel Voeding")
+    login(factories.user(staff=True))
+    response = client.post(f"/beheer/mensen/uitnodigen?tafel={table.id}", data={
+        "name": "Al Bekend", "email": existing.email, "organisation_id": 0, "locale": "nl"})
+    assert response.status_code == 400
+    text = unescape(response.text)
+    assert "Er bestaat al een account met dit e-mailadres. Zet die persoon aan tafel via ‘Tafel bewerken’." in text
+    assert 'value="Al Bekend"' in text and f'value="{existing.email}"' in text
+    assert table.memberships == []
+
+
+def test_staff_invite_for_a_table_may_also_hand_out_roles(client, login):
+    table = factories.table(title="Tafel Armoede")
+    login(factories.user(staff=True))
+    assert "Lid van de kerngroep" in client.get(f"/beheer/mensen/uitnodigen?tafel={table.id}").text
+    client.post(f"/beheer/mensen/uitnodigen?tafel={table.id}", data={
+        "name": "Kees Kern", "email": "kees@example.org", "organisation_id": 0, "locale": "en",
+        "is_core_group": "y"})
+    kees = User.query.filter_by(email="kees@example.org").one()
+    assert kees.is_core_group and [m.user_id for m in table.memberships] == [kees.id]
+
+
+def test_only_staff_hand_out_roles_and_a_seat_is_given_once_in_an_open_round(db):
+    from leernetwerk.auth.services import AuthError, invite_user
+    from leernetwerk.database import utcnow
+    from leernetwerk.rounds.services import RoundsError, seat
+
+    liaison = factories.user(core=True)
+    table = factories.table(liaison=liaison)
+    with pytest.raises(AuthError, match="Alleen een ROS-medewerker"):
+        invite_user(liaison, email="x@example.org", name="X", organisation_id=None, is_core_group=True, table=table)
+    db.session.rollback()
+    person = factories.user()
+    seat(liaison, table, person, "lid")
+    with pytest.raises(RoundsError, match="zit al aan deze tafel"):
+        seat(liaison, table, person, "kartrekker")
+    db.session.rollback()
+    table.round.closed_at = utcnow()
+    db.session.commit()
+    with pytest.raises(RoundsError, match="afgesloten"):
+        seat(liaison, table, factories.user(), "lid")

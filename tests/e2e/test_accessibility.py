@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -57,6 +58,39 @@ def _invite(page: Page, me: Person) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Iemand uitnodigen")
 
 
+def _audit_log(page: Page, me: Person) -> None:
+    """The log with a row made through the site: names, labels, a link, readable values."""
+    _invite(page, me)
+    page.get_by_label("Naam").fill("Renée Visser")
+    page.get_by_label("E-mailadres").fill("renee@example.org")
+    page.get_by_role("button", name="Uitnodiging versturen").click()
+    page.goto("/beheer/logboek")
+    expect(page.get_by_role("main")).to_contain_text("Persoon uitgenodigd")
+
+
+def _audit_log_wrong_dates(page: Page, me: Person) -> None:
+    log_in(page, me)
+    page.goto("/beheer/logboek?van=2030-02-01&tot=2030-01-01")
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _edit_person_refused(page: Page, me: Person) -> None:
+    """Staff may not take away their own staff role: the form comes back with the error."""
+    log_in(page, me)
+    page.goto("/beheer/mensen")
+    page.get_by_role("link", name=re.compile(f"^Bewerken\\W+{me.name}$")).click()
+    page.get_by_label("ROS-medewerker (beheert het netwerk)").uncheck()
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+
+def _outbox_sent_now(page: Page, me: Person) -> None:
+    log_in(page, me)
+    page.goto("/beheer/herinneringen")
+    page.get_by_role("button", name="Wachtrij nu versturen").click()
+    expect(page.locator(".flash")).to_be_visible()
+
+
 PAGES: dict[str, Callable[[Page, Person], None]] = {
     "home anonymous": _home_anonymous,
     "login": _login,
@@ -65,6 +99,10 @@ PAGES: dict[str, Callable[[Page, Person], None]] = {
     "home logged in": _home_logged_in,
     "beheer mensen": _people,
     "beheer uitnodigen": _invite,
+    "beheer logboek": _audit_log,
+    "beheer logboek with wrong dates": _audit_log_wrong_dates,
+    "beheer persoon bewerken refused": _edit_person_refused,
+    "beheer herinneringen after sending now": _outbox_sent_now,
 }
 
 

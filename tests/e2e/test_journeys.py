@@ -173,7 +173,7 @@ def journey_a_staff_plans_a_round(staff: Journey, net: Network, app: Flask, newc
     page.get_by_label("Organisatie").select_option(label="Verloskundigenpraktijk De Wadden")
     page.get_by_label("Taal van de uitnodiging").select_option(label="Nederlands")
     staff.button("Uitnodiging versturen", "invitation sent")
-    staff.flash(f"Uitnodiging verstuurd naar {email}.")
+    staff.flash(f"Uitnodiging voor Femke de Vries ({email}) staat klaar; de mail gaat binnen enkele minuten de deur uit.")
     expect(page.get_by_role("main")).to_contain_text("Femke de Vries")
 
     # The newcomer opens the link from the mail in her own browser.

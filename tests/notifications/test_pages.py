@@ -161,3 +161,41 @@ def test_staff_page_shows_upcoming_reminders_and_retries_failed_mail(scene, clie
 def test_only_staff_see_the_reminders_page(scene, client, login):
     login(scene.liaison)
     assert client.get("/beheer/herinneringen").status_code == 403
+
+
+def test_staff_send_the_queue_now_and_hear_honestly_what_happened(scene, client, login, app, monkeypatch):
+    from leernetwerk.audit import AuditEvent
+    from leernetwerk.database import utcnow
+    from leernetwerk.notifications.mail import queue_mail
+    from tests.conftest import free_port
+
+    def send_now() -> str:
+        response = client.post("/beheer/herinneringen/versturen")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/beheer/herinneringen#uitgaand")
+        return unescape(client.get("/beheer/herinneringen").text)
+
+    login(scene.staff)
+    assert "Wachtrij nu versturen" in client.get("/beheer/herinneringen").text
+    assert "Er stond geen mail klaar om te versturen." in send_now()
+
+    queue_mail("een@example.org", "Een", "tekst")
+    queue_mail("twee@example.org", "Twee", "tekst")
+    db.session.commit()
+    assert "2 mails verstuurd." in send_now()
+
+    stuck = queue_mail("drie@example.org", "Drie", "tekst")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MAIL_URL", f"smtp://127.0.0.1:{free_port()}?timeout=2")  # nobody listens
+    assert "0 mails verstuurd; 1 mail kon nu niet weg en wordt later opnieuw geprobeerd." in send_now()
+
+    stuck = db.session.get(OutboxMail, stuck.id)
+    stuck.attempts, stuck.next_attempt_at = MAX_ATTEMPTS - 1, utcnow()
+    db.session.commit()
+    page = send_now()
+    assert "0 mails verstuurd; 1 mail is definitief mislukt (zie hieronder)." in page
+    assert "Mislukte mails (na alle pogingen)" in page and "drie@example.org" in page
+
+    reports = db.session.execute(select(AuditEvent.after).where(AuditEvent.action == "outbox.deliver")
+                                 .order_by(AuditEvent.id)).scalars().all()
+    assert reports == [{"sent": 0, "retry": 0, "failed": 0}, {"sent": 2, "retry": 0, "failed": 0},
+                       {"sent": 0, "retry": 1, "failed": 0}, {"sent": 0, "retry": 0, "failed": 1}]

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from .. import signals
 from ..audit import record, snapshot
@@ -218,6 +219,7 @@ def update_table(by: User, table: Table, *, version: int, title: str, theme: str
     table.title, table.theme, table.action_line = title.strip(), theme.strip(), action_line
     table.description, table.liaison = description, liaison
     members_after, seated = _set_members(table, members)
+    _new_table_version(table)
     db.session.flush()  # liaison_id follows the new liaison only at the flush
     record(by, "table.update", table, before=before, after=snapshot(table, TABLE_FIELDS) | {"members": members_after})
     _announce_seated(table, seated)
@@ -233,9 +235,18 @@ def seat(by: User, table: Table, user: User, role: str) -> TableMembership:
         raise RoundsError(_("%(name)s zit al aan deze tafel.", name=user.name))
     membership = TableMembership(user=user, role=role)
     table.memberships.append(membership)
+    _new_table_version(table)
     db.session.flush()
     record(by, "table.seat", table, after={"user_id": user.id, "role": role})
+    # Not announced: seating comes with an invitation, whose mail already names the table.
     return membership
+
+
+def _new_table_version(table: Table) -> None:
+    """Members live in their own rows, so changing them alone would leave the table's version as
+    it was, and a table form opened earlier could then silently undo the change. Saving the table
+    row anyway gives it a new version, and that form a conflict instead."""
+    flag_modified(table, "title")
 
 
 def _shift_into(day: date, offset: timedelta, round_: Round) -> date:

@@ -262,3 +262,17 @@ def test_round_rules_hold_at_month_ends(staff, db):
             services.create_round(staff, name="Te kort", starts_on=date(2028, 5, 31), ends_on=date(2028, 8, 29))
     assert db.session.query(Table).count() == 0
     assert db.session.query(Milestone).count() == 0
+
+
+def test_a_table_form_opened_before_someone_was_seated_gets_a_conflict_not_a_silent_undo(staff, db):
+    """Seating someone (an invitation for the table) or changing only the members gives the table
+    a new version, so an older table form cannot quietly take the new member off again."""
+    lead, newcomer = factories.user(), factories.user()
+    t = factories.table(members=[(lead, MemberRole.LEAD)])
+    loaded_version = t.version
+    services.seat(staff, t, newcomer, MemberRole.MEMBER)
+    db.session.commit()
+    with pytest.raises(EditConflict):
+        services.update_table(staff, t, version=loaded_version, title=t.title, theme=t.theme,
+                              action_line=t.action_line, description=t.description, liaison=t.liaison,
+                              members=[(lead, MemberRole.LEAD)])

@@ -252,7 +252,7 @@ def test_round_page_draws_the_round_as_a_picture_with_a_readable_table(client, l
     login(factories.coalition_member())
     page = client.get(f"/rondes/{table_b.round_id}").text
     assert "<svg" in page and 'class="today"' in page and "mark-open" in page
-    assert "<caption>" in page and "Tafel B" in page and "Nog geen update" in page
+    assert "<caption" in page and "Tafel B" in page and "Nog geen update" in page
     assert client.get("/rondes").status_code == 200
 
 

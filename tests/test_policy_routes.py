@@ -88,6 +88,7 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "rounds.milestone_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.milestone_done": {"POST": only(TABLE_WORK, 302)},
     "rounds.milestone_reopen": {"POST": only(TABLE_WORK, 302)},
+    "rounds.milestone_remove": {"POST": only(TABLE_WORK, 302)},
     # The library and its API are public; `slug` is a published, public end product.
     "library.index": {"GET": public()},
     "library.atom_feed": {"GET": public()},

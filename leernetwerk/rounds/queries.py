@@ -114,7 +114,8 @@ def round_picture(round_: Round) -> RoundPicture:
     ).scalars()) if table_ids else []
     wp_ids = [wp.id for wp in wps]
     milestones = list(db.session.execute(
-        select(Milestone).where(Milestone.work_package_id.in_(wp_ids)).order_by(Milestone.due_on, Milestone.id)
+        select(Milestone).where(Milestone.work_package_id.in_(wp_ids), Milestone.live())
+        .order_by(Milestone.due_on, Milestone.id)
     ).scalars()) if wp_ids else []
     lights = latest_lights(wp_ids)
     members = dict(db.session.execute(
@@ -159,7 +160,7 @@ def table_page(table: Table) -> TablePage:
     by_wp: dict[int, list[Milestone]] = defaultdict(list)
     if wps:
         for m in db.session.execute(
-            select(Milestone).where(Milestone.work_package_id.in_([w.id for w in wps]))
+            select(Milestone).where(Milestone.work_package_id.in_([w.id for w in wps]), Milestone.live())
             .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
         ).scalars():
             by_wp[m.work_package_id].append(m)
@@ -193,18 +194,21 @@ class WorkPackagePage:
 
 def work_package_page(wp: WorkPackage) -> WorkPackagePage:
     milestones = list(db.session.execute(
-        select(Milestone).where(Milestone.work_package_id == wp.id)
+        select(Milestone).where(Milestone.work_package_id == wp.id, Milestone.live())
         .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
     ).scalars())
+    # Withdrawn updates stay in the history, marked as such.
     updates = list(db.session.execute(
         select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp.id)
+        .options(selectinload(ProgressUpdate.withdrawn_by))
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(100)
     ).scalars())
-    milestone_ids = [m.id for m in milestones]
+    # The history keeps what happened to removed milestones too (their removal among it).
+    all_milestones = select(Milestone.id).where(Milestone.work_package_id == wp.id)
     changes = list(db.session.execute(
         select(AuditEvent).where(or_(
             (AuditEvent.object_type == "work_packages") & (AuditEvent.object_id == wp.id),
-            (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(milestone_ids or [-1])),
+            (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(all_milestones)),
         )).order_by(AuditEvent.id.desc()).limit(100)
     ).scalars())
     latest = (
@@ -246,7 +250,7 @@ def dashboard(user: User, today: date) -> Dashboard:
 
     milestones = list(db.session.execute(
         select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(Table.round)
-        .where(Milestone.done_at.is_(None), open_round,
+        .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
                Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS),
                or_(Milestone.assignee_id == user.id,
                    (Milestone.assignee_id.is_(None)) & (WorkPackage.table_id.in_(table_ids or [-1]))))

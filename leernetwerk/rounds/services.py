@@ -107,7 +107,7 @@ def update_round(by: User, round_: Round, *, version: int, name: str, starts_on:
     outside = db.session.execute(
         select(Milestone.title)
         .join(Milestone.work_package).join(WorkPackage.table)
-        .where(Table.round_id == round_.id, Milestone.done_at.is_(None),
+        .where(Table.round_id == round_.id, Milestone.done_at.is_(None), Milestone.live(),
                (Milestone.due_on < starts_on) | (Milestone.due_on > ends_on))
         .limit(1)
     ).scalar_one_or_none()
@@ -339,6 +339,8 @@ def update_milestone(by: User, milestone: Milestone, *, title: str, due_on: date
     date is a new occasion, so its reminders come again for the new date."""
     wp = milestone.work_package
     _require_open(wp.table.round)
+    _lock(milestone)
+    _require_live(milestone)
     if milestone.is_done:
         raise RoundsError(_("Deze mijlpaal is al afgevinkt. Heropen hem eerst om hem te wijzigen."))
     if not title.strip():
@@ -352,8 +354,41 @@ def update_milestone(by: User, milestone: Milestone, *, title: str, due_on: date
     return milestone
 
 
+def _lock(obj: Any) -> None:
+    """Reload `obj` and lock its row until the transaction ends (SELECT … FOR UPDATE on
+    PostgreSQL; a writing SQLite transaction holds the database lock already), so that two
+    people changing its state at once (tick off and remove, answer and withdraw) are seen one
+    after the other and the second one checks what the first one left."""
+    db.session.refresh(obj, with_for_update=True)
+
+
+def _require_live(milestone: Milestone) -> None:
+    if milestone.is_removed:
+        raise RoundsError(_("Deze mijlpaal is verwijderd."))
+
+
+def remove_milestone(by: User, milestone: Milestone) -> Milestone:
+    """Take an open milestone away (softly): it leaves every page, feed and reminder, and its
+    row and history stay. A ticked-off milestone stays as a record of what was done."""
+    wp = milestone.work_package
+    _require_open(wp.table.round)
+    _lock(milestone)
+    if milestone.is_removed:
+        raise RoundsError(_("Deze mijlpaal was al verwijderd."))
+    if milestone.is_done:
+        raise RoundsError(_("Een afgevinkte mijlpaal blijft staan als wat er gedaan is. Heropen hem eerst als hij "
+                            "weg moet."))
+    milestone.removed_at, milestone.removed_by_id = utcnow(), by.id
+    db.session.expire(wp, ["milestones"])  # a list loaded before still holds it
+    record(by, "milestone.remove", milestone, before=snapshot(milestone, MILESTONE_FIELDS) | {"removed": False},
+           after=snapshot(milestone, MILESTONE_FIELDS) | {"removed": True, "work_package_id": wp.id})
+    return milestone
+
+
 def set_milestone_done(by: User, milestone: Milestone, done: bool) -> Milestone:
     _require_open(milestone.work_package.table.round)
+    _lock(milestone)
+    _require_live(milestone)
     if done == milestone.is_done:
         return milestone
     milestone.done_at = utcnow() if done else None

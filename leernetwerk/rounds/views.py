@@ -317,6 +317,9 @@ def milestone_edit(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     wp = milestone.work_package
     require("table.work", wp.table)
+    if milestone.is_removed:  # someone removed it meanwhile: back to the list it left
+        flash(_("Deze mijlpaal is verwijderd."), "error")
+        return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
     form = MilestoneForm(obj=milestone)
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     if not form.is_submitted():
@@ -326,6 +329,15 @@ def milestone_edit(milestone_id: int):
             assignee=_get_person(form.assignee_id.data)), form, success=_("Mijlpaal aangepast.")):
         return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
     return render_template("rounds/milestone_form.html", form=form, milestone=milestone, wp=wp), form_status(form)
+
+
+@bp.route("/mijlpalen/<int:milestone_id>/verwijderen", methods=["POST"])
+def milestone_remove(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    require("table.work", milestone.work_package.table)
+    save(lambda: services.remove_milestone(me(), milestone),
+         success=_("Mijlpaal ‘%(title)s’ verwijderd.", title=milestone.title))
+    return redirect(url_for("rounds.work_package_detail", wp_id=milestone.work_package_id, _anchor="mijlpalen"))
 
 
 @bp.route("/mijlpalen/<int:milestone_id>/afvinken", methods=["POST"])

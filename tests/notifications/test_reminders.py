@@ -372,3 +372,26 @@ def test_working_days_skip_weekends_and_dutch_public_holidays():
     start = datetime(2026, 12, 24, 10, 0)
     assert working_days_after(start, 2) == datetime(2026, 12, 29, 10, 0)
     assert working_days_before(datetime(2026, 12, 29, 10, 0), 2) == start
+
+
+# --- removed milestones ------------------------------------------------------------------------------
+
+def test_a_removed_milestone_gets_no_reminder_due_or_overdue_and_is_not_upcoming(scene, clock):
+    from leernetwerk.rounds import services
+
+    soon = scene.milestone("Weggehaald morgen", TODAY + days(1), assignee=scene.member)
+    late = scene.milestone("Weggehaald te laat", TODAY - days(2))
+    whole_table = scene.milestone("Weggehaald over een week", TODAY + days(7))
+    kept = scene.milestone("Blijft", TODAY + days(1), assignee=scene.member)
+    for milestone in (soon, late, whole_table):
+        services.remove_milestone(scene.lead, milestone)
+    db.session.commit()
+    milestone_kinds = (ReminderKind.MILESTONE_DUE, ReminderKind.MILESTONE_OVERDUE)
+    assert {u.subject for u in reminders.upcoming(NOW, days=14) if u.kind in milestone_kinds} == {kept.title}
+    for offset in range(10):  # a sweep a day: the removed ones never come up, not even once overdue
+        clock.move_to(at(TODAY + days(offset)))
+        run_sweep(at(TODAY + days(offset)))
+    titles = {title for _n, _k, title in notices()}
+    assert {"Mijlpaal ‘Blijft’ staat voor morgen", "Mijlpaal ‘Blijft’ is over tijd"} <= titles
+    assert not any("Weggehaald" in title for title in titles)
+

@@ -88,7 +88,8 @@ def _milestones(occasion_suffix: str, recipient, *, members_join: bool) -> Selec
         .join(WorkPackage, WorkPackage.id == Milestone.work_package_id)
         .join(Table, Table.id == WorkPackage.table_id)
         .join(Round, Round.id == Table.round_id)
-        .where(Milestone.done_at.is_(None), Table.archived_at.is_(None), Round.closed_at.is_(None))
+        .where(Milestone.done_at.is_(None), Milestone.live(), Table.archived_at.is_(None),
+               Round.closed_at.is_(None))
     )
     if members_join:  # nobody assigned: the whole table
         query = query.outerjoin(TableMembership,

@@ -47,7 +47,8 @@ class TableStatus:
 
 
 def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
-    """The newest update of each work package, in one query (a window function)."""
+    """The newest update of each work package that still counts (not withdrawn), in one query
+    (a window function)."""
     if not work_package_ids:
         return {}
     ranked = (
@@ -58,7 +59,7 @@ def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
                   order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
             .label("rank"),
         )
-        .where(ProgressUpdate.work_package_id.in_(work_package_ids))
+        .where(ProgressUpdate.work_package_id.in_(work_package_ids), ProgressUpdate.live())
         .subquery()
     )
     rows = db.session.execute(
@@ -166,7 +167,8 @@ def table_page(table: Table) -> TablePage:
             by_wp[m.work_package_id].append(m)
     requests = list(db.session.execute(
         select(SupportRequest).where(SupportRequest.table_id == table.id)
-        .order_by(SupportRequest.answered_at.is_not(None), SupportRequest.created_at.desc())
+        .options(selectinload(SupportRequest.withdrawn_by))
+        .order_by(SupportRequest.is_open.desc(), SupportRequest.created_at.desc())  # waiting ones first
     ).scalars())
     evaluation = db.session.execute(
         select(TableEvaluation).where(TableEvaluation.table_id == table.id)
@@ -260,7 +262,7 @@ def dashboard(user: User, today: date) -> Dashboard:
 
     last_update = (
         select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"))
-        .group_by(ProgressUpdate.work_package_id).subquery()
+        .where(ProgressUpdate.live()).group_by(ProgressUpdate.work_package_id).subquery()
     )
     stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
     stale = list(db.session.execute(
@@ -275,7 +277,7 @@ def dashboard(user: User, today: date) -> Dashboard:
 
     support_query = (
         select(SupportRequest).join(SupportRequest.table)
-        .where(SupportRequest.answered_at.is_(None)).order_by(SupportRequest.created_at)
+        .where(SupportRequest.is_open).order_by(SupportRequest.created_at)
     )
     if not user.is_staff:
         support_query = support_query.where(or_(Table.liaison_id == user.id, Table.id.in_(table_ids or [-1])))

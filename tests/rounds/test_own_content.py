@@ -315,3 +315,13 @@ def test_an_answer_that_came_in_after_the_question_was_loaded_is_seen_by_the_edi
     with pytest.raises(services.RoundsError, match="al beantwoord"):
         services.withdraw_support(team.author, question)
 
+
+def test_in_english_the_marks_and_buttons_are_english(team, client, login, db):
+    team.author.locale = "en"
+    db.session.commit()
+    login(team.author)
+    update = _post_update(client, team, "Eerste", "op_koers")
+    page = client.get(f"/werkpakketten/{team.wp.id}").text
+    assert ">Edit<" in _update_item(page, update) and ">Withdraw<" in _update_item(page, update)
+    client.post(f"/updates/{update.id}/intrekken")
+    assert "withdrawn on 4 November 2026 10:00" in _update_item(client.get(f"/werkpakketten/{team.wp.id}").text, update)

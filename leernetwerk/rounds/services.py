@@ -360,7 +360,8 @@ def _lock(obj: Any) -> None:
     PostgreSQL; a writing SQLite transaction holds the database lock already), so that two
     people changing its state at once (tick off and remove, answer and withdraw) are seen one
     after the other and the second one checks what the first one left."""
-    db.session.refresh(obj, with_for_update=True)
+    # OF its own table: the row's eager-loaded relations (outer joins) are read, not locked.
+    db.session.refresh(obj, with_for_update={"of": type(obj)})
 
 
 def _require_live(milestone: Milestone) -> None:

@@ -325,3 +325,43 @@ def test_in_english_the_marks_and_buttons_are_english(team, client, login, db):
     assert ">Edit<" in _update_item(page, update) and ">Withdraw<" in _update_item(page, update)
     client.post(f"/updates/{update.id}/intrekken")
     assert "withdrawn on 4 November 2026 10:00" in _update_item(client.get(f"/werkpakketten/{team.wp.id}").text, update)
+
+
+def test_an_edit_racing_an_answer_waits_for_it_and_is_then_refused(team, app, db):
+    """Really at the same time, in two transactions: the liaison's answer holds the question's row;
+    the asker's edit, loaded before the answer was stored, waits for it and is then refused."""
+    import threading
+    import time
+
+    from leernetwerk.rounds import services
+
+    question = SupportRequest(table=team.table, author=team.author, subject="Vraag", body="Eerst")
+    db.session.add(question)
+    db.session.commit()
+    question_id, author_id = question.id, team.author.id
+    services.answer_support(team.liaison, question, "Zo.")  # not committed yet: the row stays locked
+    outcome: dict[str, object] = {}
+
+    def edit_in_another_transaction() -> None:
+        from leernetwerk.auth.models import User
+
+        with app.app_context():
+            try:
+                loaded = db.session.get(SupportRequest, question_id)  # on SQLite this already waits
+                services.edit_support(db.session.get(User, author_id), loaded, subject="Vraag", body="Later")
+                db.session.commit()
+                outcome["result"] = "saved"
+            except services.RoundsError as error:
+                outcome["result"] = str(error)
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    other = threading.Thread(target=edit_in_another_transaction)
+    other.start()
+    time.sleep(0.5)
+    db.session.commit()
+    other.join(timeout=20)
+    assert "intussen beantwoord" in str(outcome["result"])
+    db.session.expire_all()
+    assert db.session.get(SupportRequest, question_id).body == "Eerst"

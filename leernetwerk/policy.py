@@ -100,6 +100,36 @@ def _support_answer(user: Any, request: Any) -> bool:
     return request is not None and (_staff(user, None) or _is_liaison(user, request.table))
 
 
+def _author(user: Any, item: Any) -> bool:
+    return _logged_in(user, None) and item is not None and item.author_id == user.id
+
+
+def _update_edit(user: Any, update: Any) -> bool:
+    """Only its author changes a progress update (while still working at the table, round open);
+    not staff, not the liaison: it is someone's own account. The time window is the service's."""
+    return _author(user, update) and _table_work(user, update.work_package.table)
+
+
+def _update_withdraw(user: Any, update: Any) -> bool:
+    """Its author withdraws it; staff may withdraw anyone's (moderation). Never in a closed round."""
+    return update is not None and (
+        _update_edit(user, update) or (_staff(user, None) and _open(update.work_package.table.round))
+    )
+
+
+def _support_edit(user: Any, request: Any) -> bool:
+    """Only who asked changes a support request (still at the table, round open); until it is
+    answered, which the service checks."""
+    return _author(user, request) and _support_ask(user, request.table)
+
+
+def _support_withdraw(user: Any, request: Any) -> bool:
+    """Who asked withdraws it; staff may withdraw anyone's (moderation). Never in a closed round."""
+    return request is not None and (
+        _support_edit(user, request) or (_staff(user, None) and _open(request.table.round))
+    )
+
+
 def _deliverable_team(user: Any, deliverable: Any) -> bool:
     """Staff, the table's liaison and its members see an end product's drafts and reviews."""
     if deliverable is None or not _logged_in(user, None):
@@ -164,6 +194,10 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "table.work": _table_work,
     "support.ask": _support_ask,
     "support.answer": _support_answer,
+    "support.edit": _support_edit,
+    "support.withdraw": _support_withdraw,
+    "update.edit": _update_edit,
+    "update.withdraw": _update_withdraw,
     "notifications.view": _logged_in,
     "reminders.admin": _staff,
     "library.view": _anyone,

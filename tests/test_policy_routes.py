@@ -21,7 +21,7 @@ from leernetwerk.auth.services import make_token
 from leernetwerk.extensions import db
 from leernetwerk.notifications.models import Notification
 from leernetwerk.policy import PERMISSIONS, can
-from leernetwerk.rounds.models import MemberRole, Milestone, SupportRequest
+from leernetwerk.rounds.models import MemberRole, Milestone, ProgressUpdate, SupportRequest
 from tests import factories
 
 ROLES = ("anonymous", "member", "coalition", "table_member", "table_lead", "liaison", "core", "staff")
@@ -30,6 +30,8 @@ STAFF = frozenset({"staff"})
 STEERS_TABLE = frozenset({"liaison", "staff"})                     # staff and the table's liaison
 SITS_AT_TABLE = frozenset({"table_member", "table_lead"})
 TABLE_WORK = SITS_AT_TABLE | STEERS_TABLE                           # members, liaison, staff
+AUTHOR = frozenset({"table_member"})           # wrote the world's progress update and support request
+AUTHOR_OR_STAFF = AUTHOR | STAFF               # staff may withdraw anyone's (moderation), not edit it
 LOGIN = "to the login page"
 
 
@@ -82,14 +84,22 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     # Only the table itself asks for support (an empty question is refused with 400).
     "rounds.support_ask": {"POST": only(SITS_AT_TABLE, 400)},
     "rounds.support_answer": {"POST": only(STEERS_TABLE, 400)},
+    # Own content: only who asked edits a question; they or staff withdraw it.
+    # (Fields left out of a post keep the stored text: nothing changes, and the author is sent back.)
+    "rounds.support_edit": {"GET": only(AUTHOR), "POST": only(AUTHOR, 302)},
+    "rounds.support_withdraw": {"POST": only(AUTHOR_OR_STAFF, 302)},
     "rounds.work_package_create": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.work_package_detail": {"GET": only(LOGGED_IN)},
     "rounds.work_package_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.update_post": {"POST": only(TABLE_WORK, 400)},
+    # Own content: only who wrote an update edits it; they or staff withdraw it.
+    "rounds.update_edit": {"GET": only(AUTHOR), "POST": only(AUTHOR, 400)},
+    "rounds.update_withdraw": {"POST": only(AUTHOR_OR_STAFF, 302)},
     "rounds.milestone_create": {"POST": only(TABLE_WORK, 400)},
     "rounds.milestone_edit": {"GET": only(TABLE_WORK), "POST": only(TABLE_WORK, 400)},
     "rounds.milestone_done": {"POST": only(TABLE_WORK, 302)},
     "rounds.milestone_reopen": {"POST": only(TABLE_WORK, 302)},
+    "rounds.milestone_remove": {"POST": only(TABLE_WORK, 302)},
     # The library and its API are public; `slug` is a published, public end product.
     "library.index": {"GET": public()},
     "library.atom_feed": {"GET": public()},
@@ -140,6 +150,7 @@ class World:
     work_package: object
     milestone: object
     support_request: object
+    progress_update: object  # written by the table member
     target: object
     invited: object
     published: object       # a published, public end product of the table, with an attachment
@@ -155,6 +166,7 @@ class World:
             "wp_id": self.work_package.id,
             "milestone_id": self.milestone.id,
             "request_id": self.support_request.id,
+            "update_id": self.progress_update.id,
             "slug": self.published.slug,
             "number": self.published.published_version.number,
             "attachment_id": attachment.id,
@@ -197,10 +209,11 @@ def world() -> World:
     notification = Notification(user_id=users["table_member"].id, kind="milestone_due", title="Mijlpaal morgen")
     milestone = Milestone(work_package=wp, title="Concept klaar", due_on=date.today() + timedelta(days=5))
     support = SupportRequest(table=table, author=users["table_member"], subject="Hulp", body="Kan iemand helpen?")
-    db.session.add_all([milestone, support, notification])
+    update = ProgressUpdate(work_package=wp, author=users["table_member"], body="Gestart.", light="op_koers")
+    db.session.add_all([milestone, support, update, notification])
     db.session.commit()
     return World(users=users, round=round_, table=table, work_package=wp, milestone=milestone,
-                 support_request=support, target=factories.user(name="Doelwit"),
+                 support_request=support, progress_update=update, target=factories.user(name="Doelwit"),
                  invited=factories.user(password=None, name="Uitgenodigd"),
                  published=end_product(wp, users, publish=True), draft=end_product(wp, users),
                  notification=notification)
@@ -358,6 +371,10 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "table.work": ("table", TABLE_WORK),
     "support.ask": ("table", SITS_AT_TABLE),
     "support.answer": ("support_request", STEERS_TABLE),
+    "support.edit": ("support_request", AUTHOR),
+    "support.withdraw": ("support_request", AUTHOR_OR_STAFF),
+    "update.edit": ("progress_update", AUTHOR),
+    "update.withdraw": ("progress_update", AUTHOR_OR_STAFF),
     "notifications.view": (None, LOGGED_IN),
     "reminders.admin": (None, STAFF),
     "library.view": (None, frozenset(ROLES)),
@@ -388,6 +405,10 @@ CLOSED_ROUND: dict[str, tuple[str, frozenset[str]]] = {
     "table.evaluate": ("table", frozenset()),
     "table.work": ("table", frozenset()),
     "support.ask": ("table", frozenset()),
+    "support.edit": ("support_request", frozenset()),
+    "support.withdraw": ("support_request", frozenset()),   # staff too: a closed round is read-only
+    "update.edit": ("progress_update", frozenset()),
+    "update.withdraw": ("progress_update", frozenset()),
     "deliverable.create": ("table", frozenset()),
     "deliverable.edit": ("draft", STAFF),
     "deliverable.manage": ("draft", TABLE_WORK),

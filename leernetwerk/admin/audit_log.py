@@ -52,8 +52,13 @@ class AuditAction(LabeledEnum):
     MILESTONE_UPDATE = "milestone.update"
     MILESTONE_DONE = "milestone.done"
     MILESTONE_REOPEN = "milestone.reopen"
+    MILESTONE_REMOVE = "milestone.remove"
     PROGRESS_UPDATE_CREATE = "progress_update.create"
+    PROGRESS_UPDATE_EDIT = "progress_update.edit"
+    PROGRESS_UPDATE_WITHDRAW = "progress_update.withdraw"
     SUPPORT_REQUEST_CREATE = "support_request.create"
+    SUPPORT_REQUEST_EDIT = "support_request.edit"
+    SUPPORT_REQUEST_WITHDRAW = "support_request.withdraw"
     SUPPORT_REQUEST_ANSWER = "support_request.answer"
     DELIVERABLE_CREATE = "deliverable.create"
     DELIVERABLE_UPDATE = "deliverable.update"
@@ -90,8 +95,13 @@ class AuditAction(LabeledEnum):
         MILESTONE_UPDATE: _l("Mijlpaal gewijzigd"),
         MILESTONE_DONE: _l("Mijlpaal afgevinkt"),
         MILESTONE_REOPEN: _l("Mijlpaal heropend"),
+        MILESTONE_REMOVE: _l("Mijlpaal verwijderd"),
         PROGRESS_UPDATE_CREATE: _l("Voortgangsupdate geplaatst"),
+        PROGRESS_UPDATE_EDIT: _l("Voortgangsupdate bewerkt"),
+        PROGRESS_UPDATE_WITHDRAW: _l("Voortgangsupdate ingetrokken"),
         SUPPORT_REQUEST_CREATE: _l("Ondersteuningsvraag gesteld"),
+        SUPPORT_REQUEST_EDIT: _l("Ondersteuningsvraag bewerkt"),
+        SUPPORT_REQUEST_WITHDRAW: _l("Ondersteuningsvraag ingetrokken"),
         SUPPORT_REQUEST_ANSWER: _l("Ondersteuningsvraag beantwoord"),
         DELIVERABLE_CREATE: _l("Eindproduct aangemaakt"),
         DELIVERABLE_UPDATE: _l("Concept van eindproduct bewerkt"),

@@ -50,7 +50,7 @@ def calendar_for(user: User, now: datetime) -> bytes:
         select(Milestone.id, Milestone.title, Milestone.due_on, Milestone.done_at, WorkPackage.id.label("wp_id"),
                WorkPackage.title.label("wp_title"), Table.title.label("table"))
         .join(WorkPackage, WorkPackage.id == Milestone.work_package_id).join(Table, Table.id == WorkPackage.table_id)
-        .where(WorkPackage.table_id.in_(tables),
+        .where(WorkPackage.table_id.in_(tables), Milestone.live(),
                or_(Milestone.assignee_id == user.id, Milestone.assignee_id.is_(None)))
         .order_by(Milestone.due_on, Milestone.id)
     ).all()

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_check, utcnow
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from ..auth.models import User
 
 CLOSING_DAYS = 14
+
+# How long the author may still change a progress update's text and light. Long enough to fix a
+# typo or a wrong light the next morning; short enough that what the table, its liaison and the
+# round picture read and acted on does not quietly change afterwards: a later change of course
+# is a new update, so the history shows when it happened. Withdrawing has no time limit.
+UPDATE_EDIT_WINDOW = timedelta(hours=24)
 
 
 class ActionLine(LabeledEnum):
@@ -212,8 +219,10 @@ class WorkPackage(db.Model):
 
     table: Mapped[Table] = relationship(back_populates="work_packages", lazy="joined", innerjoin=True)
     owner: Mapped[User | None] = relationship(lazy="select")
+    # Only live milestones: a removed one is gone from everything that goes through this list.
     milestones: Mapped[list[Milestone]] = relationship(
-        back_populates="work_package", lazy="select", order_by="Milestone.due_on"
+        back_populates="work_package", lazy="select", order_by="Milestone.due_on",
+        primaryjoin="and_(WorkPackage.id == Milestone.work_package_id, Milestone.removed_at.is_(None))",
     )
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="work_package", lazy="select", order_by="ProgressUpdate.created_at.desc()"
@@ -235,13 +244,26 @@ class Milestone(db.Model):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     carried_over_from_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Removed (soft): it no longer shows or reminds anyone; the row and its history stay.
+    removed_at: Mapped[datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     work_package: Mapped[WorkPackage] = relationship(back_populates="milestones")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="select")
 
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """The milestones that count: not removed. Every query that lists milestones filters on
+        this (WorkPackage.milestones has it built in)."""
+        return cls.removed_at.is_(None)
+
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     def state_on(self, day: date) -> MilestoneState:
         """Done once ticked; overdue after its due date while open."""
@@ -262,9 +284,31 @@ class ProgressUpdate(db.Model):
     body: Mapped[str] = mapped_column(Text)
     light: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    edited_at: Mapped[datetime | None]
+    # Withdrawn: it stays in the history, marked, but no longer counts (latest light, quiet work).
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     work_package: Mapped[WorkPackage] = relationship(back_populates="updates")
-    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id], lazy="select")
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """The updates that count: not withdrawn."""
+        return cls.withdrawn_at.is_(None)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def editable_until(self) -> datetime:
+        return self.created_at + UPDATE_EDIT_WINDOW
+
+    def open_for_edit(self, now: datetime) -> bool:
+        """Its author may still change it: not withdrawn, and inside the edit window."""
+        return not self.is_withdrawn and now < self.editable_until
 
 
 class SupportRequest(db.Model):
@@ -281,10 +325,25 @@ class SupportRequest(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None]
+    edited_at: Mapped[datetime | None]
+    # Withdrawn by its author (or staff) before an answer: it stays in the history, marked.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     table: Mapped[Table] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id], lazy="select")
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Waiting for an answer: neither answered nor withdrawn (also usable in a query)."""
+        return self.answered_at is None and self.withdrawn_at is None
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.answered_at.is_(None), cls.withdrawn_at.is_(None))
 
     @property
-    def is_open(self) -> bool:
-        return self.answered_at is None
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

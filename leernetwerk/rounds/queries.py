@@ -47,7 +47,8 @@ class TableStatus:
 
 
 def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
-    """The newest update of each work package, in one query (a window function)."""
+    """The newest update of each work package that still counts (not withdrawn), in one query
+    (a window function)."""
     if not work_package_ids:
         return {}
     ranked = (
@@ -58,7 +59,7 @@ def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
                   order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
             .label("rank"),
         )
-        .where(ProgressUpdate.work_package_id.in_(work_package_ids))
+        .where(ProgressUpdate.work_package_id.in_(work_package_ids), ProgressUpdate.live())
         .subquery()
     )
     rows = db.session.execute(
@@ -114,7 +115,8 @@ def round_picture(round_: Round) -> RoundPicture:
     ).scalars()) if table_ids else []
     wp_ids = [wp.id for wp in wps]
     milestones = list(db.session.execute(
-        select(Milestone).where(Milestone.work_package_id.in_(wp_ids)).order_by(Milestone.due_on, Milestone.id)
+        select(Milestone).where(Milestone.work_package_id.in_(wp_ids), Milestone.live())
+        .order_by(Milestone.due_on, Milestone.id)
     ).scalars()) if wp_ids else []
     lights = latest_lights(wp_ids)
     members = dict(db.session.execute(
@@ -159,13 +161,14 @@ def table_page(table: Table) -> TablePage:
     by_wp: dict[int, list[Milestone]] = defaultdict(list)
     if wps:
         for m in db.session.execute(
-            select(Milestone).where(Milestone.work_package_id.in_([w.id for w in wps]))
+            select(Milestone).where(Milestone.work_package_id.in_([w.id for w in wps]), Milestone.live())
             .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
         ).scalars():
             by_wp[m.work_package_id].append(m)
     requests = list(db.session.execute(
         select(SupportRequest).where(SupportRequest.table_id == table.id)
-        .order_by(SupportRequest.answered_at.is_not(None), SupportRequest.created_at.desc())
+        .options(selectinload(SupportRequest.withdrawn_by))
+        .order_by(SupportRequest.is_open.desc(), SupportRequest.created_at.desc())  # waiting ones first
     ).scalars())
     evaluation = db.session.execute(
         select(TableEvaluation).where(TableEvaluation.table_id == table.id)
@@ -193,18 +196,21 @@ class WorkPackagePage:
 
 def work_package_page(wp: WorkPackage) -> WorkPackagePage:
     milestones = list(db.session.execute(
-        select(Milestone).where(Milestone.work_package_id == wp.id)
+        select(Milestone).where(Milestone.work_package_id == wp.id, Milestone.live())
         .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
     ).scalars())
+    # Withdrawn updates stay in the history, marked as such.
     updates = list(db.session.execute(
         select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp.id)
+        .options(selectinload(ProgressUpdate.withdrawn_by))
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(100)
     ).scalars())
-    milestone_ids = [m.id for m in milestones]
+    # The history keeps what happened to removed milestones too (their removal among it).
+    all_milestones = select(Milestone.id).where(Milestone.work_package_id == wp.id)
     changes = list(db.session.execute(
         select(AuditEvent).where(or_(
             (AuditEvent.object_type == "work_packages") & (AuditEvent.object_id == wp.id),
-            (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(milestone_ids or [-1])),
+            (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(all_milestones)),
         )).order_by(AuditEvent.id.desc()).limit(100)
     ).scalars())
     latest = (
@@ -246,7 +252,7 @@ def dashboard(user: User, today: date) -> Dashboard:
 
     milestones = list(db.session.execute(
         select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(Table.round)
-        .where(Milestone.done_at.is_(None), open_round,
+        .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
                Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS),
                or_(Milestone.assignee_id == user.id,
                    (Milestone.assignee_id.is_(None)) & (WorkPackage.table_id.in_(table_ids or [-1]))))
@@ -256,7 +262,7 @@ def dashboard(user: User, today: date) -> Dashboard:
 
     last_update = (
         select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"))
-        .group_by(ProgressUpdate.work_package_id).subquery()
+        .where(ProgressUpdate.live()).group_by(ProgressUpdate.work_package_id).subquery()
     )
     stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
     stale = list(db.session.execute(
@@ -271,7 +277,7 @@ def dashboard(user: User, today: date) -> Dashboard:
 
     support_query = (
         select(SupportRequest).join(SupportRequest.table)
-        .where(SupportRequest.answered_at.is_(None)).order_by(SupportRequest.created_at)
+        .where(SupportRequest.is_open).order_by(SupportRequest.created_at)
     )
     if not user.is_staff:
         support_query = support_query.where(or_(Table.liaison_id == user.id, Table.id.in_(table_ids or [-1])))

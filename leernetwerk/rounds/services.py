@@ -23,6 +23,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..versioning import check_version
 from .models import (
+    UPDATE_EDIT_WINDOW,
     Decision,
     Light,
     MemberRole,
@@ -108,7 +109,7 @@ def update_round(by: User, round_: Round, *, version: int, name: str, starts_on:
     outside = db.session.execute(
         select(Milestone.title)
         .join(Milestone.work_package).join(WorkPackage.table)
-        .where(Table.round_id == round_.id, Milestone.done_at.is_(None),
+        .where(Table.round_id == round_.id, Milestone.done_at.is_(None), Milestone.live(),
                (Milestone.due_on < starts_on) | (Milestone.due_on > ends_on))
         .limit(1)
     ).scalar_one_or_none()
@@ -376,6 +377,8 @@ def update_milestone(by: User, milestone: Milestone, *, title: str, due_on: date
     date is a new occasion, so its reminders come again for the new date."""
     wp = milestone.work_package
     _require_open(wp.table.round)
+    _lock(milestone)
+    _require_live(milestone)
     if milestone.is_done:
         raise RoundsError(_("Deze mijlpaal is al afgevinkt. Heropen hem eerst om hem te wijzigen."))
     if not title.strip():
@@ -389,8 +392,42 @@ def update_milestone(by: User, milestone: Milestone, *, title: str, due_on: date
     return milestone
 
 
+def _lock(obj: Any) -> None:
+    """Reload `obj` and lock its row until the transaction ends (SELECT … FOR UPDATE on
+    PostgreSQL; a writing SQLite transaction holds the database lock already), so that two
+    people changing its state at once (tick off and remove, answer and withdraw) are seen one
+    after the other and the second one checks what the first one left."""
+    # OF its own table: the row's eager-loaded relations (outer joins) are read, not locked.
+    db.session.refresh(obj, with_for_update={"of": type(obj)})
+
+
+def _require_live(milestone: Milestone) -> None:
+    if milestone.is_removed:
+        raise RoundsError(_("Deze mijlpaal is verwijderd."))
+
+
+def remove_milestone(by: User, milestone: Milestone) -> Milestone:
+    """Take an open milestone away (softly): it leaves every page, feed and reminder, and its
+    row and history stay. A ticked-off milestone stays as a record of what was done."""
+    wp = milestone.work_package
+    _require_open(wp.table.round)
+    _lock(milestone)
+    if milestone.is_removed:
+        raise RoundsError(_("Deze mijlpaal was al verwijderd."))
+    if milestone.is_done:
+        raise RoundsError(_("Een afgevinkte mijlpaal blijft staan als wat er gedaan is. Heropen hem eerst als hij "
+                            "weg moet."))
+    milestone.removed_at, milestone.removed_by_id = utcnow(), by.id
+    db.session.expire(wp, ["milestones"])  # a list loaded before still holds it
+    record(by, "milestone.remove", milestone, before=snapshot(milestone, MILESTONE_FIELDS) | {"removed": False},
+           after=snapshot(milestone, MILESTONE_FIELDS) | {"removed": True, "work_package_id": wp.id})
+    return milestone
+
+
 def set_milestone_done(by: User, milestone: Milestone, done: bool) -> Milestone:
     _require_open(milestone.work_package.table.round)
+    _lock(milestone)
+    _require_live(milestone)
     if done == milestone.is_done:
         return milestone
     milestone.done_at = utcnow() if done else None
@@ -403,16 +440,68 @@ def set_milestone_done(by: User, milestone: Milestone, done: bool) -> Milestone:
 def post_update(author: User, wp: WorkPackage, text: str, light: str) -> ProgressUpdate:
     """A written update with a traffic light; it replaces the status meeting."""
     _require_open(wp.table.round)
-    if not text.strip():
-        raise RoundsError(_("Schrijf kort wat er is gebeurd."), "body")
-    if light not in Light.__members__.values():
-        raise RoundsError(_("Kies op koers, risico of vertraagd."), "light")
+    _check_update(text, light)
     update = ProgressUpdate(work_package=wp, author=author, body=text, light=light)
     db.session.add(update)
     if wp.status == WorkPackageStatus.NOT_STARTED:
         wp.status = WorkPackageStatus.IN_PROGRESS
     record(author, "progress_update.create", update, after={"work_package_id": wp.id, "light": light})
     return update
+
+
+UPDATE_FIELDS = ["body", "light"]
+
+
+def _check_update(text: str, light: str) -> None:
+    if not text.strip():
+        raise RoundsError(_("Schrijf kort wat er is gebeurd."), "body")
+    if light not in Light.__members__.values():
+        raise RoundsError(_("Kies op koers, risico of vertraagd."), "light")
+
+
+def edit_update(author: User, update: ProgressUpdate, *, text: str, light: str) -> ProgressUpdate:
+    """Its author corrects an update's text and light within UPDATE_EDIT_WINDOW of posting; after
+    that a change of course is a new update."""
+    _require_open(update.work_package.table.round)
+    _lock(update)
+    if update.author_id != author.id:
+        raise RoundsError(_("Alleen wie de update schreef, kan hem aanpassen."))
+    if update.is_withdrawn:
+        raise RoundsError(_("Deze update is ingetrokken en kan niet meer worden aangepast."))
+    if not update.open_for_edit(utcnow()):
+        raise RoundsError(_("Een update kan tot %(hours)d uur na het plaatsen worden aangepast; die tijd is "
+                            "voorbij (sinds %(when)s). Je tekst staat hieronder nog: plaats hem als nieuwe update.",
+                            hours=UPDATE_EDIT_WINDOW // timedelta(hours=1),
+                            when=_format_moment(update.editable_until)))
+    _check_update(text, light)
+    if (text, light) == (update.body, update.light):
+        return update
+    before = snapshot(update, UPDATE_FIELDS)
+    update.body, update.light, update.edited_at = text, light, utcnow()
+    record(author, "progress_update.edit", update, before=before,
+           after=snapshot(update, UPDATE_FIELDS) | {"work_package_id": update.work_package_id})
+    return update
+
+
+def withdraw_update(by: User, update: ProgressUpdate) -> ProgressUpdate:
+    """Its author (or staff, moderating) withdraws an update, at any time while the round is open.
+    It stays in the history, marked, and no longer counts as the work package's latest news."""
+    _require_open(update.work_package.table.round)
+    _lock(update)
+    if update.is_withdrawn:
+        raise RoundsError(_("Deze update was al ingetrokken."))
+    if update.author_id != by.id and not by.is_staff:
+        raise RoundsError(_("Alleen wie de update schreef, kan hem intrekken."))
+    update.withdrawn_at, update.withdrawn_by_id = utcnow(), by.id
+    record(by, "progress_update.withdraw", update, before={"withdrawn": False},
+           after={"withdrawn": True, "work_package_id": update.work_package_id})
+    return update
+
+
+def _format_moment(moment: Any) -> str:
+    from ..i18n import date_time
+
+    return date_time(moment)
 
 
 # --- support requests -----------------------------------------------------------------------------
@@ -428,7 +517,55 @@ def ask_support(author: User, table: Table, *, subject: str, body: str) -> Suppo
     return request
 
 
+SUPPORT_FIELDS = ["subject", "body"]
+
+
+def _require_unanswered(request: SupportRequest, answered: str) -> None:
+    if request.is_withdrawn:
+        raise RoundsError(_("Deze vraag is ingetrokken."))
+    if request.answered_at is not None:
+        raise RoundsError(answered)
+
+
+def edit_support(author: User, request: SupportRequest, *, subject: str, body: str) -> SupportRequest:
+    """Its author changes a support request's subject and text until it is answered."""
+    _require_open(request.table.round)
+    _lock(request)
+    if request.author_id != author.id:
+        raise RoundsError(_("Alleen wie de vraag stelde, kan hem aanpassen."))
+    _require_unanswered(request, _("Deze vraag is intussen beantwoord en kan niet meer worden aangepast. Je tekst "
+                                   "staat hieronder nog; stel een nieuwe vraag als er iets bij komt."))
+    if not subject.strip():
+        raise RoundsError(_("Vul een onderwerp in."), "subject")
+    if not body.strip():
+        raise RoundsError(_("Beschrijf de vraag."), "body")
+    if (subject.strip(), body) == (request.subject, request.body):
+        return request
+    before = snapshot(request, SUPPORT_FIELDS)
+    request.subject, request.body, request.edited_at = subject.strip(), body, utcnow()
+    record(author, "support_request.edit", request, before=before,
+           after=snapshot(request, SUPPORT_FIELDS) | {"table_id": request.table_id})
+    return request
+
+
+def withdraw_support(by: User, request: SupportRequest) -> SupportRequest:
+    """Its author (or staff, moderating) withdraws a support request while it is unanswered: it
+    stays on the table's page, marked, and no longer waits for anyone."""
+    _require_open(request.table.round)
+    _lock(request)
+    _require_unanswered(request, _("Deze vraag is al beantwoord; een beantwoorde vraag blijft staan."))
+    if request.author_id != by.id and not by.is_staff:
+        raise RoundsError(_("Alleen wie de vraag stelde, kan hem intrekken."))
+    request.withdrawn_at, request.withdrawn_by_id = utcnow(), by.id
+    record(by, "support_request.withdraw", request, before={"withdrawn": False},
+           after={"withdrawn": True, "table_id": request.table_id})
+    return request
+
+
 def answer_support(by: User, request: SupportRequest, answer: str) -> SupportRequest:
+    _lock(request)
+    if request.is_withdrawn:
+        raise RoundsError(_("Deze vraag is ingetrokken door wie hem stelde; er hoeft geen antwoord meer op."))
     if not request.is_open:
         raise RoundsError(_("Deze vraag is al beantwoord."))
     if not answer.strip():

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
+from ..database import utcnow
 from ..dates import today
 from ..extensions import db
 from ..policy import require
@@ -25,7 +26,7 @@ from .forms import (
     UpdateForm,
     WorkPackageForm,
 )
-from .models import MemberRole, Milestone, Round, SupportRequest, Table, WorkPackage
+from .models import MemberRole, Milestone, ProgressUpdate, Round, SupportRequest, Table, WorkPackage
 
 bp = Blueprint("rounds", __name__)
 
@@ -224,6 +225,25 @@ def support_ask(table_id: int):
     return _table_page(table, support_form=form, status=form_status(form))
 
 
+@bp.route("/ondersteuning/<int:request_id>/bewerken", methods=["GET", "POST"])
+def support_edit(request_id: int):
+    support = db.get_or_404(SupportRequest, request_id)
+    require("support.edit", support)
+    form = SupportRequestForm(obj=support)
+    if form.validate_on_submit() and save(lambda: services.edit_support(
+            me(), support, subject=form.subject.data, body=form.body.data), form, success=_("Vraag aangepast.")):
+        return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
+    return render_template("rounds/support_form.html", form=form, support=support), form_status(form)
+
+
+@bp.route("/ondersteuning/<int:request_id>/intrekken", methods=["POST"])
+def support_withdraw(request_id: int):
+    support = db.get_or_404(SupportRequest, request_id)
+    require("support.withdraw", support)
+    save(lambda: services.withdraw_support(me(), support), success=_("Vraag ingetrokken."))
+    return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
+
+
 @bp.route("/ondersteuning/<int:request_id>/beantwoorden", methods=["POST"])
 def support_answer(request_id: int):
     support = db.get_or_404(SupportRequest, request_id)
@@ -270,7 +290,7 @@ def _work_package_page(wp: WorkPackage, update_form=None, milestone_form=None, s
     milestone_form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     return render_template("rounds/work_package.html", page=queries.work_package_page(wp), wp=wp,
                            table=wp.table, update_form=update_form or UpdateForm(),
-                           milestone_form=milestone_form, today=today()), status
+                           milestone_form=milestone_form, today=today(), now=utcnow()), status
 
 
 @bp.route("/werkpakketten/<int:wp_id>")
@@ -305,6 +325,27 @@ def update_post(wp_id: int):
     return _work_package_page(wp, update_form=form, status=400)
 
 
+@bp.route("/updates/<int:update_id>/bewerken", methods=["GET", "POST"])
+def update_edit(update_id: int):
+    update = db.get_or_404(ProgressUpdate, update_id)
+    require("update.edit", update)
+    form = UpdateForm(obj=update)
+    if form.validate_on_submit() and save(lambda: services.edit_update(
+            me(), update, text=form.body.data, light=form.light.data), form, success=_("Update aangepast.")):
+        return redirect(url_for("rounds.work_package_detail", wp_id=update.work_package_id,
+                                _anchor=f"update-{update.id}"))
+    return render_template("rounds/update_form.html", form=form, update=update, wp=update.work_package,
+                           now=utcnow()), form_status(form)
+
+
+@bp.route("/updates/<int:update_id>/intrekken", methods=["POST"])
+def update_withdraw(update_id: int):
+    update = db.get_or_404(ProgressUpdate, update_id)
+    require("update.withdraw", update)
+    save(lambda: services.withdraw_update(me(), update), success=_("Update ingetrokken."))
+    return redirect(url_for("rounds.work_package_detail", wp_id=update.work_package_id, _anchor=f"update-{update.id}"))
+
+
 @bp.route("/werkpakketten/<int:wp_id>/mijlpalen", methods=["POST"])
 def milestone_create(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
@@ -323,6 +364,9 @@ def milestone_edit(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     wp = milestone.work_package
     require("table.work", wp.table)
+    if milestone.is_removed:  # someone removed it meanwhile: back to the list it left
+        flash(_("Deze mijlpaal is verwijderd."), "error")
+        return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
     form = MilestoneForm(obj=milestone)
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     if not form.is_submitted():
@@ -332,6 +376,15 @@ def milestone_edit(milestone_id: int):
             assignee=_get_person(form.assignee_id.data)), form, success=_("Mijlpaal aangepast.")):
         return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
     return render_template("rounds/milestone_form.html", form=form, milestone=milestone, wp=wp), form_status(form)
+
+
+@bp.route("/mijlpalen/<int:milestone_id>/verwijderen", methods=["POST"])
+def milestone_remove(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    require("table.work", milestone.work_package.table)
+    save(lambda: services.remove_milestone(me(), milestone),
+         success=_("Mijlpaal ‘%(title)s’ verwijderd.", title=milestone.title))
+    return redirect(url_for("rounds.work_package_detail", wp_id=milestone.work_package_id, _anchor="mijlpalen"))
 
 
 @bp.route("/mijlpalen/<int:milestone_id>/afvinken", methods=["POST"])

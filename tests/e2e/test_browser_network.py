@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from .browsing import log_in
 from .scenes import network
@@ -61,6 +61,34 @@ def test_a_member_posts_a_risk_update_and_sees_it_in_the_history(page: Page):
     expect(newest.locator(".status-risico")).to_have_text("Risico")
     expect(newest.locator(".prose strong")).to_have_text("nog niets")
     expect(newest.locator(".prose li")).to_have_text("navragen bij de kring")
+
+
+def test_removing_a_milestone_asks_first_and_cancelling_keeps_it(page: Page):
+    """The confirm names the milestone and what removing does; 'Annuleren' sends nothing."""
+    net = network()
+    log_in(page, net.member)
+    page.goto(f"/werkpakketten/{net.work_package_id}")
+    milestones = page.locator("ul.milestones > li")
+    expect(milestones).to_have_count(4)
+    remove = milestones.filter(has_text="Bespreken met huisartsen").get_by_role("button", name="Verwijderen")
+    questions: list[str] = []
+
+    def cancel(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", cancel)
+    remove.click()
+    assert questions == ["Mijlpaal ‘Bespreken met huisartsen’ verwijderen? Hij verdwijnt uit de lijsten, "
+                         "de kalender en de herinneringen."]
+    page.reload()
+    expect(milestones).to_have_count(4)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    remove.click()
+    expect(page.get_by_role("status")).to_contain_text("Mijlpaal ‘Bespreken met huisartsen’ verwijderd.")
+    expect(milestones).to_have_count(3)
+    expect(page.locator("ul.milestones")).not_to_contain_text("Bespreken met huisartsen")
 
 
 def test_anonymous_search_highlights_the_word_and_a_facet_narrows_the_results(page: Page):

@@ -9,9 +9,10 @@ kept as a screenshot, see journey.py.
 A  staff plan a round that overlaps nothing, set up two tables (liaison, kartrekker, members),
    a work package and two milestones, and invite a new person, who sets a password from the
    mail and lands logged in.
-B  the member posts an update, ticks a milestone and re-dates an overdue one, asks the core
-   group for support (with a double click: one question arrives), makes an end product with a
-   PDF and submits it for review.
+B  the member posts an update and corrects it, withdraws an older one of hers, ticks a
+   milestone, re-dates an overdue one and removes one that no longer applies (after a confirm),
+   asks the core group for support (with a double click: one question arrives) and corrects
+   the question, makes an end product with a PDF and submits it for review.
 C  the liaison answers the question and sends the end product back; the member reads the
    comment on the edit form, edits without a new file and resubmits; the liaison approves;
    staff find it on /mijn under "Klaar om te publiceren" and publish it; the member is told.
@@ -54,6 +55,8 @@ TABLE = "Kwetsbare zwangeren in beeld"
 WORK_PACKAGE = "Zorgpad signaleren en doorverwijzen"
 MILESTONE = "Bespreken met huisartsen"
 OVERDUE_MILESTONE = "Eerste versie zorgpad"  # three days overdue in the scene
+OBSOLETE_MILESTONE = "Zorgpad vastgesteld"  # removed by the member
+OLDER_UPDATE = "Huisartsen reageren traag"  # the member's own update of two days ago, withdrawn
 
 SUPPORT_SUBJECT = "Ruimte voor de ouderavond"
 END_PRODUCT = "Draaiboek eerste huisbezoek"
@@ -207,6 +210,22 @@ def journey_b_member_works_at_the_table(member: Journey, net: Network) -> None:
     newest = page.locator("ol.updates > li").first
     expect(newest.locator(".status-op_koers")).to_have_text("Op koers")
     expect(newest.locator(".prose strong")).to_have_text("vragenlijst")
+    # A slip in what she just posted: she corrects it (her own update, within a day).
+    member.link("Aanpassen", "update edit form", within=newest, exact=False)
+    member.heading("Update aanpassen")
+    page.get_by_label("Wat is er gebeurd, wat komt er?").fill(
+        "Drie praktijken werken met de **vragenlijst**.\n\n- huisartsen gesproken\n- draaiboek bijna klaar")
+    member.button("Opslaan", "update corrected")
+    member.flash("Update aangepast.")
+    expect(newest.locator(".prose")).to_contain_text("draaiboek bijna klaar")
+    expect(newest.locator(".update-meta")).to_contain_text("bewerkt")
+    # Her older update no longer holds: she withdraws it; it stays, marked.
+    older = page.locator("ol.updates > li").filter(has_text=OLDER_UPDATE)
+    page.once("dialog", lambda dialog: dialog.accept())
+    member.button("Intrekken", "older update withdrawn", within=older, exact=False)
+    member.flash("Update ingetrokken.")
+    expect(older).to_contain_text("ingetrokken op")
+    expect(older.get_by_role("button")).to_have_count(0)
 
     milestone = page.locator("ul.milestones > li").filter(has_text=MILESTONE)
     member.button("Afvinken", "milestone ticked", within=milestone)
@@ -223,6 +242,12 @@ def journey_b_member_works_at_the_table(member: Journey, net: Network) -> None:
     redated = page.locator("ul.milestones > li").filter(has_text=OVERDUE_MILESTONE)
     expect(redated).not_to_contain_text("te laat")
 
+    obsolete = page.locator("ul.milestones > li").filter(has_text=OBSOLETE_MILESTONE)
+    page.once("dialog", lambda dialog: dialog.accept())
+    member.button("Verwijderen", "milestone removed", within=obsolete, exact=False)
+    member.flash(f"Mijlpaal ‘{OBSOLETE_MILESTONE}’ verwijderd.")
+    expect(page.locator("ul.milestones")).not_to_contain_text(OBSOLETE_MILESTONE)
+
     member.link(TABLE, "table again", within=page.locator(".breadcrumb"))
     page.get_by_label("Onderwerp").fill(SUPPORT_SUBJECT)
     page.get_by_label("Waar heeft de tafel hulp bij nodig?").fill(
@@ -234,6 +259,14 @@ def journey_b_member_works_at_the_table(member: Journey, net: Network) -> None:
     questions = page.locator("article").filter(has=page.get_by_role("heading", name=SUPPORT_SUBJECT))
     expect(questions).to_have_count(1)
     expect(questions).to_contain_text("open")
+    member.link("Aanpassen", "question edit form", within=questions, exact=False)
+    member.heading("Vraag aanpassen")
+    page.get_by_label("Waar heeft de tafel hulp bij nodig?").fill(
+        "We zoeken een zaal voor veertig ouders in Sneek, op een doordeweekse avond.")
+    member.button("Opslaan", "question corrected")
+    member.flash("Vraag aangepast.")
+    expect(questions).to_contain_text("veertig ouders")
+    expect(questions).to_contain_text("bewerkt")
 
     member.link(WORK_PACKAGE, "work package again")
     member.link("Eindproduct toevoegen", "new end product form")

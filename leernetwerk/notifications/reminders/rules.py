@@ -88,7 +88,8 @@ def _milestones(occasion_suffix: str, recipient, *, members_join: bool) -> Selec
         .join(WorkPackage, WorkPackage.id == Milestone.work_package_id)
         .join(Table, Table.id == WorkPackage.table_id)
         .join(Round, Round.id == Table.round_id)
-        .where(Milestone.done_at.is_(None), Table.archived_at.is_(None), Round.closed_at.is_(None))
+        .where(Milestone.done_at.is_(None), Milestone.live(), Table.archived_at.is_(None),
+               Round.closed_at.is_(None))
     )
     if members_join:  # nobody assigned: the whole table
         query = query.outerjoin(TableMembership,
@@ -129,11 +130,12 @@ def _overdue(span: Span) -> Select:
 def _quiet(span: Span) -> Select:
     """Running work package (round running, not done or stopped) without a progress update for
     14 days → the table's members. Silence counts from the last update, else from the later of
-    the package's creation and the round's start. Once per silence (the occasion is the last update)."""
+    the package's creation and the round's start; a withdrawn update does not count. Once per
+    silence (the occasion is the last update)."""
     last = (
         select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"),
                func.max(ProgressUpdate.id).label("update_id"))
-        .group_by(ProgressUpdate.work_package_id).subquery()
+        .where(ProgressUpdate.live()).group_by(ProgressUpdate.work_package_id).subquery()
     )
     silent_since = func.coalesce(last.c.at, WorkPackage.created_at)
     occasion = func.coalesce(literal("update-") + cast(last.c.update_id, String), literal("no-update"))
@@ -230,7 +232,8 @@ def _review_waiting(span: Span) -> Select:
 
 
 def _support_unanswered(span: Span) -> Select:
-    """Support request unanswered for 2 working days → the table's liaison and all staff. Once."""
+    """Support request unanswered (and not withdrawn) for 2 working days → the table's liaison and
+    all staff. Once."""
     cutoff = working_days_before(span.end.astimezone(AMSTERDAM), SUPPORT_WORKING_DAYS)
 
     def query_for(recipient) -> Select:  # noqa: ANN001
@@ -245,7 +248,7 @@ def _support_unanswered(span: Span) -> Select:
                 Table.title.label("table"),
             )
             .select_from(SupportRequest).join(Table, Table.id == SupportRequest.table_id)
-            .where(SupportRequest.answered_at.is_(None), SupportRequest.created_at <= cutoff)
+            .where(SupportRequest.is_open, SupportRequest.created_at <= cutoff)
         )
 
     return _liaison_and_staff(query_for)

@@ -19,9 +19,9 @@ def _link(message) -> str:
 
 
 def test_staff_invite_a_person_who_sets_a_password_and_logs_in(client, login, smtp_server, make_client, db):
-    coalition = factories.coalition("Leeuwarden")
-    org = factories.organisation("JGZ Fryslân")
-    login(factories.user(staff=True))
+    coalition = factories.make_coalition("Leeuwarden")
+    org = factories.make_organisation("JGZ Fryslân")
+    login(factories.make_user(staff=True))
     form = client.get("/beheer/mensen/uitnodigen").text
     assert "Leeuwarden" in form and "JGZ Fryslân" in form
     response = client.post("/beheer/mensen/uitnodigen", data={
@@ -53,8 +53,8 @@ def test_staff_invite_a_person_who_sets_a_password_and_logs_in(client, login, sm
 
 
 def test_invite_form_keeps_the_typed_text_on_errors(client, login):
-    existing = factories.user()
-    login(factories.user(staff=True))
+    existing = factories.make_user()
+    login(factories.make_user(staff=True))
     response = client.post("/beheer/mensen/uitnodigen", data={"name": "Iemand", "email": existing.email,
                                                              "organisation_id": 0, "locale": "nl"})
     assert "Er bestaat al een account met dit e-mailadres." in response.text
@@ -65,14 +65,14 @@ def test_invite_form_keeps_the_typed_text_on_errors(client, login):
 
 
 def test_only_staff_may_invite(client, login):
-    login(factories.user(core=True))
+    login(factories.make_user(core=True))
     assert client.get("/beheer/mensen/uitnodigen").status_code == 403
     assert client.post("/beheer/mensen/uitnodigen", data={"name": "X", "email": "x@x.test",
                                                           "organisation_id": 0}).status_code == 403
 
 
 def test_invitation_link_expires_after_seven_days(client, login, app, make_client):
-    login(factories.user(staff=True))
+    login(factories.make_user(staff=True))
     client.post("/beheer/mensen/uitnodigen", data={"name": "Laat", "email": "laat@example.org", "organisation_id": 0,
                                                   "locale": "nl"})
     deliver_outbox()
@@ -88,7 +88,7 @@ def test_invitation_link_expires_after_seven_days(client, login, app, make_clien
 
 
 def test_forgot_password_sends_a_link_and_does_not_reveal_accounts(client, smtp_server, make_client):
-    user = factories.user()
+    user = factories.make_user()
     for email in (user.email, "niemand@nergens.test"):
         response = client.post("/wachtwoord-vergeten", data={"email": email}, follow_redirects=True)
         assert "Als dit adres bij een account hoort" in response.text
@@ -106,7 +106,7 @@ def test_forgot_password_sends_a_link_and_does_not_reveal_accounts(client, smtp_
 
 
 def test_a_tampered_link_is_refused(client):
-    user = factories.user()
+    user = factories.make_user()
     response = client.get("/wachtwoord-herstellen/nep-token")
     assert response.status_code == 400 and "ongeldig" in response.text
     assert user.password_hash

@@ -15,8 +15,8 @@ from tests.library.helpers import Team
 
 
 def test_a_support_request_mails_the_liaison_at_once(smtp_server):
-    member = factories.user()
-    table = factories.table(members=[(member, MemberRole.MEMBER)], title="Taal en tolken")
+    member = factories.make_user()
+    table = factories.make_table(members=[(member, MemberRole.MEMBER)], title="Taal en tolken")
     rounds.ask_support(member, table, subject="Budget voor tolken", body="Kan dat?")
     db.session.commit()
     assert deliver_outbox()["sent"] == 1
@@ -27,7 +27,7 @@ def test_a_support_request_mails_the_liaison_at_once(smtp_server):
 
 
 def test_followers_get_the_publication_by_mail_digest_or_not_at_all(db):
-    now, weekly, quiet = factories.user(), factories.user(), factories.user()
+    now, weekly, quiet = factories.make_user(), factories.make_user(), factories.make_user()
     set_preferences(weekly, {"library_published": Delivery.DIGEST.value})
     set_preferences(quiet, {"library_published": Delivery.OFF.value})
     for person in (now, weekly, quiet):
@@ -44,8 +44,8 @@ def test_followers_get_the_publication_by_mail_digest_or_not_at_all(db):
 
 
 def test_a_rolled_back_change_notifies_nobody(db):
-    member = factories.user()
-    table = factories.table(members=[(member, MemberRole.MEMBER)])
+    member = factories.make_user()
+    table = factories.make_table(members=[(member, MemberRole.MEMBER)])
     db.session.commit()
     rounds.ask_support(member, table, subject="Vraag", body="?")
     db.session.rollback()

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, TypeVar
 
 from flask import current_app, has_request_context
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from . import dates
 from .auth import services as auth
@@ -41,7 +41,14 @@ from .coalitions.models import (
 )
 from .extensions import db
 from .library import services as library
-from .library.models import Deliverable, DeliverableKind, DeliverableVersion, VersionStatus, Visibility
+from .library.models import (
+    Deliverable,
+    DeliverableKind,
+    DeliverableVersion,
+    LibraryEntry,
+    VersionStatus,
+    Visibility,
+)
 from .notifications.models import Notification, OutboxMail, ReminderLog
 from .rounds import services as rounds
 from .rounds.models import (
@@ -334,15 +341,15 @@ def moment(day: date, hour: int = 10) -> datetime:
 def backdate(obj: T, **moments: datetime) -> T:
     """Set the moments a service stamped with now (created_at, done_at, submitted_at,
     published_at, closed_at, ...) to others: data that stands for the past. The library entry
-    of a published version follows its new publication date."""
+    of a published version copies its publication date, and follows."""
     for name, value in moments.items():
         if not hasattr(obj, name):
             raise AttributeError(f"{type(obj).__name__} has no {name}")
         setattr(obj, name, value)
+    if isinstance(obj, DeliverableVersion) and "published_at" in moments:
+        db.session.execute(update(LibraryEntry).where(LibraryEntry.version_id == obj.id)
+                           .values(published_at=moments["published_at"]))
     db.session.flush()
-    if isinstance(obj, DeliverableVersion) and "published_at" in moments \
-            and obj.deliverable.published_version_id == obj.id:
-        library.refresh_entry(obj.deliverable)
     return obj
 
 

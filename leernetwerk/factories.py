@@ -112,8 +112,8 @@ def make_user(by: User | None = None, *, email: str | None = None, name: str | N
               password: str | None = PASSWORD, staff: bool = False, core: bool = False,
               organisation: Organisation | None = None, coalitions: Iterable[Coalition] = (),
               locale: str = "nl", active: bool = True) -> User:
-    """An account that can log in with `password`; without one, an invited person who has not
-    set a password yet (the invitation is mailed). An inactive account is deactivated by `by`."""
+    """An account that can log in with `password`; without one, a person `by` invited who has
+    not set a password yet (the invitation is mailed). `active=False`: deactivated by `by`."""
     n = _next()
     email, name = email or f"persoon{n}@example.org", name or f"Persoon {n}"
     coalition_ids = [c.id for c in coalitions]

@@ -133,7 +133,6 @@ def make_user(by: User | None = None, *, email: str | None = None, name: str | N
         if by is None:
             raise ValueError("make_user(active=False) needs the staff member who deactivates: make_user(staff, ...)")
         auth.deactivate(by, user)
-    db.session.flush()
     return user
 
 
@@ -167,7 +166,6 @@ def make_round(by: User | None = None, *, name: str | None = None, starts_on: da
     starts_on = starts_on or dates.today() - timedelta(days=20)
     round_ = rounds.create_round(by, name=name or f"Ronde {_next()}", starts_on=starts_on,
                                  ends_on=ends_on or starts_on + timedelta(days=ROUND_DAYS), goal=goal)
-    db.session.flush()
     return round_
 
 
@@ -198,9 +196,7 @@ def make_table(by: User | None = None, round_: Round | None = None, *, title: st
         table = rounds.create_table(by, round_, **fields)
     else:
         table = rounds.carry_over(by, carried_over_from, round_)
-        db.session.flush()
         table = rounds.update_table(by, table, version=table.version, **fields)
-    db.session.flush()
     return table
 
 
@@ -208,7 +204,6 @@ def make_evaluation(by: User, table: Table, *, delivered: str = "Een eindproduct
                     what_worked: str = "Korte lijnen met de verbindingspersoon.",
                     decision: str = Decision.CONTINUE) -> TableEvaluation:
     evaluation = rounds.record_evaluation(by, table, delivered=delivered, what_worked=what_worked, decision=decision)
-    db.session.flush()
     return evaluation
 
 
@@ -220,7 +215,6 @@ def finish_round(by: User, round_: Round, *, closed_at: datetime | None = None) 
     rounds.close_round(by, round_)
     if closed_at is not None:
         backdate(round_, closed_at=closed_at)
-    db.session.flush()
     return round_
 
 
@@ -234,7 +228,6 @@ def make_work_package(by: User | None = None, table: Table | None = None, *, tit
     wp = rounds.create_work_package(by, table, title=title or f"Werkpakket {_next()}", goal=goal,
                                     description=description, owner=owner,
                                     due_on=due_on or table.round.ends_on - timedelta(days=7), status=status)
-    db.session.flush()
     return wp
 
 
@@ -247,7 +240,6 @@ def make_milestone(by: User | None = None, wp: WorkPackage | None = None, *, tit
                                      assignee=assignee)
     if done:
         rounds.set_milestone_done(assignee or by or wp.table.liaison, milestone, True)
-    db.session.flush()
     return milestone
 
 
@@ -255,7 +247,6 @@ def make_update(author: User, wp: WorkPackage, body: str | None = None, light: s
                 at: datetime | None = None) -> ProgressUpdate:
     """A progress update by `author`; `at` puts it in the past."""
     update = rounds.post_update(author, wp, body or f"Update {_next()}", light)
-    db.session.flush()
     if at is not None:
         backdate(update, created_at=at)
     return update
@@ -269,7 +260,6 @@ def make_support_request(author: User, table: Table, *, subject: str | None = No
     request = rounds.ask_support(author, table, subject=subject or f"Vraag {_next()}", body=body)
     if answer is not None:
         rounds.answer_support(answered_by or table.liaison, request, answer)
-    db.session.flush()
     if asked_at is not None:
         backdate(request, created_at=asked_at)
     if answered_at is not None:
@@ -300,7 +290,6 @@ def make_version(by: User, deliverable: Deliverable, *, status: str = VersionSta
     """The next version of a published end product, with `changes` to its content (title,
     summary, body, ...), taken up to `status` like make_deliverable."""
     version = library.new_version(by, deliverable)
-    db.session.flush()
     if changes:
         content = {field: getattr(version, field) for field in DeliverableVersion.EDIT_FIELDS}
         content |= dict(audiences=library.audiences_of(version), municipalities=list(version.municipalities))
@@ -325,7 +314,6 @@ def _take_to(status: str, by: User, version: DeliverableVersion, publisher: User
         if publisher is None or not publisher.is_staff:
             raise ValueError("publishing needs a staff member: pass publisher=")
         library.publish(publisher, version)
-    db.session.flush()
     return version
 
 
@@ -349,7 +337,6 @@ def backdate(obj: T, **moments: datetime) -> T:
     if isinstance(obj, DeliverableVersion) and "published_at" in moments:
         db.session.execute(update(LibraryEntry).where(LibraryEntry.version_id == obj.id)
                            .values(published_at=moments["published_at"]))
-    db.session.flush()
     return obj
 
 
@@ -361,7 +348,6 @@ def make_overlapping_round(by: User | None = None, *, starts_on: date, ends_on: 
     last = db.session.execute(select(func.max(Round.ends_on))).scalar_one()
     round_ = make_round(by, name=name, starts_on=last + timedelta(days=1) if last else starts_on)
     round_.starts_on, round_.ends_on = starts_on, ends_on or starts_on + timedelta(days=ROUND_DAYS)
-    db.session.flush()
     return round_
 
 

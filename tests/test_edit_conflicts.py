@@ -30,8 +30,8 @@ def _racing(monkeypatch, module, name: str, sql: str) -> None:
 
 
 def test_a_round_saved_by_someone_else_in_the_same_instant_shows_both_versions(client, login, monkeypatch, db):
-    staff = factories.user(staff=True)
-    round_ = factories.round_(name="Ronde voorjaar")
+    staff = factories.make_user(staff=True)
+    round_ = factories.make_round(name="Ronde voorjaar")
     _db.session.commit()
     login(staff)
     _racing(monkeypatch, rounds, "update_round",
@@ -48,8 +48,8 @@ def test_a_round_saved_by_someone_else_in_the_same_instant_shows_both_versions(c
 
 
 def test_a_table_saved_by_someone_else_in_the_same_instant_shows_both_versions(client, login, monkeypatch, db):
-    lead = factories.user()
-    table = factories.table(members=[(lead, MemberRole.LEAD)], title="Taal en tolken")
+    lead = factories.make_user()
+    table = factories.make_table(members=[(lead, MemberRole.LEAD)], title="Taal en tolken")
     _db.session.commit()
     login(table.liaison)
     _racing(monkeypatch, rounds, "update_table",

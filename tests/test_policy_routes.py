@@ -19,9 +19,10 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from leernetwerk.auth.services import make_token
 from leernetwerk.extensions import db
-from leernetwerk.notifications.models import Notification
+from leernetwerk.library.models import VersionStatus
+from leernetwerk.notifications.services import notify
 from leernetwerk.policy import PERMISSIONS, can
-from leernetwerk.rounds.models import MemberRole, Milestone, ProgressUpdate, SupportRequest
+from leernetwerk.rounds.models import MemberRole
 from tests import factories
 
 ROLES = ("anonymous", "member", "coalition", "table_member", "table_lead", "liaison", "core", "staff")
@@ -193,46 +194,42 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    users = {
-        "member": factories.user(name="Gewoon lid"),
-        "coalition": factories.coalition_member(),
-        "table_member": factories.user(name="Tafellid"),
-        "table_lead": factories.user(name="Kartrekker"),
-        "liaison": factories.user(core=True, name="Verbindingspersoon"),
-        "core": factories.user(core=True, name="Ander kerngroeplid"),
-        "staff": factories.user(staff=True, name="ROS"),
-    }
-    round_ = factories.round_(starts_on=date.today() - timedelta(days=20), months=3)
-    table = factories.table(round_, liaison=users["liaison"],
-                            members=[(users["table_member"], MemberRole.MEMBER), (users["table_lead"], MemberRole.LEAD)])
-    wp = factories.work_package(table)
-    notification = Notification(user_id=users["table_member"].id, kind="milestone_due", title="Mijlpaal morgen")
-    milestone = Milestone(work_package=wp, title="Concept klaar", due_on=date.today() + timedelta(days=5))
-    support = SupportRequest(table=table, author=users["table_member"], subject="Hulp", body="Kan iemand helpen?")
-    update = ProgressUpdate(work_package=wp, author=users["table_member"], body="Gestart.", light="op_koers")
-    db.session.add_all([milestone, support, update, notification])
-    db.session.commit()
-    return World(users=users, round=round_, table=table, work_package=wp, milestone=milestone,
-                 support_request=support, progress_update=update, target=factories.user(name="Doelwit"),
-                 invited=factories.user(password=None, name="Uitgenodigd"),
-                 published=end_product(wp, users, publish=True), draft=end_product(wp, users),
-                 notification=notification)
+    with factories.one_commit():
+        users = {
+            "member": factories.make_user(name="Gewoon lid"),
+            "coalition": factories.make_coalition_member(),
+            "table_member": factories.make_user(name="Tafellid"),
+            "table_lead": factories.make_user(name="Kartrekker"),
+            "liaison": factories.make_user(core=True, name="Verbindingspersoon"),
+            "core": factories.make_user(core=True, name="Ander kerngroeplid"),
+            "staff": factories.make_user(staff=True, name="ROS"),
+        }
+        staff = users["staff"]
+        round_ = factories.make_round(staff, starts_on=date.today() - timedelta(days=20))
+        table = factories.make_table(staff, round_, liaison=users["liaison"],
+                                     members=[(users["table_member"], MemberRole.MEMBER),
+                                              (users["table_lead"], MemberRole.LEAD)])
+        wp = factories.make_work_package(staff, table)
+        world = World(
+            users=users, round=round_, table=table, work_package=wp,
+            milestone=factories.make_milestone(staff, wp, title="Concept klaar",
+                                               due_on=date.today() + timedelta(days=5)),
+            support_request=factories.make_support_request(users["table_member"], table, subject="Hulp",
+                                                           body="Kan iemand helpen?"),
+            progress_update=factories.make_update(users["table_member"], wp, "Gestart."),
+            target=factories.make_user(name="Doelwit"),
+            invited=factories.make_user(staff, password=None, name="Uitgenodigd"),
+            published=end_product(wp, users, publish=True), draft=end_product(wp, users),
+            notification=notify([users["table_member"]], kind="milestone_due", title="Mijlpaal morgen")[0])
+    return world
 
 
 def end_product(wp, users, *, publish: bool = False, visibility: str = "openbaar"):
     """An end product made through the real life cycle: draft → review → approved → published."""
-    from leernetwerk.library import services
-
-    version = services.create_deliverable(
-        users["table_member"], wp, title="Zorgpad" if publish else "Concept", summary="Samenvatting",
-        body="## Stappen", kind="zorgpad", action_line=wp.table.action_line, audiences=["verloskundigen"],
-        municipalities=[], all_of_friesland=True, visibility=visibility,
-        uploads=[(b"Tekst van de bijlage.", "bijlage.txt")])
-    if publish:
-        services.submit_for_review(users["table_member"], version)
-        services.review(users["liaison"], version, approve=True, comment="")
-        services.publish(users["staff"], version)
-    db.session.commit()
+    version = factories.make_deliverable(
+        users["table_member"], wp, title="Zorgpad" if publish else "Concept", body="## Stappen", kind="zorgpad",
+        visibility=visibility, uploads=[(b"Tekst van de bijlage.", "bijlage.txt")],
+        status=VersionStatus.PUBLISHED if publish else VersionStatus.DRAFT, publisher=users["staff"])
     return version.deliverable
 
 

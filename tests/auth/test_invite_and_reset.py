@@ -21,9 +21,9 @@ def _link(message) -> str:
 
 
 def test_staff_invite_a_person_who_sets_a_password_and_logs_in(client, login, smtp_server, make_client, db):
-    coalition = factories.coalition("Leeuwarden")
-    org = factories.organisation("JGZ Fryslân")
-    login(factories.user(staff=True))
+    coalition = factories.make_coalition("Leeuwarden")
+    org = factories.make_organisation("JGZ Fryslân")
+    login(factories.make_user(staff=True))
     form = client.get("/beheer/mensen/uitnodigen").text
     assert "Leeuwarden" in form and "JGZ Fryslân" in form
     response = client.post("/beheer/mensen/uitnodigen", data={
@@ -59,8 +59,8 @@ def test_staff_invite_a_person_who_sets_a_password_and_logs_in(client, login, sm
 
 
 def test_invite_form_keeps_the_typed_text_on_errors(client, login):
-    existing = factories.user()
-    login(factories.user(staff=True))
+    existing = factories.make_user()
+    login(factories.make_user(staff=True))
     response = client.post("/beheer/mensen/uitnodigen", data={"name": "Iemand", "email": existing.email,
                                                              "organisation_id": 0, "locale": "nl"})
     assert "Er bestaat al een account met dit e-mailadres." in response.text
@@ -71,14 +71,14 @@ def test_invite_form_keeps_the_typed_text_on_errors(client, login):
 
 
 def test_only_staff_may_invite(client, login):
-    login(factories.user(core=True))
+    login(factories.make_user(core=True))
     assert client.get("/beheer/mensen/uitnodigen").status_code == 403
     assert client.post("/beheer/mensen/uitnodigen", data={"name": "X", "email": "x@x.test",
                                                           "organisation_id": 0}).status_code == 403
 
 
 def test_invitation_link_expires_after_seven_days(client, login, app, make_client):
-    login(factories.user(staff=True))
+    login(factories.make_user(staff=True))
     client.post("/beheer/mensen/uitnodigen", data={"name": "Laat", "email": "laat@example.org", "organisation_id": 0,
                                                   "locale": "nl"})
     deliver_outbox()
@@ -94,7 +94,7 @@ def test_invitation_link_expires_after_seven_days(client, login, app, make_clien
 
 
 def test_forgot_password_sends_a_link_and_does_not_reveal_accounts(client, smtp_server, make_client):
-    user = factories.user()
+    user = factories.make_user()
     for email in (user.email, "niemand@nergens.test"):
         response = client.post("/wachtwoord-vergeten", data={"email": email}, follow_redirects=True)
         assert "Als dit adres bij een account hoort" in response.text
@@ -112,7 +112,7 @@ def test_forgot_password_sends_a_link_and_does_not_reveal_accounts(client, smtp_
 
 
 def test_a_tampered_link_is_refused(client):
-    user = factories.user()
+    user = factories.make_user()
     response = client.get("/wachtwoord-herstellen/nep-token")
     assert response.status_code == 400 and "ongeldig" in response.text
     assert user.password_hash
@@ -120,7 +120,7 @@ def test_a_tampered_link_is_refused(client):
 
 def test_staff_may_invite_an_address_on_the_test_domain_the_demo_uses(client, login, db):
     """No DNS or special-use-domain check: `@….test` is a well-formed address."""
-    login(factories.user(staff=True))
+    login(factories.make_user(staff=True))
     response = client.post("/beheer/mensen/uitnodigen", data={"name": "Nieuw Tafellid", "organisation_id": 0,
                                                              "email": "nieuw@leernetwerk.test", "locale": "nl"})
     assert response.status_code == 302
@@ -133,8 +133,8 @@ def test_a_liaison_invites_someone_for_their_table_who_is_seated_and_told_which_
                                                                                         make_client, db):
     from leernetwerk.audit import AuditEvent
 
-    liaison = factories.user(core=True, name="Vera Verbinding")
-    table = factories.table(liaison=liaison, title="Tafel Taalbarrières")
+    liaison = factories.make_user(core=True, name="Vera Verbinding")
+    table = factories.make_table(liaison=liaison, title="Tafel Taalbarrières")
     login(liaison)
     table_page = unescape(client.get(f"/tafels/{table.id}").text)
     assert "Iemand uitnodigen voor deze tafel" in table_page
@@ -170,9 +170,9 @@ def test_a_liaison_invites_someone_for_their_table_who_is_seated_and_told_which_
 
 
 def test_an_invite_for_a_table_keeps_what_was_typed_and_sends_existing_accounts_to_the_table_form(client, login):
-    existing = factories.user(name="Al Bekend")
-    table = factories.table(title="Tafel Voeding")
-    login(factories.user(staff=True))
+    existing = factories.make_user(name="Al Bekend")
+    table = factories.make_table(title="Tafel Voeding")
+    login(factories.make_user(staff=True))
     response = client.post(f"/beheer/mensen/uitnodigen?tafel={table.id}", data={
         "name": "Al Bekend", "email": existing.email, "organisation_id": 0, "locale": "nl"})
     assert response.status_code == 400
@@ -183,8 +183,8 @@ def test_an_invite_for_a_table_keeps_what_was_typed_and_sends_existing_accounts_
 
 
 def test_staff_invite_for_a_table_may_also_hand_out_roles(client, login):
-    table = factories.table(title="Tafel Armoede")
-    login(factories.user(staff=True))
+    table = factories.make_table(title="Tafel Armoede")
+    login(factories.make_user(staff=True))
     assert "Lid van de kerngroep" in client.get(f"/beheer/mensen/uitnodigen?tafel={table.id}").text
     client.post(f"/beheer/mensen/uitnodigen?tafel={table.id}", data={
         "name": "Kees Kern", "email": "kees@example.org", "organisation_id": 0, "locale": "en",
@@ -198,12 +198,12 @@ def test_only_staff_hand_out_roles_and_a_seat_is_given_once_in_an_open_round(db)
     from leernetwerk.database import utcnow
     from leernetwerk.rounds.services import RoundsError, seat
 
-    liaison = factories.user(core=True)
-    table = factories.table(liaison=liaison)
+    liaison = factories.make_user(core=True)
+    table = factories.make_table(liaison=liaison)
     with pytest.raises(AuthError, match="Alleen een ROS-medewerker"):
         invite_user(liaison, email="x@example.org", name="X", organisation_id=None, is_core_group=True, table=table)
     db.session.rollback()
-    person = factories.user()
+    person = factories.make_user()
     seat(liaison, table, person, "lid")
     with pytest.raises(RoundsError, match="zit al aan deze tafel"):
         seat(liaison, table, person, "kartrekker")
@@ -211,4 +211,4 @@ def test_only_staff_hand_out_roles_and_a_seat_is_given_once_in_an_open_round(db)
     table.round.closed_at = utcnow()
     db.session.commit()
     with pytest.raises(RoundsError, match="afgesloten"):
-        seat(liaison, table, factories.user(), "lid")
+        seat(liaison, table, factories.make_user(), "lid")

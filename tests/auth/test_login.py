@@ -9,7 +9,7 @@ from tests import factories
 
 
 def test_login_and_logout(client, login):
-    user = factories.user(name="Tafellid Een")
+    user = factories.make_user(name="Tafellid Een")
     response = client.post("/inloggen", data={"email": user.email.upper(), "password": factories.PASSWORD})
     assert response.status_code == 302
     page = client.get("/", follow_redirects=True).text
@@ -20,7 +20,7 @@ def test_login_and_logout(client, login):
 
 
 def test_wrong_password_gives_a_dutch_message_and_keeps_the_email(client):
-    user = factories.user()
+    user = factories.make_user()
     response = client.post("/inloggen", data={"email": user.email, "password": "verkeerd"})
     assert response.status_code == 200
     assert "Dit e-mailadres en wachtwoord horen niet bij een actief account." in response.text
@@ -34,14 +34,14 @@ def test_empty_form_names_the_missing_fields(client):
 
 
 def test_login_without_csrf_token_is_refused(client):
-    user = factories.user()
+    user = factories.make_user()
     response = client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD}, csrf=False)
     assert response.status_code == 400
     assert client.get("/account").status_code == 302
 
 
 def test_logout_is_not_possible_over_get(client, login):
-    login(factories.user())
+    login(factories.make_user())
     assert client.get("/uitloggen").status_code == 405
     assert client.get("/account").status_code == 200
 
@@ -50,13 +50,13 @@ def test_session_is_renewed_at_login(client, login):
     client.get("/inloggen")
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
-    login(factories.user())
+    login(factories.make_user())
     with client.session_transaction() as session:
         assert "planted" not in session
 
 
 def test_replayed_cookie_after_logout_is_refused(client, login, make_client):
-    login(factories.user())
+    login(factories.make_user())
     cookie = client.get_cookie("leernetwerk_session").value
     client.post("/uitloggen")
     thief = make_client()
@@ -65,8 +65,8 @@ def test_replayed_cookie_after_logout_is_refused(client, login, make_client):
 
 
 def test_deactivation_ends_open_sessions_and_blocks_login(client, login, make_client):
-    staff = factories.user(staff=True)
-    member = factories.user()
+    staff = factories.make_user(staff=True)
+    member = factories.make_user()
     member_browser = login(member, c=make_client())
     assert member_browser.get("/account").status_code == 200
 
@@ -80,7 +80,7 @@ def test_deactivation_ends_open_sessions_and_blocks_login(client, login, make_cl
 
 
 def test_next_only_redirects_to_our_own_paths(client):
-    user = factories.user()
+    user = factories.make_user()
     for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
         r = client.post("/inloggen", query_string={"next": evil},
                         data={"email": user.email, "password": factories.PASSWORD})
@@ -91,7 +91,7 @@ def test_next_only_redirects_to_our_own_paths(client):
 
 
 def test_too_many_failures_for_one_account_answer_429_in_dutch(client):
-    user = factories.user()
+    user = factories.make_user()
     for _ in range(5):
         assert client.post("/inloggen", data={"email": user.email, "password": "fout"}).status_code == 200
     response = client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
@@ -104,7 +104,7 @@ def test_throttle_counts_per_address_across_accounts(client, app):
     try:
         for n in range(3):
             client.post("/inloggen", data={"email": f"onbekend{n}@x.test", "password": "fout"})
-        user = factories.user()
+        user = factories.make_user()
         response = client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
         assert response.status_code == 429
     finally:
@@ -113,7 +113,7 @@ def test_throttle_counts_per_address_across_accounts(client, app):
 
 def test_throttle_holds_across_worker_processes(client, app, db):
     """Another worker (its own app and engine on the same database) sees the same failures."""
-    email = factories.user().email
+    email = factories.make_user().email
     db.session.rollback()  # the test's own session must not hold SQLite's write lock
     other_worker = create_app({key: app.config[key] for key in ("DATABASE_URL", "SECRET_KEY")}
                               | {"INSTANCE_PATH": app.instance_path, "TESTING": True})
@@ -136,7 +136,7 @@ def test_throttle_holds_across_worker_processes(client, app, db):
 
 
 def test_password_is_rehashed_at_login_when_parameters_change(client, app, db):
-    user = factories.user()
+    user = factories.make_user()
     app.config["ARGON2_TIME_COST"] = 2
     try:
         old_hash = user.password_hash
@@ -160,7 +160,7 @@ def test_production_hash_parameters_are_argon2id_rfc9106(app):
 
 
 def test_session_cookie_flags(client, login):
-    login(factories.user())
+    login(factories.make_user())
     cookie = client.get_cookie("leernetwerk_session")
     assert cookie.http_only and cookie.same_site == "Lax"
     assert not cookie.secure  # served over http here; BASE_URL https:// turns Secure on

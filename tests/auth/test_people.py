@@ -19,10 +19,10 @@ def _form(**changes) -> dict:
 
 
 def test_staff_edit_a_person_from_the_people_list_and_the_change_is_audited(client, login):
-    staff = factories.user(staff=True, name="Sanne ROS")
-    leeuwarden, sneek = factories.coalition("Leeuwarden"), factories.coalition("Súdwest-Fryslân")
-    person = factories.coalition_member(leeuwarden)
-    org = factories.organisation("JGZ Fryslân")
+    staff = factories.make_user(staff=True, name="Sanne ROS")
+    leeuwarden, sneek = factories.make_coalition("Leeuwarden"), factories.make_coalition("Súdwest-Fryslân")
+    person = factories.make_coalition_member(leeuwarden)
+    org = factories.make_organisation("JGZ Fryslân")
     login(staff)
     people = client.get("/beheer/mensen").text
     assert f'href="/beheer/mensen/{person.id}/bewerken"' in people and "Bewerken" in people
@@ -47,7 +47,7 @@ def test_staff_edit_a_person_from_the_people_list_and_the_change_is_audited(clie
 
 
 def test_staff_cannot_take_away_their_own_staff_role_and_keep_what_they_typed(client, login):
-    staff = factories.user(staff=True, name="Sanne ROS")
+    staff = factories.make_user(staff=True, name="Sanne ROS")
     login(staff)
     response = client.post(f"/beheer/mensen/{staff.id}/bewerken",
                            data=_form(name="Sanne de Vries", is_core_group="y", locale="en"))
@@ -64,16 +64,16 @@ def test_staff_cannot_take_away_their_own_staff_role_and_keep_what_they_typed(cl
 
 
 def test_another_staff_member_may_take_someones_staff_role_away(client, login):
-    colleague = factories.user(staff=True, name="Oud ROS")
-    login(factories.user(staff=True))
+    colleague = factories.make_user(staff=True, name="Oud ROS")
+    login(factories.make_user(staff=True))
     assert client.post(f"/beheer/mensen/{colleague.id}/bewerken", data=_form(name="Oud ROS")).status_code == 302
     db.session.expire_all()
     assert not db.session.get(User, colleague.id).is_staff
 
 
 def test_an_empty_name_is_refused_in_dutch_with_the_rest_kept(client, login):
-    person = factories.user(name="Piet")
-    login(factories.user(staff=True))
+    person = factories.make_user(name="Piet")
+    login(factories.make_user(staff=True))
     response = client.post(f"/beheer/mensen/{person.id}/bewerken", data=_form(name="", locale="en"))
     assert response.status_code == 400
     assert "Vul de naam in." in response.text and '<option selected value="en">' in response.text
@@ -82,9 +82,9 @@ def test_an_empty_name_is_refused_in_dutch_with_the_rest_kept(client, login):
 
 
 def test_a_liaison_of_a_running_table_stays_in_the_core_group(client, login):
-    liaison = factories.user(core=True, name="Vera Verbinding")
-    factories.table(liaison=liaison, title="Tafel Taalbarrières", members=[(factories.user(), MemberRole.LEAD)])
-    login(factories.user(staff=True))
+    liaison = factories.make_user(core=True, name="Vera Verbinding")
+    factories.make_table(liaison=liaison, title="Tafel Taalbarrières", members=[(factories.make_user(), MemberRole.LEAD)])
+    login(factories.make_user(staff=True))
     response = client.post(f"/beheer/mensen/{liaison.id}/bewerken", data=_form(name="Vera Verbinding"))
     assert response.status_code == 400
     assert "Vera Verbinding is verbindingspersoon van ‘Tafel Taalbarrières’" in unescape(response.text)
@@ -93,9 +93,9 @@ def test_a_liaison_of_a_running_table_stays_in_the_core_group(client, login):
 
 
 def test_only_staff_edit_people(client, login):
-    person = factories.user()
-    login(factories.user(core=True))
+    person = factories.make_user()
+    login(factories.make_user(core=True))
     assert client.get(f"/beheer/mensen/{person.id}/bewerken").status_code == 403
     assert client.post(f"/beheer/mensen/{person.id}/bewerken", data=_form()).status_code == 403
-    login(factories.user(staff=True))
+    login(factories.make_user(staff=True))
     assert client.get("/beheer/mensen/999999/bewerken").status_code == 404

@@ -1,8 +1,8 @@
 """Realistic data for the browser tests: one running round of the network, as people see it.
 
-Everything is built through the domain services (the same paths the app takes), then handed to
-the test as plain values (ids, slugs, logins) with the test's transaction ended, so the live
-server can write (see browsing.visitor).
+Everything is built with the factories, through the domain services (the same paths the app
+takes), then handed to the test as plain values (ids, slugs, logins) with the test's transaction
+ended, so the live server can write (see browsing.visitor).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from datetime import date, timedelta
 
 from leernetwerk.database import utcnow
 from leernetwerk.extensions import db
-from leernetwerk.library import services as library
-from leernetwerk.rounds import services as rounds
-from leernetwerk.rounds.models import Light, MemberRole, TableMembership, WorkPackageStatus
+from leernetwerk.library.models import DeliverableVersion, VersionStatus
+from leernetwerk.rounds.models import Light, MemberRole, WorkPackageStatus
 from tests import factories
-from tests.library.helpers import Team, make_pdf
+from tests.library.helpers import make_pdf
 
 from .browsing import Person
 
@@ -64,95 +63,87 @@ class Network:
     search_hits: int  # how many public end products match "zwangerschappen"
 
 
-def _update(wp, author, body: str, light: str, days_ago: int) -> None:
-    update = rounds.post_update(author, wp, body, light)
-    db.session.flush()
-    update.created_at = utcnow() - timedelta(days=days_ago)
+def _ago(days: int):
+    return utcnow() - timedelta(days=days)
 
 
 def network() -> Network:
     today = date.today()
-    team = Team(theme="Kwetsbare zwangeren")
-    round_ = team.table.round
-    round_.name = "Ronde najaar"
-    round_.goal = "Elke coalitie heeft een **werkend zorgpad** voor kwetsbare zwangeren."
-    factories.round_(starts_on=today - timedelta(days=230), name="Ronde voorjaar").closed_at = utcnow()
-    factories.round_(starts_on=today + timedelta(days=100), name="Ronde volgend jaar")
+    with factories.one_commit():
+        staff = factories.make_user(staff=True, name="ROS")
+        lead = factories.make_user(name="Kartrekker")
+        member = factories.make_user(name="Tafellid Anna",
+                                     organisation=factories.make_organisation("Verloskundigenpraktijk De Wadden"))
+        spring = factories.make_round(staff, name="Ronde voorjaar", starts_on=today - timedelta(days=230))
+        factories.finish_round(staff, spring)
+        round_ = factories.make_round(staff, name="Ronde najaar",
+                                      goal="Elke coalitie heeft een **werkend zorgpad** voor kwetsbare zwangeren.")
+        factories.make_round(staff, name="Ronde volgend jaar", starts_on=today + timedelta(days=100))
 
-    table = team.table
-    table.title = "Kwetsbare zwangeren in beeld"
-    table.description = "We maken **één zorgpad** dat elke gemeente kan overnemen."
-    member = factories.user(name="Tafellid Anna")
-    organisation = factories.organisation("Verloskundigenpraktijk De Wadden")
-    member.organisation_id = organisation.id
-    table.memberships.append(TableMembership(user=member, role=MemberRole.MEMBER))
+        table = factories.make_table(staff, round_, title="Kwetsbare zwangeren in beeld", theme="Kwetsbare zwangeren",
+                                     description="We maken **één zorgpad** dat elke gemeente kan overnemen.",
+                                     members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)])
+        liaison = table.liaison
+        wp = factories.make_work_package(staff, table, title="Zorgpad signaleren en doorverwijzen",
+                                         goal="Een zorgpad dat alle verloskundigen gebruiken.",
+                                         description=WORK_PACKAGE_DESCRIPTION, owner=lead,
+                                         status=WorkPackageStatus.IN_PROGRESS)
+        for title, days, assignee, done in [
+            ("Vragenlijst gekozen", -12, lead, True),
+            ("Eerste versie zorgpad", -3, lead, False),
+            ("Bespreken met huisartsen", 5, None, False),
+            ("Zorgpad vastgesteld", 40, member, False),
+        ]:
+            factories.make_milestone(staff, wp, title=title, due_on=today + timedelta(days=days), assignee=assignee,
+                                     done=done)
+        factories.make_update(lead, wp, "Vragenlijst gekozen: de **ALPHA-NL**.\n\n- 3 praktijken doen mee\n"
+                              "- start in week 2", Light.ON_TRACK, at=_ago(9))
+        factories.make_update(member, wp, "Huisartsen reageren traag; zie [de planning](https://example.org/planning).",
+                              Light.AT_RISK, at=_ago(2))
+        factories.make_support_request(member, table, subject="Contact met de huisartsenkring",
+                                       body="Wie kent iemand bij de huisartsenkring die mee wil denken?")
+        factories.make_support_request(lead, table, subject="Zaal voor de bijeenkomst",
+                                       body="Kunnen we het gemeentehuis gebruiken?",
+                                       answer="Ja, de raadszaal is vrij op dinsdag.")
 
-    wp = team.work_package
-    wp.title = "Zorgpad signaleren en doorverwijzen"
-    wp.goal = "Een zorgpad dat alle verloskundigen gebruiken."
-    wp.description = WORK_PACKAGE_DESCRIPTION
-    wp.owner_id = team.lead.id
-    wp.status = WorkPackageStatus.IN_PROGRESS
-    db.session.flush()
-    for title, days, assignee, done in [
-        ("Vragenlijst gekozen", -12, team.lead, True),
-        ("Eerste versie zorgpad", -3, team.lead, False),
-        ("Bespreken met huisartsen", 5, None, False),
-        ("Zorgpad vastgesteld", 40, member, False),
-    ]:
-        milestone = rounds.add_milestone(team.staff, wp, title=title, due_on=today + timedelta(days=days),
-                                         assignee=assignee)
-        if done:
-            rounds.set_milestone_done(team.lead, milestone, True)
-    _update(wp, team.lead, "Vragenlijst gekozen: de **ALPHA-NL**.\n\n- 3 praktijken doen mee\n- start in week 2",
-            Light.ON_TRACK, 9)
-    _update(wp, member, "Huisartsen reageren traag; zie [de planning](https://example.org/planning).",
-            Light.AT_RISK, 2)
-    rounds.ask_support(member, table, subject="Contact met de huisartsenkring",
-                       body="Wie kent iemand bij de huisartsenkring die mee wil denken?")
-    answered = rounds.ask_support(team.lead, table, subject="Zaal voor de bijeenkomst",
-                                  body="Kunnen we het gemeentehuis gebruiken?")
-    rounds.answer_support(team.liaison, answered, "Ja, de raadszaal is vrij op dinsdag.")
+        other = factories.make_table(staff, round_, title="Geldzorgen rond de geboorte",
+                                     members=[(member, MemberRole.LEAD)])
+        other_wp = factories.make_work_package(staff, other, title="Route naar schuldhulp")
+        factories.make_milestone(staff, other_wp, title="Afspraken met schuldhulp", due_on=today - timedelta(days=1))
+        factories.make_update(member, other_wp, "De gemeente heeft nog geen contactpersoon.", Light.DELAYED, at=_ago(20))
+        factories.make_table(staff, round_, title="Na de geboorte: kraamzorg en JGZ", liaison=liaison)
 
-    other = factories.table(round_, title="Geldzorgen rond de geboorte", members=[(member, MemberRole.LEAD)])
-    other_wp = factories.work_package(other, title="Route naar schuldhulp")
-    rounds.add_milestone(team.staff, other_wp, title="Afspraken met schuldhulp", due_on=today - timedelta(days=1),
-                         assignee=None)
-    _update(other_wp, member, "De gemeente heeft nog geen contactpersoon.", Light.DELAYED, 20)
-    factories.table(round_, title="Na de geboorte: kraamzorg en JGZ", liaison=team.liaison)
+        def publish(title: str, **content) -> DeliverableVersion:
+            return factories.make_deliverable(lead, wp, title=title, status=VersionStatus.PUBLISHED, publisher=staff,
+                                              **content)
 
-    municipality = factories.municipality("Súdwest-Fryslân")
-    pdf = make_pdf("Zorgpad kwetsbare zwangerschap voor verloskundigen")
-    published = team.publish("Zorgpad kwetsbare zwangerschap", summary=(
-        "Hoe verloskundigen bij een kwetsbare zwangerschap signaleren en doorverwijzen."),
-        body=ZORGPAD_BODY, audiences=("verloskundigen", "huisartsen"), uploads=[(pdf, "zorgpad.pdf")])
-    deliverable = published.deliverable
-    second = library.new_version(team.lead, deliverable)
-    second.summary = "Hoe verloskundigen en huisartsen bij een kwetsbare zwangerschap samen optrekken."
-    library.submit_for_review(team.lead, second)
-    library.review(team.liaison, second, approve=True, comment="Helder.")
-    library.publish(team.staff, second)
-    third = library.new_version(team.lead, deliverable)  # the published version 2 stays what the library shows
-    third.body = ZORGPAD_BODY + "\n## Stap 3: nazorg\n\nDe kraamzorg belt na twee weken.\n"
-    library.submit_for_review(team.lead, third)
-    team.publish("Sociale kaart Súdwest-Fryslân", kind="sociale_kaart", audiences=("sociaal_domein",),
-                 summary="Wie helpt bij geldzorgen tijdens de zwangerschap, per dorp.",
-                 municipalities=[municipality])
-    team.publish("Factsheet stress in de zwangerschap", kind="factsheet", audiences=("ouders", "jgz"),
-                 summary="Wat stress doet met moeder en kind, op één A4.")
-    team.publish("Werkwijze huisbezoek", kind="werkwijze", summary="Een huisbezoek in de zesde maand.")
-    team.publish("Netwerkoverzicht zwangerschappen", visibility="netwerk", summary="Alleen voor het netwerk.")
-    in_review = team.draft("Handreiking gesprek over geld", kind="handreiking",
-                           summary="Zo begin je het gesprek over geldzorgen in de zwangerschap.")
-    library.submit_for_review(team.lead, in_review)
-    db.session.flush()
+        municipality = factories.make_municipality("Súdwest-Fryslân")
+        pdf = make_pdf("Zorgpad kwetsbare zwangerschap voor verloskundigen")
+        deliverable = publish("Zorgpad kwetsbare zwangerschap", body=ZORGPAD_BODY,
+                              summary="Hoe verloskundigen bij een kwetsbare zwangerschap signaleren en doorverwijzen.",
+                              audiences=("verloskundigen", "huisartsen"), uploads=[(pdf, "zorgpad.pdf")]).deliverable
+        factories.make_version(lead, deliverable, status=VersionStatus.PUBLISHED, publisher=staff, comment="Helder.",
+                               summary="Hoe verloskundigen en huisartsen bij een kwetsbare zwangerschap samen "
+                                       "optrekken.")
+        # Version 3 waits for review; the published version 2 stays what the library shows.
+        factories.make_version(lead, deliverable, status=VersionStatus.IN_REVIEW,
+                               body=ZORGPAD_BODY + "\n## Stap 3: nazorg\n\nDe kraamzorg belt na twee weken.\n")
+        publish("Sociale kaart Súdwest-Fryslân", kind="sociale_kaart", audiences=("sociaal_domein",),
+                summary="Wie helpt bij geldzorgen tijdens de zwangerschap, per dorp.", municipalities=[municipality])
+        publish("Factsheet stress in de zwangerschap", kind="factsheet", audiences=("ouders", "jgz"),
+                summary="Wat stress doet met moeder en kind, op één A4.")
+        publish("Werkwijze huisbezoek", kind="werkwijze", summary="Een huisbezoek in de zesde maand.")
+        publish("Netwerkoverzicht zwangerschappen", visibility="netwerk", summary="Alleen voor het netwerk.")
+        in_review = factories.make_deliverable(
+            lead, wp, title="Handreiking gesprek over geld", kind="handreiking", status=VersionStatus.IN_REVIEW,
+            summary="Zo begin je het gesprek over geldzorgen in de zwangerschap.")
 
+    # Committed: the live server may write now.
     ids = dict(round_id=round_.id, table_id=table.id, work_package_id=wp.id, deliverable_id=deliverable.id,
-               deliverable_slug=deliverable.slug,
-               review_deliverable_id=in_review.deliverable_id)
-    people = dict(lead=Person(team.lead.email, team.lead.name), member=Person(member.email, member.name),
-                  liaison=Person(team.liaison.email, team.liaison.name), staff=Person(team.staff.email, team.staff.name))
-    db.session.commit()  # also ends the transaction: the live server may write now
+               deliverable_slug=deliverable.slug, review_deliverable_id=in_review.deliverable_id)
+    people = {role: Person(person.email, person.name)
+              for role, person in dict(lead=lead, member=member, liaison=liaison, staff=staff).items()}
+    db.session.commit()  # reading the ids began a transaction: end it
     # 'zwangerschappen' finds the Zorgpad, the Sociale kaart and the Factsheet; the network-only
     # overview is hidden from visitors and the handreiking is not published.
     return Network(**people, **ids, search_hits=3)

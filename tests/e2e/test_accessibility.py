@@ -109,12 +109,13 @@ PAGES: dict[str, Callable[[Page, Person], None]] = {
 @pytest.mark.parametrize("open_page", PAGES.values(), ids=PAGES.keys())
 def test_page_has_no_wcag_violations(page: Page, open_page: Callable[[Page, Person], None]):
     """axe-core finds nothing against WCAG 2.1 A/AA, with real content: tables, tags, every role."""
-    staff = factories.user(staff=True, name="Staf Lid")
-    factories.work_package(factories.table(members=[(staff, MemberRole.LEAD)]))
-    factories.coalition_member()
-    factories.user(core=True)
-    factories.user(active=False)
-    factories.user(password=None)
+    with factories.one_commit():
+        staff = factories.make_user(staff=True, name="Staf Lid")
+        factories.make_work_package(staff, factories.make_table(staff, members=[(staff, MemberRole.LEAD)]))
+        factories.make_coalition_member()
+        factories.make_user(core=True)
+        factories.make_user(staff, active=False)
+        factories.make_user(staff, password=None)
     open_page(page, visitor(staff))
     results = Axe().run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()

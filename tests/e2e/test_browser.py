@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 def test_login_and_logout_on_a_phone(page: Page):
     """At 360 px wide nothing scrolls sideways; logging in greets by name, logging out shows 'Inloggen'."""
-    me = visitor(factories.user(name="Tafellid Een"))
+    me = visitor(factories.make_user(name="Tafellid Een"))
     page.set_viewport_size({"width": 360, "height": 740})
     log_in(page, me)
     expect(page.get_by_role("main")).to_contain_text("Welkom, Tafellid Een")
@@ -27,7 +27,7 @@ def test_login_and_logout_on_a_phone(page: Page):
 
 def test_wrong_password_focuses_the_error_summary_and_keeps_the_email(page: Page):
     """After a wrong password the error summary has focus and the typed e-mail is still there."""
-    me = visitor(factories.user())
+    me = visitor(factories.make_user())
     log_in(page, me, password="verkeerd-wachtwoord")
     summary = page.locator("[data-error-summary]")
     expect(summary).to_contain_text("Dit e-mailadres en wachtwoord horen niet bij een actief account.")
@@ -58,7 +58,7 @@ def test_english_button_switches_the_page_language(page: Page):
 
 def test_no_request_leaves_loopback(page: Page, live_server: str, requests_made: list[str]):
     """Logging in and browsing the staff pages loads nothing from outside the app's own origin."""
-    me = visitor(factories.user(staff=True))
+    me = visitor(factories.make_user(staff=True))
     log_in(page, me)
     page.get_by_role("link", name="Beheer").click()
     page.get_by_role("link", name="Iemand uitnodigen").click()

@@ -129,9 +129,9 @@ def journey_a_staff_plans_a_round(staff: Journey, net: Network, app: Flask, newc
         page.get_by_label("Thema").fill(theme)
         page.get_by_label("Actielijn").select_option(label=line)
         page.get_by_label("Beschrijving").fill(f"De tafel **{title.lower()}** werkt aan één route.")
-        page.get_by_label("Verbindingspersoon (kerngroep)").select_option(label=net.liaison.name)
-        page.get_by_label("Kartrekkers").select_option(label=leads)
-        page.get_by_label("Leden", exact=True).select_option(label=members)
+        choose_people(page, "Verbindingspersoon (kerngroep)", [net.liaison.name])
+        choose_people(page, "Kartrekkers", leads)
+        choose_people(page, "Leden", members)
         staff.button("Opslaan", f"table {title} saved")
         staff.flash(f"Thematafel ‘{title}’ aangemaakt.")
         staff.heading(title)
@@ -147,7 +147,7 @@ def journey_a_staff_plans_a_round(staff: Journey, net: Network, app: Flask, newc
     page.get_by_label("Titel").fill(NEW_WORK_PACKAGE)
     page.get_by_label("Doel").fill("Elke verloskundige weet welk wijkteam ze belt.")
     page.get_by_label("Beschrijving").fill("1. Wijkteams in kaart\n2. Afspraken per gemeente")
-    page.get_by_label("Eigenaar").select_option(label=net.lead.name)
+    choose_people(page, "Eigenaar", [net.lead.name])
     expect(page.get_by_label("Einddatum")).to_have_value(NEW_END.isoformat())  # the round's end, filled in
     page.get_by_label("Status").select_option(label="Niet gestart")
     staff.button("Opslaan", "work package saved")
@@ -159,7 +159,8 @@ def journey_a_staff_plans_a_round(staff: Journey, net: Network, app: Flask, newc
         page.get_by_text("Mijlpaal toevoegen").click()
         page.get_by_label("Mijlpaal", exact=True).fill(title)
         page.get_by_label("Datum").fill(due.isoformat())
-        page.get_by_label("Wie").select_option(label=who)
+        select = page.get_by_label("Wie")
+        select.select_option(value=select.locator("option").filter(has_text=who).first.get_attribute("value"))
         staff.button("Toevoegen", f"milestone {title} added")
         staff.flash("Mijlpaal toegevoegd.")
     milestones = page.locator("ul.milestones > li")
@@ -189,6 +190,18 @@ def journey_a_staff_plans_a_round(staff: Journey, net: Network, app: Flask, newc
     newcomer.heading("Mijn overzicht")
     expect(newcomer.page.get_by_role("banner")).to_contain_text("Femke de Vries")
     expect(newcomer.page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+def choose_people(page: Page, label: str, names: list[str]) -> None:
+    """As a person picks from a long list: type each name in the list's search box, take it."""
+    select = page.get_by_label(label, exact=True)
+    search = page.get_by_role("searchbox", name=f"{label}: typ een naam of organisatie om te zoeken")
+    chosen = []
+    for name in names:
+        search.fill(name)
+        chosen.append(select.locator("option:not([hidden])").filter(has_text=name).first.get_attribute("value"))
+    select.select_option(value=chosen)
+    search.fill("")
 
 
 # --- B: a member of the running table -------------------------------------------------------------

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.e2e
 def test_staff_find_a_member_by_typing_part_of_the_organisation(page: Page):
     ggd = Organisation(name="GGD Fryslân", kind="jgz", working_area="provincie")
     db.session.add(ggd)
-    staff = factories.user(staff=True, name="ROS")
-    factories.user(name="Sanne de Vries")
-    nurse = factories.user(name="Sanne Bakker")
+    staff = factories.make_user(staff=True, name="ROS")
+    factories.make_user(name="Sanne de Vries")
+    nurse = factories.make_user(name="Sanne Bakker")
     nurse.organisation = ggd
-    round_ = factories.round_()
+    round_ = factories.make_round()
     db.session.commit()
     log_in(page, visitor(staff))
     page.goto(f"/rondes/{round_.id}/tafels/nieuw")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 
-from leernetwerk.extensions import db
-from leernetwerk.library import services
+from leernetwerk.library.models import VersionStatus
 from leernetwerk.rounds.models import MemberRole
 from tests import factories
 
@@ -46,31 +45,21 @@ def make_docx(text: str) -> bytes:
 
 
 class Team:
-    """A running table with a lead, its liaison and a staff member, ready to make end products."""
+    """A running table with a kartrekker, its liaison and a staff member, ready to make end products."""
 
     def __init__(self, theme: str = "Kwetsbare zwangeren") -> None:
-        self.lead = factories.user(name="Kartrekker")
-        self.staff = factories.user(staff=True, name="ROS")
-        self.table = factories.table(members=[(self.lead, MemberRole.LEAD)])
-        self.table.theme = theme
-        self.liaison = self.table.liaison
-        self.work_package = factories.work_package(self.table)
-        db.session.commit()
+        with factories.one_commit():
+            self.lead = factories.make_user(name="Kartrekker")
+            self.staff = factories.make_user(staff=True, name="ROS")
+            self.table = factories.make_table(self.staff, theme=theme, members=[(self.lead, MemberRole.LEAD)])
+            self.liaison = self.table.liaison
+            self.work_package = factories.make_work_package(self.staff, self.table)
 
-    def draft(self, title: str, *, summary: str = "Samenvatting", body: str = "", kind: str = "zorgpad",
-              visibility: str = "openbaar", audiences=("verloskundigen",), municipalities=(),
-              uploads=()):
-        version = services.create_deliverable(
-            self.lead, self.work_package, title=title, summary=summary, body=body, kind=kind,
-            action_line="tijdens_zwangerschap", audiences=list(audiences), municipalities=list(municipalities),
-            all_of_friesland=not municipalities, visibility=visibility, uploads=list(uploads))
-        db.session.commit()
-        return version
+    def draft(self, title: str, **content):
+        """A draft end product of the table, made by its kartrekker (content as make_deliverable)."""
+        return factories.make_deliverable(self.lead, self.work_package, title=title, **content)
 
-    def publish(self, title: str, **kwargs):
-        version = self.draft(title, **kwargs)
-        services.submit_for_review(self.lead, version)
-        services.review(self.liaison, version, approve=True, comment="")
-        services.publish(self.staff, version)
-        db.session.commit()
-        return version
+    def publish(self, title: str, **content):
+        """Made, approved by the liaison and published by staff."""
+        return factories.make_deliverable(self.lead, self.work_package, title=title, status=VersionStatus.PUBLISHED,
+                                          publisher=self.staff, **content)

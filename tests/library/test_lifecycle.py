@@ -37,7 +37,7 @@ def test_only_staff_publish_and_only_liaison_or_staff_approve(db):
     team = Team()
     version = team.draft("Factsheet")
     deliverable = version.deliverable
-    other_core = factories.user(core=True)
+    other_core = factories.make_user(core=True)
     assert can(team.staff, "deliverable.publish", deliverable)
     assert not can(team.liaison, "deliverable.publish", deliverable)
     assert not can(team.lead, "deliverable.publish", deliverable)
@@ -106,7 +106,7 @@ def test_withdrawn_leaves_library_and_search_but_the_link_still_works(db):
 
 def test_followers_of_a_kind_or_theme_hear_of_a_publication(db):
     team = Team(theme="Taal en tolken")
-    kind_fan, theme_fan, other = factories.user(), factories.user(), factories.user()
+    kind_fan, theme_fan, other = factories.make_user(), factories.make_user(), factories.make_user()
     services.follow(kind_fan, "soort", "factsheet")
     services.follow(theme_fan, "thema", "Taal en tolken")
     services.follow(other, "soort", "zorgpad")

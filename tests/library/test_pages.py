@@ -37,7 +37,7 @@ def test_anonymous_visitors_read_public_items_only_everywhere(client, db):
 def test_logged_in_network_members_also_see_network_items(client, login):
     team = Team()
     team.publish("Netwerkoverzicht", summary="alleen intern", visibility="netwerk")
-    login(factories.coalition_member())
+    login(factories.make_coalition_member())
     assert "Netwerkoverzicht" in client.get("/bibliotheek").text
     # The API stays public-only, whoever asks.
     assert client.get("/api/v1/eindproducten").get_json()["items"] == []
@@ -199,13 +199,13 @@ def test_end_product_page_has_provenance_versions_and_a_print_stylesheet(client)
 
 def test_library_page_query_count_does_not_grow_with_the_data(client, count_queries):
     team = Team()
-    team.publish("Eerste zorgpad", municipalities=[factories.municipality()])
+    team.publish("Eerste zorgpad", municipalities=[factories.make_municipality()])
     client.get("/bibliotheek")
     with count_queries() as few:
         client.get("/bibliotheek", query_string={"q": "zorgpad"})
     for n in range(30):
         team.publish(f"Zorgpad {n}", kind=["zorgpad", "factsheet", "handreiking"][n % 3],
-                     audiences=("verloskundigen", "jgz"), municipalities=[factories.municipality()])
+                     audiences=("verloskundigen", "jgz"), municipalities=[factories.make_municipality()])
     with count_queries() as many:
         response = client.get("/bibliotheek", query_string={"q": "zorgpad"})
     assert "31 eindproducten" in response.text

@@ -18,7 +18,7 @@ from .helpers import Team, make_pdf
 @pytest.fixture
 def corpus(db):
     team = Team()
-    leeuwarden = factories.municipality("Leeuwarden")
+    leeuwarden = factories.make_municipality("Leeuwarden")
     team.publish("Zorgpad kwetsbare zwangeren", kind="zorgpad", summary="Signaleren tijdens de zwangerschap.",
                  body="## Stappen\n\nDe verloskundige bespreekt het in het VSV.", municipalities=[leeuwarden])
     team.publish("Sociale kaart", kind="sociale_kaart", summary="Wie helpt bij geldzorgen?",

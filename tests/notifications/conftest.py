@@ -35,13 +35,8 @@ class Scene:
     member: object
 
     def milestone(self, title: str, due_on: date, assignee=None, done: bool = False) -> Milestone:
-        from leernetwerk.extensions import db
-
-        m = Milestone(work_package=self.work_package, title=title, due_on=due_on,
-                      assignee_id=assignee.id if assignee else None, done_at=NOW if done else None)
-        db.session.add(m)
-        db.session.commit()
-        return m
+        return factories.make_milestone(self.staff, self.work_package, title=title, due_on=due_on, assignee=assignee,
+                                        done=done)
 
 
 @pytest.fixture
@@ -53,16 +48,15 @@ def clock():
 
 @pytest.fixture
 def scene(clock, db) -> Scene:
-    staff = factories.user(staff=True, name="Sanne ROS")
-    liaison = factories.user(core=True, name="Vera Verbinding")
-    lead = factories.user(name="Karin Kartrekker")
-    member = factories.user(name="Lars Lid")
-    round_ = factories.round_(starts_on=date(2026, 9, 1), months=4, name="Ronde najaar")
-    table = factories.table(round_, liaison=liaison, members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)],
-                            title="Tafel Taalbarrières")
-    wp = factories.work_package(table, title="Wegwijzer tolken")
-    wp.status = WorkPackageStatus.IN_PROGRESS
-    db.session.commit()
+    with factories.one_commit():
+        staff = factories.make_user(staff=True, name="Sanne ROS")
+        liaison = factories.make_user(core=True, name="Vera Verbinding")
+        lead = factories.make_user(name="Karin Kartrekker")
+        member = factories.make_user(name="Lars Lid")
+        round_ = factories.make_round(staff, starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 31), name="Ronde najaar")
+        table = factories.make_table(staff, round_, liaison=liaison, title="Tafel Taalbarrières",
+                                     members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)])
+        wp = factories.make_work_package(staff, table, title="Wegwijzer tolken", status=WorkPackageStatus.IN_PROGRESS)
     return Scene(round=round_, table=table, work_package=wp, staff=staff, liaison=liaison, lead=lead, member=member)
 
 

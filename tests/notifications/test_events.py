@@ -15,8 +15,8 @@ from tests.library.helpers import Team
 
 
 def test_a_support_request_mails_the_liaison_at_once(smtp_server):
-    member = factories.user()
-    table = factories.table(members=[(member, MemberRole.MEMBER)], title="Taal en tolken")
+    member = factories.make_user()
+    table = factories.make_table(members=[(member, MemberRole.MEMBER)], title="Taal en tolken")
     rounds.ask_support(member, table, subject="Budget voor tolken", body="Kan dat?")
     db.session.commit()
     assert deliver_outbox()["sent"] == 1
@@ -27,7 +27,7 @@ def test_a_support_request_mails_the_liaison_at_once(smtp_server):
 
 
 def test_followers_get_the_publication_by_mail_digest_or_not_at_all(db):
-    now, weekly, quiet = factories.user(), factories.user(), factories.user()
+    now, weekly, quiet = factories.make_user(), factories.make_user(), factories.make_user()
     set_preferences(weekly, {"library_published": Delivery.DIGEST.value})
     set_preferences(quiet, {"library_published": Delivery.OFF.value})
     for person in (now, weekly, quiet):
@@ -44,8 +44,8 @@ def test_followers_get_the_publication_by_mail_digest_or_not_at_all(db):
 
 
 def test_a_rolled_back_change_notifies_nobody(db):
-    member = factories.user()
-    table = factories.table(members=[(member, MemberRole.MEMBER)])
+    member = factories.make_user()
+    table = factories.make_table(members=[(member, MemberRole.MEMBER)])
     db.session.commit()
     rounds.ask_support(member, table, subject="Vraag", body="?")
     db.session.rollback()
@@ -56,7 +56,7 @@ def test_approval_tells_staff_it_waits_and_publication_tells_the_table(db):
     """The review loop closes: staff hear an end product is ready to publish; the table that made
     it hears it is in the library, with a link to it."""
     team = Team()
-    member = factories.user(name="Tafellid")
+    member = factories.make_user(name="Tafellid")
     team.table.memberships.append(factories_membership(member))
     version = team.draft("Sociale kaart geldzorgen")
     library.submit_for_review(team.lead, version)
@@ -82,11 +82,11 @@ def factories_membership(user):
 def test_a_person_seated_at_a_table_is_told_once_with_a_link(db):
     """Added when the table is made, or later: each new member hears it once; nobody already
     seated hears it again when the table is saved."""
-    staff = factories.user(staff=True)
-    first, later = factories.user(name="Eerste lid"), factories.user(name="Later lid")
-    table = rounds.create_table(staff, factories.round_(), title="Taal en tolken", theme="Taal",
+    staff = factories.make_user(staff=True)
+    first, later = factories.make_user(name="Eerste lid"), factories.make_user(name="Later lid")
+    table = rounds.create_table(staff, factories.make_round(), title="Taal en tolken", theme="Taal",
                                 action_line="tijdens_zwangerschap", description="",
-                                liaison=factories.user(core=True), members=[(first, MemberRole.LEAD)])
+                                liaison=factories.make_user(core=True), members=[(first, MemberRole.LEAD)])
     db.session.commit()
     rounds.update_table(staff, table, version=table.version, title=table.title, theme=table.theme,
                         action_line=table.action_line, description="", liaison=table.liaison,

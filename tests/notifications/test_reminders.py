@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from leernetwerk.dates import working_days_after, working_days_before
 from leernetwerk.extensions import db
-from leernetwerk.library.models import Deliverable, DeliverableVersion, VersionStatus
+from leernetwerk.library.models import DeliverableVersion, VersionStatus
 from leernetwerk.notifications import reminders
 from leernetwerk.notifications.models import (
     Delivery,
@@ -77,8 +77,7 @@ def test_done_milestone_and_closed_round_get_no_reminder(scene):
     scene.milestone("Al klaar", TODAY + days(1), assignee=scene.member, done=True)
     assert run_sweep(NOW).get("reminders", 0) == 0
     scene.milestone("Open", TODAY + days(1), assignee=scene.member)
-    scene.round.closed_at = NOW
-    db.session.commit()
+    factories.finish_round(scene.staff, scene.round)
     assert run_sweep(NOW).get("reminders", 0) == 0
 
 
@@ -104,9 +103,7 @@ def test_a_moved_due_date_is_a_new_occasion(scene):
 # --- work packages, rounds, reviews, support ----------------------------------------------------------
 
 def test_work_package_without_update_for_14_days_reminds_the_table(scene, clock):
-    db.session.add(ProgressUpdate(work_package=scene.work_package, author=scene.lead, body="Gestart.",
-                                  light="op_koers", created_at=NOW - days(13)))
-    db.session.commit()
+    factories.make_update(scene.lead, scene.work_package, "Gestart.", "op_koers", at=NOW - days(13))
     assert run_sweep(NOW).get("reminders", 0) == 0
     clock.move_to(NOW + days(1))
     run_sweep(NOW + days(1))
@@ -114,28 +111,22 @@ def test_work_package_without_update_for_14_days_reminds_the_table(scene, clock)
     # Once per silence: a later sweep stays quiet, a new update starts a new count.
     run_sweep(NOW + days(5))
     assert len(who(ReminderKind.WORK_PACKAGE_QUIET)) == 2
-    db.session.add(ProgressUpdate(work_package=scene.work_package, author=scene.lead, body="Verder.",
-                                  light="risico", created_at=NOW + days(5)))
-    db.session.commit()
+    clock.move_to(NOW + days(5))
+    factories.make_update(scene.lead, scene.work_package, "Verder.", "risico")
     run_sweep(NOW + days(19))
     assert len(who(ReminderKind.WORK_PACKAGE_QUIET)) == 4
 
 
 def test_finished_work_package_is_not_quiet(scene):
     scene.work_package.status = "afgerond"
-    scene.work_package.created_at = NOW - days(40)
-    db.session.commit()
+    factories.backdate(scene.work_package, created_at=NOW - days(40))
     assert run_sweep(NOW).get("reminders", 0) == 0
 
 
-def _in_review(scene, status=VersionStatus.IN_REVIEW, submitted_at: datetime = NOW) -> DeliverableVersion:
-    deliverable = Deliverable(slug=f"wegwijzer-{status}", work_package=scene.work_package, created_by_id=scene.lead.id)
-    version = DeliverableVersion(deliverable=deliverable, number=1, title="Wegwijzer tolken", kind="handreiking",
-                                 action_line="tijdens_zwangerschap", status=status, created_by_id=scene.lead.id,
-                                 submitted_at=submitted_at)
-    db.session.add_all([deliverable, version])
-    db.session.commit()
-    return version
+def _in_review(scene, submitted_at: datetime = NOW) -> DeliverableVersion:
+    version = factories.make_deliverable(scene.lead, scene.work_package, title="Wegwijzer tolken", kind="handreiking",
+                                         status=VersionStatus.IN_REVIEW)
+    return factories.backdate(version, submitted_at=submitted_at)
 
 
 def test_round_ending_without_end_product_in_review_reminds_lead_and_liaison(scene, clock):
@@ -164,10 +155,8 @@ def test_review_waiting_more_than_5_working_days_reminds_liaison_and_staff(scene
 
 
 def test_support_request_unanswered_for_2_working_days_counts_no_weekend(scene):
-    request = SupportRequest(table=scene.table, author=scene.member, subject="Tolk Pools", body="Wie?",
-                             created_at=at(date(2026, 10, 30), 15))  # Friday afternoon
-    db.session.add(request)
-    db.session.commit()
+    request = factories.make_support_request(scene.member, scene.table, subject="Tolk Pools", body="Wie?",
+                                             asked_at=at(date(2026, 10, 30), 15))  # Friday afternoon
     run_sweep(at(date(2026, 11, 3), 14))  # Tuesday 14:00: Mon + almost Tue
     assert who(ReminderKind.SUPPORT_UNANSWERED) == []
     run_sweep(at(date(2026, 11, 3), 15, 1))
@@ -177,16 +166,15 @@ def test_support_request_unanswered_for_2_working_days_counts_no_weekend(scene):
 
 
 def test_answered_support_request_gets_no_reminder(scene):
-    db.session.add(SupportRequest(table=scene.table, author=scene.member, subject="Vraag", body="?",
-                                  created_at=NOW - days(10), answer="Zo.", answered_at=NOW - days(9)))
-    db.session.commit()
+    factories.make_support_request(scene.member, scene.table, subject="Vraag", body="?", asked_at=NOW - days(10),
+                                   answer="Zo.", answered_at=NOW - days(9))
     assert who(ReminderKind.SUPPORT_UNANSWERED) == [] and run_sweep(NOW).get("reminders", 0) == 0
 
 
 def test_round_starting_in_7_days_tells_members_what_is_expected(scene, clock):
-    next_round = factories.round_(starts_on=scene.round.ends_on + days(1), months=3, name="Ronde voorjaar")
-    table = factories.table(next_round, liaison=scene.liaison,
-                            members=[(scene.lead, MemberRole.LEAD), (scene.member, MemberRole.MEMBER)])
+    next_round = factories.make_round(scene.staff, starts_on=scene.round.ends_on + days(1), name="Ronde voorjaar")
+    table = factories.make_table(scene.staff, next_round, liaison=scene.liaison,
+                                 members=[(scene.lead, MemberRole.LEAD), (scene.member, MemberRole.MEMBER)])
     moment = at(next_round.starts_on - days(7))
     clock.move_to(moment)
     run_sweep(moment)
@@ -249,14 +237,13 @@ def test_inactive_people_get_nothing(scene):
 # --- exactly once ----------------------------------------------------------------------------------
 
 def _everything_due(scene) -> None:
-    scene.milestone("Zeven", TODAY + days(7), assignee=scene.member)
-    scene.milestone("Morgen", TODAY + days(1))
-    scene.milestone("Te laat", TODAY - days(3), assignee=scene.member)
-    db.session.add(SupportRequest(table=scene.table, author=scene.member, subject="Hulp", body="?",
-                                  created_at=NOW - days(7)))
-    _in_review(scene, submitted_at=NOW - days(14))
-    scene.work_package.created_at = NOW - days(30)
-    db.session.commit()
+    with factories.without_notices():  # the sweeps' writes are counted, not the setup's
+        scene.milestone("Zeven", TODAY + days(7), assignee=scene.member)
+        scene.milestone("Morgen", TODAY + days(1))
+        scene.milestone("Te laat", TODAY - days(3), assignee=scene.member)
+        factories.make_support_request(scene.member, scene.table, subject="Hulp", body="?", asked_at=NOW - days(7))
+        _in_review(scene, submitted_at=NOW - days(14))
+        factories.backdate(scene.work_package, created_at=NOW - days(30))
 
 
 def _log_and_writes() -> tuple[int, int, int, Counter]:
@@ -315,22 +302,18 @@ def test_digest_choice_writes_a_digest_item_instead_of_a_mail(scene):
 # --- set-based ---------------------------------------------------------------------------------------
 
 def _grow(scene, tables: int) -> None:
-    from leernetwerk.rounds.models import Milestone, WorkPackage
-
-    for n in range(tables):
-        lead, member = factories.user(), factories.user()
-        table = factories.table(scene.round, liaison=scene.liaison,
-                                members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)])
-        wp = WorkPackage(table=table, title=f"Werk {n}", due_on=scene.round.ends_on, status="bezig",
-                         created_at=NOW - days(20))
-        db.session.add(wp)
-        db.session.add_all([
-            Milestone(work_package=wp, title="zeven", due_on=TODAY + days(7), assignee_id=member.id),
-            Milestone(work_package=wp, title="morgen", due_on=TODAY + days(1)),
-            Milestone(work_package=wp, title="te laat", due_on=TODAY - days(2), assignee_id=member.id),
-            SupportRequest(table=table, author=member, subject="Hulp", body="?", created_at=NOW - days(6)),
-        ])
-    db.session.commit()
+    with factories.one_commit():
+        for n in range(tables):
+            lead, member = factories.make_user(), factories.make_user()
+            table = factories.make_table(scene.staff, scene.round, liaison=scene.liaison,
+                                         members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)])
+            wp = factories.make_work_package(scene.staff, table, title=f"Werk {n}", due_on=scene.round.ends_on,
+                                             status="bezig")
+            factories.backdate(wp, created_at=NOW - days(20))
+            factories.make_milestone(scene.staff, wp, title="zeven", due_on=TODAY + days(7), assignee=member)
+            factories.make_milestone(scene.staff, wp, title="morgen", due_on=TODAY + days(1))
+            factories.make_milestone(scene.staff, wp, title="te laat", due_on=TODAY - days(2), assignee=member)
+            factories.make_support_request(member, table, subject="Hulp", body="?", asked_at=NOW - days(6))
 
 
 def test_a_sweep_runs_the_same_number_of_queries_for_1_or_40_tables(scene, count_queries):

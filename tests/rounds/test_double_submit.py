@@ -19,9 +19,9 @@ def _token(page: str) -> str:
 
 
 def _member_and_work_package():
-    member = factories.user(name="Tafellid")
-    table = factories.table(members=[(member, MemberRole.MEMBER)])
-    wp = factories.work_package(table)
+    member = factories.make_user(name="Tafellid")
+    table = factories.make_table(members=[(member, MemberRole.MEMBER)])
+    wp = factories.make_work_package(None, table)
     _db.session.commit()
     return member, table, wp
 
@@ -68,7 +68,7 @@ def test_a_refused_form_keeps_its_token_and_goes_through_once_corrected(client, 
 
 
 def test_a_new_round_and_a_new_end_product_sent_twice_exist_once(client, login, db):
-    staff = factories.user(staff=True)
+    staff = factories.make_user(staff=True)
     login(staff)
     token = _token(client.get("/rondes/nieuw").text)
     form = {"name": "Ronde najaar 2031", "starts_on": "2031-09-01", "ends_on": "2031-12-15", "goal": "", "once": token}

@@ -41,13 +41,13 @@ def clock():
 
 @pytest.fixture
 def team(clock, db) -> Team:
-    author, colleague = factories.user(name="Anne Auteur"), factories.user(name="Cees Collega")
-    round_ = factories.round_(starts_on=POSTED.date() - timedelta(days=20))
-    table = factories.table(round_, members=[(author, MemberRole.MEMBER), (colleague, MemberRole.LEAD)],
+    author, colleague = factories.make_user(name="Anne Auteur"), factories.make_user(name="Cees Collega")
+    round_ = factories.make_round(starts_on=POSTED.date() - timedelta(days=20))
+    table = factories.make_table(None, round_, members=[(author, MemberRole.MEMBER), (colleague, MemberRole.LEAD)],
                             title="Tafel Taal")
     return Team(author=author, colleague=colleague, liaison=table.liaison,
-                staff=factories.user(staff=True, name="Sanne ROS"), table=table,
-                wp=factories.work_package(table, title="Wegwijzer"))
+                staff=factories.make_user(staff=True, name="Sanne ROS"), table=table,
+                wp=factories.make_work_package(None, table, title="Wegwijzer"))
 
 
 def _post_update(client, team: Team, body: str, light: str) -> ProgressUpdate:

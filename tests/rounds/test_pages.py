@@ -14,14 +14,13 @@ from leernetwerk.rounds.models import (
     Round,
     SupportRequest,
     Table,
-    TableMembership,
     WorkPackage,
 )
 from tests import factories
 
 
 def test_staff_create_a_round_and_a_bad_date_keeps_the_typed_text(client, login, db):
-    login(factories.user(staff=True))
+    login(factories.make_user(staff=True))
     response = client.post("/rondes/nieuw", data={"name": "Ronde voorjaar", "starts_on": "2027-01-01",
                                                   "ends_on": "2027-02-15", "goal": "Mijn doeltekst"})
     assert response.status_code == 400
@@ -34,14 +33,15 @@ def test_staff_create_a_round_and_a_bad_date_keeps_the_typed_text(client, login,
 
 
 def test_a_table_member_cannot_create_rounds(client, login):
-    login(factories.user())
+    login(factories.make_user())
     assert client.get("/rondes/nieuw").status_code == 403
 
 
 def test_create_a_table_with_liaison_and_members(client, login, db):
-    staff, core, lead, member, plain = (factories.user(staff=True), factories.user(core=True, name="Kern"),
-                                        factories.user(name="Trekker"), factories.user(name="Lid"), factories.user())
-    r = factories.round_()
+    staff, core, lead, member, plain = (factories.make_user(staff=True), factories.make_user(core=True, name="Kern"),
+                                        factories.make_user(name="Trekker"), factories.make_user(name="Lid"),
+                                        factories.make_user())
+    r = factories.make_round()
     login(staff)
     form = client.get(f"/rondes/{r.id}/tafels/nieuw").text
     liaison_select = re.search(r'<select[^>]*id="liaison_id".*?</select>', form, re.S).group(0)
@@ -61,14 +61,12 @@ def test_create_a_table_with_liaison_and_members(client, login, db):
 
 
 def _setup_two_tables():
-    member_a, member_b = factories.user(name="Lid A"), factories.user(name="Lid B")
-    r = factories.round_()
-    table_a = factories.table(r, members=[(member_a, MemberRole.LEAD)], title="Tafel A")
-    table_b = factories.table(r, members=[(member_b, MemberRole.LEAD)], title="Tafel B")
-    wp_b = factories.work_package(table_b)
-    milestone = Milestone(work_package=wp_b, title="Stap", due_on=r.starts_on + timedelta(days=10))
-    _db.session.add(milestone)
-    _db.session.commit()
+    member_a, member_b = factories.make_user(name="Lid A"), factories.make_user(name="Lid B")
+    r = factories.make_round()
+    table_a = factories.make_table(round_=r, members=[(member_a, MemberRole.LEAD)], title="Tafel A")
+    table_b = factories.make_table(round_=r, members=[(member_b, MemberRole.LEAD)], title="Tafel B")
+    wp_b = factories.make_work_package(table=table_b)
+    milestone = factories.make_milestone(wp=wp_b, title="Stap", due_on=r.starts_on + timedelta(days=10))
     return member_a, member_b, table_a, table_b, wp_b, milestone
 
 
@@ -102,7 +100,7 @@ def test_a_member_of_table_a_cannot_change_table_b_by_url(client, login, db):
 
 def test_coalition_members_read_but_do_not_edit(client, login):
     _a, _b, _ta, table_b, wp_b, milestone = _setup_two_tables()
-    login(factories.coalition_member())
+    login(factories.make_coalition_member())
     assert client.get(f"/tafels/{table_b.id}").status_code == 200
     page = client.get(f"/werkpakketten/{wp_b.id}").text
     assert "Update plaatsen" not in page and "Afvinken" not in page
@@ -169,17 +167,15 @@ def test_support_request_shows_on_the_liaison_and_staff_dashboards(client, login
     assert response.status_code == 302
     liaison_view = login(table_b.liaison, c=make_client()).get("/mijn").text
     assert "Budget voor tolken" in liaison_view
-    staff_view = login(factories.user(staff=True), c=make_client()).get("/mijn").text
+    staff_view = login(factories.make_user(staff=True), c=make_client()).get("/mijn").text
     assert "Budget voor tolken" in staff_view
-    other_core = login(factories.user(core=True), c=make_client()).get("/mijn").text
+    other_core = login(factories.make_user(core=True), c=make_client()).get("/mijn").text
     assert "Budget voor tolken" not in other_core
 
 
 def test_liaison_answers_a_support_request_and_it_closes(client, login, db):
     _a, member_b, _ta, table_b, _wp, _m = _setup_two_tables()
-    _db.session.add(SupportRequest(table=table_b, author=member_b, subject="Vraag", body="?"))
-    _db.session.commit()
-    request = db.session.query(SupportRequest).one()
+    request = factories.make_support_request(member_b, table_b, subject="Vraag", body="?")
     login(table_b.liaison)
     client.post(f"/ondersteuning/{request.id}/beantwoorden", data={"answer": "Zo doen we het."})
     db.session.expire_all()
@@ -189,17 +185,15 @@ def test_liaison_answers_a_support_request_and_it_closes(client, login, db):
 
 
 def test_my_overview_lists_overdue_first_then_due_soon_and_stale_work(client, login, db):
-    me = factories.user()
-    r = factories.round_(starts_on=date.today() - timedelta(days=40))
-    t = factories.table(r, members=[(me, MemberRole.MEMBER)], title="Mijn tafel")
-    wp = factories.work_package(t, title="Stil werkpakket")
+    me = factories.make_user()
+    r = factories.make_round(starts_on=date.today() - timedelta(days=40))
+    t = factories.make_table(round_=r, members=[(me, MemberRole.MEMBER)], title="Mijn tafel")
+    wp = factories.make_work_package(table=t, title="Stil werkpakket")
     today = date.today()
     for title, due in (("Later", today + timedelta(days=30)), ("Binnenkort", today + timedelta(days=3)),
                        ("Te laat", today - timedelta(days=2))):
-        db.session.add(Milestone(work_package=wp, title=title, due_on=due, assignee_id=me.id))
-    db.session.add(ProgressUpdate(work_package=wp, author=me, body="oud", light="op_koers",
-                                  created_at=utcnow() - timedelta(days=20)))
-    db.session.commit()
+        factories.make_milestone(wp=wp, title=title, due_on=due, assignee=me)
+    factories.make_update(me, wp, "oud", "op_koers", at=utcnow() - timedelta(days=20))
     login(me)
     page = client.get("/mijn").text
     assert page.index("Te laat") < page.index("Binnenkort")
@@ -208,13 +202,14 @@ def test_my_overview_lists_overdue_first_then_due_soon_and_stale_work(client, lo
 
 
 def test_my_overview_lists_quiet_work_only_from_rounds_that_have_started(client, login):
-    me = factories.user()
+    me = factories.make_user()
     today = date.today()
-    running = factories.table(factories.round_(starts_on=today - timedelta(days=40)), members=[(me, MemberRole.LEAD)])
-    planned = factories.table(factories.round_(starts_on=today + timedelta(days=10)), members=[(me, MemberRole.LEAD)],
-                              title="Tafel volgende ronde")
-    factories.work_package(running, title="Stil lopend werkpakket")
-    factories.work_package(planned, title="Werkpakket dat nog moet beginnen")
+    running = factories.make_table(round_=factories.make_round(starts_on=today - timedelta(days=40)),
+                                   members=[(me, MemberRole.LEAD)])
+    planned = factories.make_table(round_=factories.make_round(starts_on=running.round.ends_on + timedelta(days=1)),
+                                   members=[(me, MemberRole.LEAD)], title="Tafel volgende ronde")
+    factories.make_work_package(table=running, title="Stil lopend werkpakket")
+    factories.make_work_package(table=planned, title="Werkpakket dat nog moet beginnen")
     login(me)
     page = client.get("/mijn").text
     assert "Tafel volgende ronde" in page  # my table in the planned round is listed
@@ -224,9 +219,10 @@ def test_my_overview_lists_quiet_work_only_from_rounds_that_have_started(client,
 
 
 def _round_page_for_kartrekker(client, login, starts_days_ago: int) -> tuple[str, Table]:
-    lead = factories.user()
-    t = factories.table(factories.round_(starts_on=date.today() - timedelta(days=starts_days_ago)),
-                        members=[(lead, MemberRole.LEAD)])
+    lead = factories.make_user()
+    # Three rounds side by side, one per phase, on the same day.
+    r = factories.make_overlapping_round(starts_on=date.today() - timedelta(days=starts_days_ago))
+    t = factories.make_table(round_=r, members=[(lead, MemberRole.LEAD)])
     login(lead, c=client)
     return client.get(f"/rondes/{t.round_id}").text, t
 
@@ -249,7 +245,7 @@ def test_the_evaluation_prompt_comes_in_the_closing_phase_and_stays_after_the_en
 
 def test_round_page_draws_the_round_as_a_picture_with_a_readable_table(client, login):
     _a, _b, _ta, table_b, _wp, _m = _setup_two_tables()
-    login(factories.coalition_member())
+    login(factories.make_coalition_member())
     page = client.get(f"/rondes/{table_b.round_id}").text
     assert "<svg" in page and 'class="today"' in page and "mark-open" in page
     assert '<caption id="round-table-caption">' in page and "Tafel B" in page and "Nog geen update" in page
@@ -257,9 +253,9 @@ def test_round_page_draws_the_round_as_a_picture_with_a_readable_table(client, l
 
 
 def test_markdown_from_users_cannot_run_script(client, login, db):
-    member = factories.user()
-    t = factories.table(members=[(member, MemberRole.MEMBER)])
-    wp = factories.work_package(t)
+    member = factories.make_user()
+    t = factories.make_table(members=[(member, MemberRole.MEMBER)])
+    wp = factories.make_work_package(table=t)
     t.description = '<script>alert(1)</script>[klik](javascript:alert(2)) <img src=x onerror="alert(3)">'
     db.session.commit()
     login(member)
@@ -280,20 +276,16 @@ def test_markdown_from_users_cannot_run_script(client, login, db):
                     assert _url_scheme(value or "") in ("http", "https", "mailto", None), value
 
 
-def _populate(n_tables: int) -> Round:
-    r = factories.round_()
-    db = _db
-    core = factories.user(core=True)
-    for i in range(n_tables):
-        member = factories.user()
-        t = Table(round=r, title=f"Tafel {i}", theme="T", action_line="na_geboorte", liaison=core)
-        db.session.add(t)
-        t.memberships.append(TableMembership(user=member, role="lid"))
-        wp = WorkPackage(table=t, title=f"WP {i}", due_on=r.ends_on)
-        db.session.add(wp)
-        db.session.add(Milestone(work_package=wp, title="M", due_on=r.starts_on + timedelta(days=5)))
-        db.session.add(ProgressUpdate(work_package=wp, author=member, body="u", light="risico"))
-    db.session.commit()
+def _populate(r: Round, n_tables: int) -> Round:
+    with factories.one_commit():
+        core = factories.make_user(core=True)
+        for i in range(n_tables):
+            member = factories.make_user()
+            t = factories.make_table(round_=r, title=f"Tafel {i}", theme="T", action_line="na_geboorte",
+                                     liaison=core, members=[(member, "lid")])
+            wp = factories.make_work_package(table=t, title=f"WP {i}", due_on=r.ends_on)
+            factories.make_milestone(wp=wp, title="M", due_on=r.starts_on + timedelta(days=5))
+            factories.make_update(member, wp, "u", "risico")
     return r
 
 
@@ -305,8 +297,9 @@ def _count(client, count_queries, url: str) -> int:
 
 
 def test_round_and_dashboard_pages_run_a_fixed_number_of_queries(client, login, count_queries, db):
-    staff = factories.user(staff=True)
-    small, large = _populate(1), _populate(50)
+    staff = factories.make_user(staff=True)
+    small = _populate(factories.make_round(), 1)
+    large = _populate(factories.make_overlapping_round(starts_on=small.starts_on), 50)  # the same days, side by side
     login(staff)
     for template in ("/rondes/{id}",):
         assert _count(client, count_queries, template.format(id=small.id)) == \
@@ -373,10 +366,8 @@ def test_a_member_renames_and_re_dates_a_milestone_inside_the_round_audited(clie
 
 def test_a_whitespace_answer_is_refused_next_to_its_answer_box(client, login, db):
     _a, member_b, _ta, table_b, _wp, _m = _setup_two_tables()
-    support = SupportRequest(table=table_b, author=member_b, subject="Zaal", body="Waar?")
-    other = SupportRequest(table=table_b, author=member_b, subject="Tolk", body="Wie?")
-    _db.session.add_all([support, other])
-    _db.session.commit()
+    support = factories.make_support_request(member_b, table_b, subject="Zaal", body="Waar?")
+    other = factories.make_support_request(member_b, table_b, subject="Tolk", body="Wie?")
     login(table_b.liaison)
     response = client.post(f"/ondersteuning/{support.id}/beantwoorden", data={"answer": "   "})
     assert response.status_code == 400
@@ -391,7 +382,7 @@ def test_a_whitespace_answer_is_refused_next_to_its_answer_box(client, login, db
 def test_the_carry_over_choice_starts_empty(client, login, db):
     """A required <select> starts with an empty placeholder; sending it unchosen is refused."""
     _a, _member_b, _ta, table_b, _wp, _m = _setup_two_tables()
-    factories.round_(starts_on=table_b.round.ends_on + timedelta(days=10))
+    factories.make_round(starts_on=table_b.round.ends_on + timedelta(days=10))
     login(table_b.liaison)
     page = client.get(f"/tafels/{table_b.id}").text
     select = re.search(r'<select[^>]*name="round_id"[^>]*>(.*?)</select>', page, re.S).group(1)

@@ -28,9 +28,9 @@ class Setup:
 
 @pytest.fixture
 def setup(db) -> Setup:
-    member = factories.user(name="Lid")
-    table = factories.table(members=[(member, MemberRole.LEAD)], title="Tafel Taal")
-    wp = factories.work_package(table, title="Wegwijzer")
+    member = factories.make_user(name="Lid")
+    table = factories.make_table(members=[(member, MemberRole.LEAD)], title="Tafel Taal")
+    wp = factories.make_work_package(None, table, title="Wegwijzer")
     today = date.today()
     gone = Milestone(work_package=wp, title="Oude stap", due_on=today + timedelta(days=3))
     kept = Milestone(work_package=wp, title="Blijvende stap", due_on=today + timedelta(days=4))
@@ -94,7 +94,7 @@ def test_a_ticked_off_milestone_is_not_removed_and_shows_no_remove_button(setup,
 
 
 def test_outsiders_and_a_closed_round_cannot_remove(setup, client, login, make_client, db):
-    login(factories.user())  # in the network, not at this table
+    login(factories.make_user())  # in the network, not at this table
     assert client.post(f"/mijlpalen/{setup.gone.id}/verwijderen").status_code == 403
     assert "/verwijderen" not in client.get(f"/werkpakketten/{setup.wp.id}").text
     setup.table.round.closed_at = utcnow()
@@ -143,10 +143,10 @@ def test_a_removed_milestone_leaves_the_calendar_feed(setup, client):
 
 
 def test_carrying_a_table_over_leaves_a_removed_milestone_behind(setup, db):
-    staff = factories.user(staff=True)
+    staff = factories.make_user(staff=True)
     _remove(setup)
     old_round = setup.table.round
-    next_round = factories.round_(starts_on=old_round.ends_on + timedelta(days=1))
+    next_round = factories.make_round(starts_on=old_round.ends_on + timedelta(days=1))
     new = services.carry_over(staff, setup.table, next_round)
     db.session.commit()
     [new_wp] = new.work_packages
@@ -154,7 +154,7 @@ def test_carrying_a_table_over_leaves_a_removed_milestone_behind(setup, db):
 
 
 def test_a_removed_milestone_does_not_hold_back_new_dates_for_the_round_or_work_package(setup, db):
-    staff = factories.user(staff=True)
+    staff = factories.make_user(staff=True)
     round_ = setup.table.round
     late = Milestone(work_package=setup.wp, title="Late stap", due_on=setup.wp.due_on)
     early = Milestone(work_package=setup.wp, title="Vroege stap", due_on=round_.starts_on)

@@ -18,7 +18,7 @@ from tests import factories
 
 @pytest.fixture
 def staff():
-    return factories.user(staff=True)
+    return factories.make_user(staff=True)
 
 
 def _round(staff, start: date, end: date, name: str = "Ronde"):
@@ -81,7 +81,7 @@ def test_round_phase_follows_the_dates_until_it_is_closed(staff, db):
 
 
 def test_a_round_cannot_close_while_an_evaluation_is_missing(staff, db):
-    t = factories.table(title="Tafel zonder evaluatie")
+    t = factories.make_table(staff, title="Tafel zonder evaluatie")
     with pytest.raises(services.RoundsError, match="Tafel zonder evaluatie"):
         services.close_round(staff, t.round)
     services.record_evaluation(staff, t, delivered="Een zorgpad", what_worked="Korte lijnen", decision="doorgaan")
@@ -90,12 +90,12 @@ def test_a_round_cannot_close_while_an_evaluation_is_missing(staff, db):
 
 
 def test_a_closed_round_is_read_only_for_everyone(staff, db):
-    member = factories.user()
-    t = factories.table(members=[(member, MemberRole.LEAD)])
-    wp = factories.work_package(t)
+    member = factories.make_user()
+    t = factories.make_table(staff, members=[(member, MemberRole.LEAD)])
+    wp = factories.make_work_package(staff, t)
     services.record_evaluation(staff, t, delivered="x", what_worked="y", decision="stoppen")
     services.close_round(staff, t.round)
-    core = factories.user(core=True)
+    core = factories.make_user(core=True)
     attempts = [
         lambda: services.create_table(staff, t.round, title="Nieuw", theme="T", action_line="na_geboorte",
                                       description="", liaison=core, members=[]),
@@ -114,27 +114,27 @@ def test_a_closed_round_is_read_only_for_everyone(staff, db):
 
 
 def test_liaison_must_be_a_core_group_member(staff, db):
-    r = factories.round_()
-    plain = factories.user()
+    r = factories.make_round(staff)
+    plain = factories.make_user()
     with pytest.raises(services.RoundsError, match="kerngroep") as err:
         services.create_table(staff, r, title="T", theme="Thema", action_line="na_geboorte", description="",
                               liaison=plain, members=[])
     assert err.value.field == "liaison_id"
-    core = factories.user(core=True)
+    core = factories.make_user(core=True)
     table = services.create_table(staff, r, title="T", theme="Thema", action_line="na_geboorte", description="",
                                   liaison=core, members=[(plain, MemberRole.LEAD)])
     assert table.liaison_id == core.id and table.memberships[0].role == MemberRole.LEAD
 
 
 def test_same_person_twice_at_a_table_is_refused(staff):
-    r, core, person = factories.round_(), factories.user(core=True), factories.user()
+    r, core, person = factories.make_round(staff), factories.make_user(core=True), factories.make_user()
     with pytest.raises(services.RoundsError, match="twee keer"):
         services.create_table(staff, r, title="T", theme="Thema", action_line="na_geboorte", description="",
                               liaison=core, members=[(person, MemberRole.LEAD), (person, MemberRole.MEMBER)])
 
 
 def test_work_package_and_milestones_lie_inside_the_round(staff, db):
-    t = factories.table()
+    t = factories.make_table(staff)
     r = t.round
     with pytest.raises(services.RoundsError, match="binnen de ronde"):
         services.create_work_package(staff, t, title="WP", goal="", description="", owner=None,
@@ -151,7 +151,7 @@ def test_work_package_and_milestones_lie_inside_the_round(staff, db):
 
 
 def test_a_stale_save_of_a_work_package_is_refused_with_what_is_stored_now(staff, db):
-    wp = factories.work_package()
+    wp = factories.make_work_package(staff)
     loaded_version = wp.version
     services.update_work_package(staff, wp, version=loaded_version, title="Eerste opslag", goal="", description="",
                                  owner=None, due_on=wp.due_on, status=WorkPackageStatus.IN_PROGRESS)
@@ -164,10 +164,11 @@ def test_a_stale_save_of_a_work_package_is_refused_with_what_is_stored_now(staff
 
 
 def test_carry_over_brings_members_open_milestones_and_history_link(staff, db):
-    lead, member = factories.user(), factories.user()
-    old_round = factories.round_(starts_on=date(2027, 1, 1), months=3)
-    t = factories.table(old_round, members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)], title="Geldzorgen")
-    wp = factories.work_package(t, title="Route naar schuldhulp")
+    lead, member = factories.make_user(), factories.make_user()
+    old_round = factories.make_round(staff, starts_on=date(2027, 1, 1))
+    t = factories.make_table(staff, old_round, members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)],
+                             title="Geldzorgen")
+    wp = factories.make_work_package(staff, t, title="Route naar schuldhulp")
     services.add_milestone(staff, wp, title="Klaar", due_on=date(2027, 1, 20), assignee=lead)
     services.add_milestone(staff, wp, title="Nog open", due_on=date(2027, 2, 10), assignee=member)
     services.set_milestone_done(staff, wp.milestones[0], True)
@@ -191,14 +192,14 @@ def test_carry_over_brings_members_open_milestones_and_history_link(staff, db):
 
 
 def test_carry_over_only_into_a_later_round(staff, db):
-    t = factories.table(factories.round_(starts_on=date(2027, 5, 1)))
+    t = factories.make_table(staff, factories.make_round(staff, starts_on=date(2027, 5, 1)))
     earlier = services.create_round(staff, name="Eerder", starts_on=date(2026, 12, 1), ends_on=date(2027, 3, 1))
     with pytest.raises(services.RoundsError, match="latere ronde"):
         services.carry_over(staff, t, earlier)
 
 
 def test_progress_update_starts_the_work_and_needs_text_and_a_light(staff, db):
-    wp = factories.work_package()
+    wp = factories.make_work_package(staff)
     with pytest.raises(services.RoundsError, match="Schrijf kort"):
         services.post_update(staff, wp, "   ", Light.ON_TRACK)
     with pytest.raises(services.RoundsError, match="op koers"):
@@ -208,8 +209,8 @@ def test_progress_update_starts_the_work_and_needs_text_and_a_light(staff, db):
 
 
 def test_support_request_reaches_the_liaison_at_once_and_the_answer_reaches_the_author(staff, db):
-    member = factories.user()
-    t = factories.table(members=[(member, MemberRole.MEMBER)], title="Taal")
+    member = factories.make_user()
+    t = factories.make_table(staff, members=[(member, MemberRole.MEMBER)], title="Taal")
     request = services.ask_support(member, t, subject="Tolkbudget", body="Kan dat?")
     db.session.commit()
     notices = db.session.query(Notification).filter_by(user_id=t.liaison_id).all()
@@ -224,7 +225,7 @@ def test_support_request_reaches_the_liaison_at_once_and_the_answer_reaches_the_
 
 
 def test_every_change_is_audited_with_before_and_after(staff, db):
-    wp = factories.work_package(title="Oud")
+    wp = factories.make_work_package(staff, title="Oud")
     services.update_work_package(staff, wp, version=wp.version, title="Nieuw", goal="", description="", owner=None,
                                  due_on=wp.due_on, status=WorkPackageStatus.IN_PROGRESS)
     db.session.commit()
@@ -235,8 +236,8 @@ def test_every_change_is_audited_with_before_and_after(staff, db):
 
 
 def test_the_audit_of_a_new_or_changed_table_names_its_real_liaison_and_members(staff, db):
-    r, lead = factories.round_(), factories.user()
-    core, other_core = factories.user(core=True), factories.user(core=True)
+    r, lead = factories.make_round(staff), factories.make_user()
+    core, other_core = factories.make_user(core=True), factories.make_user(core=True)
     table = services.create_table(staff, r, title="Tafel", theme="Thema", action_line="na_geboorte", description="",
                                   liaison=core, members=[(lead, MemberRole.LEAD)])
     db.session.commit()
@@ -267,8 +268,8 @@ def test_round_rules_hold_at_month_ends(staff, db):
 def test_a_table_form_opened_before_someone_was_seated_gets_a_conflict_not_a_silent_undo(staff, db):
     """Seating someone (an invitation for the table) or changing only the members gives the table
     a new version, so an older table form cannot quietly take the new member off again."""
-    lead, newcomer = factories.user(), factories.user()
-    t = factories.table(members=[(lead, MemberRole.LEAD)])
+    lead, newcomer = factories.make_user(), factories.make_user()
+    t = factories.make_table(members=[(lead, MemberRole.LEAD)])
     loaded_version = t.version
     services.seat(staff, t, newcomer, MemberRole.MEMBER)
     db.session.commit()

@@ -58,14 +58,14 @@ def fill(app) -> None:  # noqa: ANN001
         entry_municipalities,
     )
     from leernetwerk.library.text import index_text
-    from leernetwerk.rounds.models import Table, WorkPackage
+    from leernetwerk.rounds.models import ThematicTable, WorkPackage
 
     rng = random.Random(42)
     with app.app_context():
         seed_demo()
         db.session.commit()
         user_id = db.session.execute(text("SELECT min(id) FROM users")).scalar()
-        tables = db.session.execute(db.select(Table)).scalars().all()
+        tables = db.session.execute(db.select(ThematicTable)).scalars().all()
         wps = {wp.table_id: wp.id for wp in db.session.execute(db.select(WorkPackage)).scalars()}
         municipality_ids = [m for (m,) in db.session.execute(text("SELECT id FROM municipalities"))]
         start_id = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverables")).scalar() + 1

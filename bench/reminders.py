@@ -54,8 +54,8 @@ def fill(today: date, now: datetime) -> None:
         ProgressUpdate,
         Round,
         SupportRequest,
-        Table,
         TableMembership,
+        ThematicTable,
         WorkPackage,
     )
 
@@ -86,7 +86,7 @@ def fill(today: date, now: datetime) -> None:
             packages.append({"id": t, "table_id": t, "title": f"Werkpakket {t}", "goal": "", "description": "",
                              "due_on": running_end, "status": "bezig", "created_at": now - timedelta(days=100),
                              "updated_at": now, "version": 1})
-    _bulk(Table, tables)
+    _bulk(ThematicTable, tables)
     _bulk(TableMembership, memberships)
     _bulk(WorkPackage, packages)
     member_of = {}

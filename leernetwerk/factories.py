@@ -59,8 +59,8 @@ from .rounds.models import (
     ProgressUpdate,
     Round,
     SupportRequest,
-    Table,
     TableEvaluation,
+    ThematicTable,
     WorkPackage,
     WorkPackageStatus,
 )
@@ -142,7 +142,7 @@ def make_coalition_member(coalition: Coalition | None = None, **user: Any) -> Us
 
 
 def make_question(author: User, coalition: Coalition, *, title: str | None = None, body: str = "",
-                  status: str = QuestionStatus.OPEN, table: Table | None = None) -> Question:
+                  status: str = QuestionStatus.OPEN, table: ThematicTable | None = None) -> Question:
     question = Question(coalition=coalition, author=author, title=title or f"Vraagstuk {_next()}", body=body,
                         status=status, table=table)
     db.session.add(question)
@@ -181,7 +181,7 @@ def running_round() -> Round | None:
 def make_table(by: User | None = None, round_: Round | None = None, *, title: str | None = None,
                theme: str = "Thema", action_line: str = ActionLine.DURING_PREGNANCY, description: str = "",
                liaison: User | None = None, members: Iterable[tuple[User, str]] = (),
-               carried_over_from: Table | None = None) -> Table:
+               carried_over_from: ThematicTable | None = None) -> ThematicTable:
     """A table in `round_` (default: the round running today, or a new one), with a liaison from
     the core group (a new one unless given) and its members as (person, role).
 
@@ -203,7 +203,7 @@ def make_table(by: User | None = None, round_: Round | None = None, *, title: st
     return table
 
 
-def make_evaluation(by: User, table: Table, *, delivered: str = "Een eindproduct in de bibliotheek.",
+def make_evaluation(by: User, table: ThematicTable, *, delivered: str = "Een eindproduct in de bibliotheek.",
                     what_worked: str = "Korte lijnen met de verbindingspersoon.",
                     decision: str = Decision.CONTINUE) -> TableEvaluation:
     evaluation = rounds.record_evaluation(by, table, delivered=delivered, what_worked=what_worked, decision=decision)
@@ -223,7 +223,7 @@ def finish_round(by: User, round_: Round, *, closed_at: datetime | None = None) 
 
 # --- the work -------------------------------------------------------------------------------------
 
-def make_work_package(by: User | None = None, table: Table | None = None, *, title: str | None = None,
+def make_work_package(by: User | None = None, table: ThematicTable | None = None, *, title: str | None = None,
                       goal: str = "", description: str = "", owner: User | None = None, due_on: date | None = None,
                       status: str = WorkPackageStatus.NOT_STARTED) -> WorkPackage:
     """A work package of `table` (a new one unless given), due a week before its round ends."""
@@ -255,7 +255,7 @@ def make_update(author: User, wp: WorkPackage, body: str | None = None, light: s
     return update
 
 
-def make_support_request(author: User, table: Table, *, subject: str | None = None, body: str = "?",
+def make_support_request(author: User, table: ThematicTable, *, subject: str | None = None, body: str = "?",
                          asked_at: datetime | None = None, answer: str | None = None,
                          answered_by: User | None = None, answered_at: datetime | None = None) -> SupportRequest:
     """A support request of the table; with `answer`, answered by `answered_by` (default: the

@@ -22,9 +22,9 @@ from .rounds.models import (  # noqa: F401
     ProgressUpdate,
     Round,
     SupportRequest,
-    Table,
     TableEvaluation,
     TableMembership,
+    ThematicTable,
     WorkPackage,
 )
 from .submissions import FormSubmission  # noqa: F401

@@ -12,7 +12,7 @@ from blinker import Namespace
 
 _events = Namespace()
 
-# sender: the Table; users=the people just seated at it
+# sender: the ThematicTable; users=the people just seated at it
 members_seated = _events.signal("members-seated")
 # sender: the SupportRequest
 support_requested = _events.signal("support-requested")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from leernetwerk.extensions import db as _db
 from leernetwerk.library import services as library
 from leernetwerk.rounds import services as rounds
-from leernetwerk.rounds.models import MemberRole, Round, Table
+from leernetwerk.rounds.models import MemberRole, Round, ThematicTable
 from tests import factories
 from tests.library.helpers import Team
 
@@ -60,7 +60,7 @@ def test_a_table_saved_by_someone_else_in_the_same_instant_shows_both_versions(c
     assert response.status_code == 409
     assert "<td class=\"pre\">Taal en tolken</td>" in response.text and 'value="Mijn titel"' in response.text
     _db.session.expire_all()
-    assert _db.session.get(Table, table.id).title == "Taal en tolken"
+    assert _db.session.get(ThematicTable, table.id).title == "Taal en tolken"
 
 
 @pytest.mark.parametrize("race", ["before", "same instant"])

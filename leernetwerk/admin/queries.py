@@ -14,7 +14,7 @@ from ..coalitions.models import Coalition, Municipality, Organisation
 from ..dates import AMSTERDAM
 from ..extensions import db
 from ..library.models import DeliverableVersion
-from ..rounds.models import Milestone, ProgressUpdate, Round, SupportRequest, Table, WorkPackage
+from ..rounds.models import Milestone, ProgressUpdate, Round, SupportRequest, ThematicTable, WorkPackage
 from . import audit_log
 from .audit_log import COALITIONS, ORGANISATIONS, AuditRow, Labels, ObjectKind
 
@@ -104,7 +104,7 @@ def audit_labels(wanted: dict[str, set[int]]) -> Labels:
     parts = [
         select(*row(ObjectKind.USER, User.id, User.name)).where(User.id.in_(ids(ObjectKind.USER))),
         select(*row(ObjectKind.ROUND, Round.id, Round.name)).where(Round.id.in_(ids(ObjectKind.ROUND))),
-        select(*row(ObjectKind.TABLE, Table.id, Table.title)).where(Table.id.in_(ids(ObjectKind.TABLE))),
+        select(*row(ObjectKind.TABLE, ThematicTable.id, ThematicTable.title)).where(ThematicTable.id.in_(ids(ObjectKind.TABLE))),
         select(*row(ObjectKind.WORK_PACKAGE, WorkPackage.id, WorkPackage.title, WorkPackage.table_id))
         .where(WorkPackage.id.in_(ids(ObjectKind.WORK_PACKAGE))),
         select(*row(ObjectKind.MILESTONE, Milestone.id, Milestone.title, Milestone.work_package_id))

@@ -11,7 +11,7 @@ from ..auth import services as accounts
 from ..auth.models import User
 from ..extensions import db
 from ..policy import can, require
-from ..rounds.models import Table
+from ..rounds.models import ThematicTable
 from ..web import form_status, me, save
 from . import queries
 from .audit_log import ObjectKind
@@ -44,7 +44,7 @@ def invite():
     """Staff invite anyone; with `?tafel=<id>` the person also gets a seat at that table, and
     then the table's liaison may invite too (without handing out roles)."""
     table_id = request.args.get("tafel", type=int)
-    table = db.get_or_404(Table, table_id) if table_id else None
+    table = db.get_or_404(ThematicTable, table_id) if table_id else None
     require("users.invite_to_table" if table else "users.invite", table)
     grants_roles = can(me(), "users.invite")
     form = _invite_form()

@@ -226,12 +226,12 @@ def update_person(
         raise AuthError(_("Je kunt je eigen rol als ROS-medewerker niet weghalen; vraag dat een andere "
                           "ROS-medewerker, zodat er altijd iemand het netwerk kan beheren."), "is_staff")
     if user.is_core_group and not is_core_group:
-        from ..rounds.models import Round, Table
+        from ..rounds.models import Round, ThematicTable
 
         steered = db.session.execute(
-            select(Table.title).join(Table.round)
-            .where(Table.liaison_id == user.id, Round.closed_at.is_(None), Table.archived_at.is_(None))
-            .order_by(Table.title).limit(1)
+            select(ThematicTable.title).join(ThematicTable.round)
+            .where(ThematicTable.liaison_id == user.id, Round.closed_at.is_(None), ThematicTable.archived_at.is_(None))
+            .order_by(ThematicTable.title).limit(1)
         ).scalar_one_or_none()
         if steered is not None:
             raise AuthError(_("%(name)s is verbindingspersoon van ‘%(table)s’ en blijft daarom in de kerngroep. "

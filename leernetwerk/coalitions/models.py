@@ -14,7 +14,7 @@ from ..extensions import db
 
 if TYPE_CHECKING:
     from ..auth.models import User
-    from ..rounds.models import Table as ThematicTable
+    from ..rounds.models import ThematicTable
 
 
 class OrganisationKind(enum.StrEnum):
@@ -130,7 +130,7 @@ class Question(db.Model):
 
     coalition: Mapped[Coalition] = relationship(lazy="joined")
     author: Mapped[User] = relationship(lazy="select")
-    table: Mapped[ThematicTable | None] = relationship("Table", lazy="select")
+    table: Mapped[ThematicTable | None] = relationship("ThematicTable", lazy="select")
     signals: Mapped[list[QuestionSignal]] = relationship(back_populates="question", lazy="select")
 
 

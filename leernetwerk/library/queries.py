@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
 from ..extensions import db
-from ..rounds.models import ActionLine, Round, Table
+from ..rounds.models import ActionLine, Round, ThematicTable
 from . import search
 from .models import (
     Attachment,
@@ -205,8 +205,8 @@ def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, lis
             Municipality.id.in_([m for m, _ in municipalities] or [-1]))).all()),
         "ronde": dict(db.session.execute(select(Round.id, Round.name).where(
             Round.id.in_([r for r, _ in rounds] or [-1]))).all()),
-        "tafel": dict(db.session.execute(select(Table.id, Table.title).where(
-            Table.id.in_([t for t, _ in tables] or [-1]))).all()),
+        "tafel": dict(db.session.execute(select(ThematicTable.id, ThematicTable.title).where(
+            ThematicTable.id.in_([t for t, _ in tables] or [-1]))).all()),
     }
     return {
         "soort": values("soort", counted("soort", LibraryEntry.kind), DeliverableKind.label_of),

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 
 from ..auth.models import User
 from ..extensions import db
-from ..rounds.models import Milestone, Round, Table, TableMembership, WorkPackage
+from ..rounds.models import Milestone, Round, TableMembership, ThematicTable, WorkPackage
 from ..urls import external_url
 
 HISTORY_DAYS = 365  # rounds that ended longer ago are left out of the feed
@@ -23,8 +23,8 @@ def _my_tables(user: User, since: date):  # noqa: ANN202
     """Tables the person sits at or is liaison of, in rounds that ended at most a year ago."""
     member = select(TableMembership.table_id).where(TableMembership.user_id == user.id)
     return (
-        select(Table.id).join(Round, Round.id == Table.round_id)
-        .where(or_(Table.id.in_(member), Table.liaison_id == user.id), Table.archived_at.is_(None),
+        select(ThematicTable.id).join(Round, Round.id == ThematicTable.round_id)
+        .where(or_(ThematicTable.id.in_(member), ThematicTable.liaison_id == user.id), ThematicTable.archived_at.is_(None),
                Round.ends_on >= since)
     )
 
@@ -48,20 +48,21 @@ def calendar_for(user: User, now: datetime) -> bytes:
     tables = _my_tables(user, now.date() - timedelta(days=HISTORY_DAYS))
     milestones = db.session.execute(
         select(Milestone.id, Milestone.title, Milestone.due_on, Milestone.done_at, WorkPackage.id.label("wp_id"),
-               WorkPackage.title.label("wp_title"), Table.title.label("table"))
-        .join(WorkPackage, WorkPackage.id == Milestone.work_package_id).join(Table, Table.id == WorkPackage.table_id)
+               WorkPackage.title.label("wp_title"), ThematicTable.title.label("table"))
+        .join(WorkPackage, WorkPackage.id == Milestone.work_package_id)
+        .join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
         .where(WorkPackage.table_id.in_(tables), Milestone.live(),
                or_(Milestone.assignee_id == user.id, Milestone.assignee_id.is_(None)))
         .order_by(Milestone.due_on, Milestone.id)
     ).all()
     packages = db.session.execute(
-        select(WorkPackage.id, WorkPackage.title, WorkPackage.due_on, Table.title.label("table"))
-        .join(Table, Table.id == WorkPackage.table_id)
+        select(WorkPackage.id, WorkPackage.title, WorkPackage.due_on, ThematicTable.title.label("table"))
+        .join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
         .where(WorkPackage.table_id.in_(tables)).order_by(WorkPackage.due_on, WorkPackage.id)
     ).all()
     rounds = db.session.execute(
         select(Round.id, Round.name, Round.ends_on)
-        .where(Round.id.in_(select(Table.round_id).where(Table.id.in_(tables)))).order_by(Round.ends_on)
+        .where(Round.id.in_(select(ThematicTable.round_id).where(ThematicTable.id.in_(tables)))).order_by(Round.ends_on)
     ).all()
 
     base_url = current_app.config["BASE_URL"]

@@ -9,14 +9,14 @@ from .. import signals
 from ..auth.models import User
 from ..extensions import db
 from ..library.models import DeliverableVersion, Follow, FollowFacet
-from ..rounds.models import SupportRequest, Table, TableMembership
+from ..rounds.models import SupportRequest, TableMembership, ThematicTable
 from ..urls import site_path
 from .models import EventKind
 from .services import notify
 
 
 @signals.members_seated.connect
-def _members_seated(table: Table, *, users: list[User]) -> None:
+def _members_seated(table: ThematicTable, *, users: list[User]) -> None:
     """A person added to a table hears of it, with a link to the table."""
     notify(users, kind=EventKind.TABLE_SEAT,
            title=_("Je zit nu aan de thematafel %(table)s (%(round)s)", table=table.title, round=table.round.name),

@@ -107,8 +107,8 @@ class Round(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    tables: Mapped[list[Table]] = relationship(
-        back_populates="round", lazy="select", order_by="Table.title"
+    tables: Mapped[list[ThematicTable]] = relationship(
+        back_populates="round", lazy="select", order_by="ThematicTable.title"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -132,7 +132,7 @@ class Round(db.Model):
         return f"<Round {self.name} {self.starts_on}..{self.ends_on}>"
 
 
-class Table(db.Model):
+class ThematicTable(db.Model):
     """A thematic table (thematafel) in one round."""
 
     __tablename__ = "tables"
@@ -159,14 +159,14 @@ class Table(db.Model):
         back_populates="table", lazy="select", cascade="all, delete-orphan"
     )
     work_packages: Mapped[list[WorkPackage]] = relationship(back_populates="table", lazy="select")
-    carried_over_from: Mapped[Table | None] = relationship(remote_side="Table.id", lazy="select")
+    carried_over_from: Mapped[ThematicTable | None] = relationship(remote_side="ThematicTable.id", lazy="select")
     evaluation: Mapped[TableEvaluation | None] = relationship(back_populates="table", lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
     EDIT_FIELDS: ClassVar[tuple[str, ...]] = ("title", "theme", "action_line", "description", "liaison_id")
 
     def __repr__(self) -> str:
-        return f"<Table {self.id} {self.title}>"
+        return f"<ThematicTable {self.id} {self.title}>"
 
 
 class TableMembership(db.Model):
@@ -179,7 +179,7 @@ class TableMembership(db.Model):
     role: Mapped[str] = mapped_column(String(20), default=MemberRole.MEMBER)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    table: Mapped[Table] = relationship(back_populates="memberships")
+    table: Mapped[ThematicTable] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
 
@@ -197,7 +197,7 @@ class TableEvaluation(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    table: Mapped[Table] = relationship(back_populates="evaluation")
+    table: Mapped[ThematicTable] = relationship(back_populates="evaluation")
 
 
 class WorkPackage(db.Model):
@@ -217,7 +217,7 @@ class WorkPackage(db.Model):
     # Optimistic locking: the form carries the version it was loaded at.
     version: Mapped[int] = mapped_column(default=1)
 
-    table: Mapped[Table] = relationship(back_populates="work_packages", lazy="joined", innerjoin=True)
+    table: Mapped[ThematicTable] = relationship(back_populates="work_packages", lazy="joined", innerjoin=True)
     owner: Mapped[User | None] = relationship(lazy="select")
     # Only live milestones: a removed one is gone from everything that goes through this list.
     milestones: Mapped[list[Milestone]] = relationship(
@@ -330,7 +330,7 @@ class SupportRequest(db.Model):
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    table: Mapped[Table] = relationship(lazy="joined", innerjoin=True)
+    table: Mapped[ThematicTable] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id], lazy="select")
 

@@ -20,10 +20,10 @@ from .models import (
     ProgressUpdate,
     Round,
     SupportRequest,
-    Table,
     TableEvaluation,
     TableMembership,
     TableRole,
+    ThematicTable,
     WorkPackage,
     WorkPackageStatus,
 )
@@ -70,7 +70,7 @@ def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
 
 def rounds_overview() -> list[tuple[Round, int]]:
     counts = (
-        select(Table.round_id, func.count(Table.id).label("n")).group_by(Table.round_id).subquery()
+        select(ThematicTable.round_id, func.count(ThematicTable.id).label("n")).group_by(ThematicTable.round_id).subquery()
     )
     return [
         (r, n or 0)
@@ -91,7 +91,7 @@ def current_round(today: date) -> Round | None:
 
 @dataclass
 class TableRow:
-    table: Table
+    table: ThematicTable
     status: TableStatus
     work_packages: list[WorkPackage] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
@@ -107,7 +107,7 @@ class RoundPicture:
 def round_picture(round_: Round) -> RoundPicture:
     """Tables with their liaison, work packages, milestones and status: five queries in all."""
     tables = list(db.session.execute(
-        select(Table).where(Table.round_id == round_.id).order_by(Table.title)
+        select(ThematicTable).where(ThematicTable.round_id == round_.id).order_by(ThematicTable.title)
     ).scalars())
     table_ids = [t.id for t in tables]
     wps = list(db.session.execute(
@@ -138,18 +138,18 @@ def round_picture(round_: Round) -> RoundPicture:
 
 @dataclass
 class TablePage:
-    table: Table
+    table: ThematicTable
     members: list[TableMembership]
     work_packages: list[WorkPackage]
     milestones: dict[int, list[Milestone]]
     lights: dict[int, ProgressUpdate]
     support_requests: list[SupportRequest]
     evaluation: TableEvaluation | None
-    carried_to: Table | None
+    carried_to: ThematicTable | None
     later_rounds: list[Round]
 
 
-def table_page(table: Table) -> TablePage:
+def table_page(table: ThematicTable) -> TablePage:
     members = list(db.session.execute(
         select(TableMembership).where(TableMembership.table_id == table.id)
         .join(TableMembership.user).order_by(TableMembership.role, User.name)
@@ -174,7 +174,7 @@ def table_page(table: Table) -> TablePage:
         select(TableEvaluation).where(TableEvaluation.table_id == table.id)
     ).scalar_one_or_none()
     carried_to = db.session.execute(
-        select(Table).where(Table.carried_over_from_id == table.id)
+        select(ThematicTable).where(ThematicTable.carried_over_from_id == table.id)
     ).scalar_one_or_none()
     later = list(db.session.execute(
         select(Round).where(Round.starts_on > table.round.starts_on, Round.closed_at.is_(None))
@@ -229,7 +229,7 @@ def work_package_page(wp: WorkPackage) -> WorkPackagePage:
 
 @dataclass
 class Dashboard:
-    tables: list[tuple[Table, str]]
+    tables: list[tuple[ThematicTable, str]]
     milestones: list[Milestone]
     stale: list[WorkPackage]
     support_requests: list[SupportRequest]
@@ -242,16 +242,16 @@ def dashboard(user: User, today: date) -> Dashboard:
     """`/mijn`: my tables, my milestones (overdue first), stale work, open support, reviews."""
     open_round = Round.closed_at.is_(None)
     my_tables = db.session.execute(
-        select(Table, TableMembership.role).join(Table.round)
-        .outerjoin(TableMembership, (TableMembership.table_id == Table.id) & (TableMembership.user_id == user.id))
-        .where(or_(TableMembership.user_id == user.id, Table.liaison_id == user.id), open_round)
-        .order_by(Round.starts_on, Table.title)
+        select(ThematicTable, TableMembership.role).join(ThematicTable.round)
+        .outerjoin(TableMembership, (TableMembership.table_id == ThematicTable.id) & (TableMembership.user_id == user.id))
+        .where(or_(TableMembership.user_id == user.id, ThematicTable.liaison_id == user.id), open_round)
+        .order_by(Round.starts_on, ThematicTable.title)
     ).all()
     tables = [(t, role or TableRole.LIAISON) for t, role in my_tables]
     table_ids = [t.id for t, _ in tables]
 
     milestones = list(db.session.execute(
-        select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(Table.round)
+        select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
         .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
                Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS),
                or_(Milestone.assignee_id == user.id,
@@ -266,7 +266,7 @@ def dashboard(user: User, today: date) -> Dashboard:
     )
     stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
     stale = list(db.session.execute(
-        select(WorkPackage).join(WorkPackage.table).join(Table.round)
+        select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
         .outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
         # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
         .where(WorkPackage.table_id.in_(table_ids or [-1]), Round.starts_on <= today, open_round,
@@ -280,7 +280,7 @@ def dashboard(user: User, today: date) -> Dashboard:
         .where(SupportRequest.is_open).order_by(SupportRequest.created_at)
     )
     if not user.is_staff:
-        support_query = support_query.where(or_(Table.liaison_id == user.id, Table.id.in_(table_ids or [-1])))
+        support_query = support_query.where(or_(ThematicTable.liaison_id == user.id, ThematicTable.id.in_(table_ids or [-1])))
     support = list(db.session.execute(support_query).scalars())
 
     review_query = (
@@ -289,7 +289,7 @@ def dashboard(user: User, today: date) -> Dashboard:
         .order_by(DeliverableVersion.submitted_at)
     )
     if not user.is_staff:  # staff review everything; a liaison reviews their own tables
-        review_query = review_query.where(Table.liaison_id == user.id)
+        review_query = review_query.where(ThematicTable.liaison_id == user.id)
     reviews = list(db.session.execute(review_query.options(selectinload(DeliverableVersion.deliverable))).scalars())
     to_publish = list(db.session.execute(
         select(DeliverableVersion).where(DeliverableVersion.status == VersionStatus.APPROVED)
@@ -303,7 +303,7 @@ def active_people() -> list[User]:
     return list(db.session.execute(select(User).where(User.active.is_(True)).order_by(User.name)).scalars())
 
 
-def table_people(table: Table) -> list[User]:
+def table_people(table: ThematicTable) -> list[User]:
     """Who can own a work package or a milestone: the table's members and its liaison."""
     return list(db.session.execute(
         select(User).where(or_(

@@ -31,16 +31,16 @@ from .models import (
     ProgressUpdate,
     Round,
     SupportRequest,
-    Table,
     TableEvaluation,
     TableMembership,
+    ThematicTable,
     WorkPackage,
     WorkPackageStatus,
 )
 
 MIN_MONTHS, MAX_MONTHS = 3, 4
 ROUND_FIELDS = list(Round.EDIT_FIELDS)
-TABLE_FIELDS = list(Table.EDIT_FIELDS)
+TABLE_FIELDS = list(ThematicTable.EDIT_FIELDS)
 WORK_PACKAGE_FIELDS = list(WorkPackage.EDIT_FIELDS)
 
 
@@ -109,7 +109,7 @@ def update_round(by: User, round_: Round, *, version: int, name: str, starts_on:
     outside = db.session.execute(
         select(Milestone.title)
         .join(Milestone.work_package).join(WorkPackage.table)
-        .where(Table.round_id == round_.id, Milestone.done_at.is_(None), Milestone.live(),
+        .where(ThematicTable.round_id == round_.id, Milestone.done_at.is_(None), Milestone.live(),
                (Milestone.due_on < starts_on) | (Milestone.due_on > ends_on))
         .limit(1)
     ).scalar_one_or_none()
@@ -123,11 +123,11 @@ def update_round(by: User, round_: Round, *, version: int, name: str, starts_on:
     return round_
 
 
-def missing_evaluations(round_: Round) -> list[Table]:
+def missing_evaluations(round_: Round) -> list[ThematicTable]:
     return list(db.session.execute(
-        select(Table).outerjoin(TableEvaluation, TableEvaluation.table_id == Table.id)
-        .where(Table.round_id == round_.id, Table.archived_at.is_(None), TableEvaluation.id.is_(None))
-        .order_by(Table.title)
+        select(ThematicTable).outerjoin(TableEvaluation, TableEvaluation.table_id == ThematicTable.id)
+        .where(ThematicTable.round_id == round_.id, ThematicTable.archived_at.is_(None), TableEvaluation.id.is_(None))
+        .order_by(ThematicTable.title)
     ).scalars())
 
 
@@ -161,7 +161,7 @@ def _check_members(members: list[tuple[User, str]]) -> None:
         seen.add(user.id)
 
 
-def _set_members(table: Table, members: list[tuple[User, str]]) -> tuple[dict[str, Any], list[User]]:
+def _set_members(table: ThematicTable, members: list[tuple[User, str]]) -> tuple[dict[str, Any], list[User]]:
     """Seat exactly `members` at the table. Returns the seats for the audit log, and the people
     new to the table (to be told once the table has an id: _announce_seated)."""
     current = {m.user_id: m for m in table.memberships}
@@ -179,19 +179,19 @@ def _set_members(table: Table, members: list[tuple[User, str]]) -> tuple[dict[st
     return {str(u.id): r for u, r in members}, seated
 
 
-def _announce_seated(table: Table, seated: list[User]) -> None:
+def _announce_seated(table: ThematicTable, seated: list[User]) -> None:
     if seated:
         signals.members_seated.send(table, users=seated)
 
 
 def create_table(by: User, round_: Round, *, title: str, theme: str, action_line: str, description: str,
-                 liaison: User | None, members: list[tuple[User, str]]) -> Table:
+                 liaison: User | None, members: list[tuple[User, str]]) -> ThematicTable:
     """A table belongs to one open round and has exactly one liaison from the core group."""
     _require_open(round_)
     _check_liaison(liaison)
     _check_members(members)
     _check_unique_title(round_, title)
-    table = Table(round=round_, title=title.strip(), theme=theme.strip(), action_line=action_line,
+    table = ThematicTable(round=round_, title=title.strip(), theme=theme.strip(), action_line=action_line,
                   description=description, liaison=liaison)
     db.session.add(table)
     members_after, seated = _set_members(table, members)
@@ -201,16 +201,16 @@ def create_table(by: User, round_: Round, *, title: str, theme: str, action_line
     return table
 
 
-def _check_unique_title(round_: Round, title: str, table: Table | None = None) -> None:
-    query = select(Table.id).where(Table.round_id == round_.id, Table.title == title.strip())
+def _check_unique_title(round_: Round, title: str, table: ThematicTable | None = None) -> None:
+    query = select(ThematicTable.id).where(ThematicTable.round_id == round_.id, ThematicTable.title == title.strip())
     if table is not None:
-        query = query.where(Table.id != table.id)
+        query = query.where(ThematicTable.id != table.id)
     if db.session.execute(query).first():
         raise RoundsError(_("Deze ronde heeft al een tafel met deze titel."), "title")
 
 
-def update_table(by: User, table: Table, *, version: int, title: str, theme: str, action_line: str,
-                 description: str, liaison: User | None, members: list[tuple[User, str]]) -> Table:
+def update_table(by: User, table: ThematicTable, *, version: int, title: str, theme: str, action_line: str,
+                 description: str, liaison: User | None, members: list[tuple[User, str]]) -> ThematicTable:
     _require_open(table.round)
     check_version(table, version)
     _check_liaison(liaison)
@@ -227,7 +227,7 @@ def update_table(by: User, table: Table, *, version: int, title: str, theme: str
     return table
 
 
-def seat(by: User, table: Table, user: User, role: str) -> TableMembership:
+def seat(by: User, table: ThematicTable, user: User, role: str) -> TableMembership:
     """Give one person a seat at a table (an invitation for the table does this), audited."""
     _require_open(table.round)
     if role not in MemberRole.__members__.values():
@@ -243,7 +243,7 @@ def seat(by: User, table: Table, user: User, role: str) -> TableMembership:
     return membership
 
 
-def _new_table_version(table: Table) -> None:
+def _new_table_version(table: ThematicTable) -> None:
     """Members live in their own rows, so changing them alone would leave the table's version as
     it was, and a table form opened earlier could then silently undo the change. Saving the table
     row anyway gives it a new version, and that form a conflict instead."""
@@ -255,7 +255,7 @@ def _shift_into(day: date, offset: timedelta, round_: Round) -> date:
     return min(max(day + offset, round_.starts_on), round_.ends_on)
 
 
-def carry_over(by: User, table: Table, to_round: Round) -> Table:
+def carry_over(by: User, table: ThematicTable, to_round: Round) -> ThematicTable:
     """Carry a table into a later round: members, open work and the link to its history come along.
 
     Open milestones keep their place relative to the round's start (clipped to the new round);
@@ -264,11 +264,11 @@ def carry_over(by: User, table: Table, to_round: Round) -> Table:
     _require_open(to_round)
     if to_round.starts_on <= table.round.starts_on:
         raise RoundsError(_("Kies een latere ronde om de tafel naar door te zetten."), "round_id")
-    if db.session.execute(select(Table.id).where(Table.carried_over_from_id == table.id)).first():
+    if db.session.execute(select(ThematicTable.id).where(ThematicTable.carried_over_from_id == table.id)).first():
         raise RoundsError(_("Deze tafel is al doorgezet naar een volgende ronde."))
     _check_unique_title(to_round, table.title)
     _check_liaison(table.liaison)
-    new = Table(round=to_round, title=table.title, theme=table.theme, action_line=table.action_line,
+    new = ThematicTable(round=to_round, title=table.title, theme=table.theme, action_line=table.action_line,
                 description=table.description, liaison=table.liaison, carried_over_from=table)
     db.session.add(new)
     _seats, seated = _set_members(new, [(m.user, m.role) for m in table.memberships])
@@ -292,7 +292,7 @@ def carry_over(by: User, table: Table, to_round: Round) -> Table:
     return new
 
 
-def record_evaluation(by: User, table: Table, *, delivered: str, what_worked: str, decision: str) -> TableEvaluation:
+def record_evaluation(by: User, table: ThematicTable, *, delivered: str, what_worked: str, decision: str) -> TableEvaluation:
     """What the table delivered, what worked, continue or stop; changeable until the round closes."""
     _require_open(table.round)
     if decision not in (Decision.CONTINUE, Decision.STOP):
@@ -321,7 +321,7 @@ def _check_inside_round(round_: Round, day: date, field: str, what: str) -> None
               start=_format(round_.starts_on), end=_format(round_.ends_on)), field)
 
 
-def create_work_package(by: User, table: Table, *, title: str, goal: str, description: str,
+def create_work_package(by: User, table: ThematicTable, *, title: str, goal: str, description: str,
                         owner: User | None, due_on: date, status: str = WorkPackageStatus.NOT_STARTED) -> WorkPackage:
     _require_open(table.round)
     _check_inside_round(table.round, due_on, "due_on", _("De einddatum van het werkpakket"))
@@ -506,7 +506,7 @@ def _format_moment(moment: Any) -> str:
 
 # --- support requests -----------------------------------------------------------------------------
 
-def ask_support(author: User, table: Table, *, subject: str, body: str) -> SupportRequest:
+def ask_support(author: User, table: ThematicTable, *, subject: str, body: str) -> SupportRequest:
     """A table asks the core group; it reaches the liaison (and staff) at once and stays open."""
     _require_open(table.round)
     request = SupportRequest(table=table, author=author, subject=subject.strip(), body=body)

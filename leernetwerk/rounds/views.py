@@ -26,7 +26,7 @@ from .forms import (
     UpdateForm,
     WorkPackageForm,
 )
-from .models import MemberRole, Milestone, ProgressUpdate, Round, SupportRequest, Table, WorkPackage
+from .models import MemberRole, Milestone, ProgressUpdate, Round, SupportRequest, ThematicTable, WorkPackage
 
 bp = Blueprint("rounds", __name__)
 
@@ -113,7 +113,7 @@ def round_close(round_id: int):
 
 # --- tables ---------------------------------------------------------------------------------------
 
-def _table_form(table: Table | None = None) -> TableForm:
+def _table_form(table: ThematicTable | None = None) -> TableForm:
     form = TableForm(obj=table)
     people = queries.active_people()
     form.liaison_id.choices = _person_choices([p for p in people if p.is_core_group], _l("— kies —"))
@@ -153,12 +153,12 @@ def table_create(round_id: int):
 
 @bp.route("/tafels/<int:table_id>")
 def table_detail(table_id: int):
-    table = db.get_or_404(Table, table_id)
+    table = db.get_or_404(ThematicTable, table_id)
     require("table.view", table)
     return _table_page(table)
 
 
-def _table_page(table: Table, *, support_form: SupportRequestForm | None = None,
+def _table_page(table: ThematicTable, *, support_form: SupportRequestForm | None = None,
                 answering: tuple[int, SupportAnswerForm] | None = None, status: int = 200) -> tuple[str, int]:
     """The table's page; after a refused form, that form with its errors and text in its place."""
     page = queries.table_page(table)
@@ -172,7 +172,7 @@ def _table_page(table: Table, *, support_form: SupportRequestForm | None = None,
 
 @bp.route("/tafels/<int:table_id>/bewerken", methods=["GET", "POST"])
 def table_edit(table_id: int):
-    table = db.get_or_404(Table, table_id)
+    table = db.get_or_404(ThematicTable, table_id)
     require("table.edit", table)
     form = _table_form(table)
     if form.validate_on_submit() and save(lambda: services.update_table(
@@ -186,7 +186,7 @@ def table_edit(table_id: int):
 
 @bp.route("/tafels/<int:table_id>/doorzetten", methods=["POST"])
 def table_carry_over(table_id: int):
-    table = db.get_or_404(Table, table_id)
+    table = db.get_or_404(ThematicTable, table_id)
     require("table.carry_over", table)
     form = CarryOverForm()
     form.round_id.choices = [SelectChoice("", "")] + [
@@ -203,7 +203,7 @@ def table_carry_over(table_id: int):
 
 @bp.route("/tafels/<int:table_id>/evaluatie", methods=["GET", "POST"])
 def table_evaluate(table_id: int):
-    table = db.get_or_404(Table, table_id)
+    table = db.get_or_404(ThematicTable, table_id)
     require("table.evaluate", table)
     form = EvaluationForm(obj=table.evaluation)
     if form.validate_on_submit() and save(lambda: services.record_evaluation(
@@ -215,7 +215,7 @@ def table_evaluate(table_id: int):
 
 @bp.route("/tafels/<int:table_id>/ondersteuning", methods=["POST"])
 def support_ask(table_id: int):
-    table = db.get_or_404(Table, table_id)
+    table = db.get_or_404(ThematicTable, table_id)
     require("support.ask", table)
     form = SupportRequestForm()
     if form.validate_on_submit() and save(
@@ -257,7 +257,7 @@ def support_answer(request_id: int):
 
 # --- work packages ------------------------------------------------------------------------------------
 
-def _work_package_form(table: Table, wp: WorkPackage | None = None) -> WorkPackageForm:
+def _work_package_form(table: ThematicTable, wp: WorkPackage | None = None) -> WorkPackageForm:
     form = WorkPackageForm(obj=wp)
     form.owner_id.choices = _person_choices(queries.table_people(table), _l("— nog niemand —"))
     if wp is not None and not form.is_submitted():
@@ -268,7 +268,7 @@ def _work_package_form(table: Table, wp: WorkPackage | None = None) -> WorkPacka
 
 @bp.route("/tafels/<int:table_id>/werkpakketten/nieuw", methods=["GET", "POST"])
 def work_package_create(table_id: int):
-    table = db.get_or_404(Table, table_id)
+    table = db.get_or_404(ThematicTable, table_id)
     require("table.work", table)
     form = _work_package_form(table)
     if not form.is_submitted():

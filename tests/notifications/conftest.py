@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from leernetwerk.rounds.models import MemberRole, Milestone, Round, Table, WorkPackage, WorkPackageStatus
+from leernetwerk.rounds.models import MemberRole, Milestone, Round, ThematicTable, WorkPackage, WorkPackageStatus
 from tests import factories
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -27,7 +27,7 @@ NOW = at(TODAY)
 @dataclass
 class Scene:
     round: Round
-    table: Table
+    table: ThematicTable
     work_package: WorkPackage
     staff: object
     liaison: object

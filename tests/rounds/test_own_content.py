@@ -17,7 +17,7 @@ import time_machine
 from leernetwerk.audit import AuditEvent
 from leernetwerk.database import utcnow
 from leernetwerk.extensions import db as _db
-from leernetwerk.rounds.models import MemberRole, ProgressUpdate, SupportRequest, Table, WorkPackage
+from leernetwerk.rounds.models import MemberRole, ProgressUpdate, SupportRequest, ThematicTable, WorkPackage
 from tests import factories
 
 POSTED = datetime(2026, 11, 4, 9, 0, tzinfo=timezone.utc)  # 10:00 in Amsterdam
@@ -29,7 +29,7 @@ class Team:
     colleague: object
     liaison: object
     staff: object
-    table: Table
+    table: ThematicTable
     wp: WorkPackage
 
 

@@ -13,7 +13,7 @@ from leernetwerk.rounds.models import (
     ProgressUpdate,
     Round,
     SupportRequest,
-    Table,
+    ThematicTable,
     WorkPackage,
 )
 from tests import factories
@@ -55,7 +55,7 @@ def test_create_a_table_with_liaison_and_members(client, login, db):
         "title": "Zwangeren met geldzorgen", "theme": "Bestaanszekerheid", "action_line": "tijdens_zwangerschap",
         "description": "**Schulden** vroeg zien", "liaison_id": core.id, "leads": [lead.id], "members": [member.id]})
     assert response.status_code == 302
-    table = db.session.query(Table).one()
+    table = db.session.query(ThematicTable).one()
     page = client.get(f"/tafels/{table.id}").text
     assert "<strong>Schulden</strong>" in page and "Trekker" in page and "kartrekker" in page and "Kern" in page
 
@@ -218,7 +218,7 @@ def test_my_overview_lists_quiet_work_only_from_rounds_that_have_started(client,
     assert "Werkpakket dat nog moet beginnen" not in quiet
 
 
-def _round_page_for_kartrekker(client, login, starts_days_ago: int) -> tuple[str, Table]:
+def _round_page_for_kartrekker(client, login, starts_days_ago: int) -> tuple[str, ThematicTable]:
     lead = factories.make_user()
     # Three rounds side by side, one per phase, on the same day.
     r = factories.make_overlapping_round(starts_on=date.today() - timedelta(days=starts_days_ago))
@@ -304,14 +304,14 @@ def test_round_and_dashboard_pages_run_a_fixed_number_of_queries(client, login, 
     for template in ("/rondes/{id}",):
         assert _count(client, count_queries, template.format(id=small.id)) == \
             _count(client, count_queries, template.format(id=large.id))
-    table_small = db.session.query(Table).filter_by(round_id=small.id).first()
-    table_large = db.session.query(Table).filter_by(round_id=large.id).first()
+    table_small = db.session.query(ThematicTable).filter_by(round_id=small.id).first()
+    table_large = db.session.query(ThematicTable).filter_by(round_id=large.id).first()
     assert _count(client, count_queries, f"/tafels/{table_small.id}") == \
         _count(client, count_queries, f"/tafels/{table_large.id}")
     assert _count(client, count_queries, f"/werkpakketten/{table_small.work_packages[0].id}") == \
         _count(client, count_queries, f"/werkpakketten/{table_large.work_packages[0].id}")
     few = _count(client, count_queries, "/mijn")
-    for t in db.session.query(Table).filter_by(round_id=large.id):
+    for t in db.session.query(ThematicTable).filter_by(round_id=large.id):
         t.liaison_id = staff.id
     db.session.commit()
     assert _count(client, count_queries, "/mijn") == few

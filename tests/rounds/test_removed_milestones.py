@@ -13,14 +13,14 @@ from leernetwerk.database import utcnow
 from leernetwerk.extensions import db as _db
 from leernetwerk.notifications.services import calendar_token, renew_calendar_token
 from leernetwerk.rounds import services
-from leernetwerk.rounds.models import MemberRole, Milestone, Table, WorkPackage
+from leernetwerk.rounds.models import MemberRole, Milestone, ThematicTable, WorkPackage
 from tests import factories
 
 
 @dataclass
 class Setup:
     member: object
-    table: Table
+    table: ThematicTable
     wp: WorkPackage
     gone: Milestone   # the one that is removed
     kept: Milestone

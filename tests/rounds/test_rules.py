@@ -12,7 +12,7 @@ from leernetwerk.audit import AuditEvent
 from leernetwerk.errors import EditConflict
 from leernetwerk.notifications.models import Notification
 from leernetwerk.rounds import services
-from leernetwerk.rounds.models import Light, MemberRole, Milestone, RoundPhase, Table, WorkPackageStatus
+from leernetwerk.rounds.models import Light, MemberRole, Milestone, RoundPhase, ThematicTable, WorkPackageStatus
 from tests import factories
 
 
@@ -261,7 +261,7 @@ def test_round_rules_hold_at_month_ends(staff, db):
         services.create_round(staff, name="Januari", starts_on=date(2028, 1, 31), ends_on=date(2028, 4, 30))
         with pytest.raises(services.RoundsError):
             services.create_round(staff, name="Te kort", starts_on=date(2028, 5, 31), ends_on=date(2028, 8, 29))
-    assert db.session.query(Table).count() == 0
+    assert db.session.query(ThematicTable).count() == 0
     assert db.session.query(Milestone).count() == 0
 
 

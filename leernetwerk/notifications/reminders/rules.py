@@ -21,8 +21,8 @@ from ...rounds.models import (
     ProgressUpdate,
     Round,
     SupportRequest,
-    Table,
     TableMembership,
+    ThematicTable,
     WorkPackage,
     WorkPackageStatus,
 )
@@ -82,18 +82,18 @@ def _milestones(occasion_suffix: str, recipient, *, members_join: bool) -> Selec
             Milestone.title.label("subject"),
             WorkPackage.id.label("work_package_id"),
             WorkPackage.title.label("work_package"),
-            Table.title.label("table"),
+            ThematicTable.title.label("table"),
         )
         .select_from(Milestone)
         .join(WorkPackage, WorkPackage.id == Milestone.work_package_id)
-        .join(Table, Table.id == WorkPackage.table_id)
-        .join(Round, Round.id == Table.round_id)
-        .where(Milestone.done_at.is_(None), Milestone.live(), Table.archived_at.is_(None),
+        .join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
+        .join(Round, Round.id == ThematicTable.round_id)
+        .where(Milestone.done_at.is_(None), Milestone.live(), ThematicTable.archived_at.is_(None),
                Round.closed_at.is_(None))
     )
     if members_join:  # nobody assigned: the whole table
         query = query.outerjoin(TableMembership,
-                                and_(TableMembership.table_id == Table.id, Milestone.assignee_id.is_(None)))
+                                and_(TableMembership.table_id == ThematicTable.id, Milestone.assignee_id.is_(None)))
     return query
 
 
@@ -121,7 +121,7 @@ def _overdue(span: Span) -> Select:
     assignee = _milestones("-overdue", _assignee_or_members(), members_join=True).where(Milestone.due_on <= last_due)
     leads = (
         _milestones("-overdue", TableMembership.user_id, members_join=False)
-        .join(TableMembership, and_(TableMembership.table_id == Table.id, TableMembership.role == MemberRole.LEAD))
+        .join(TableMembership, and_(TableMembership.table_id == ThematicTable.id, TableMembership.role == MemberRole.LEAD))
         .where(Milestone.due_on <= last_due)
     )
     return union_all(assignee, leads)
@@ -147,14 +147,15 @@ def _quiet(span: Span) -> Select:
             silent_since.label("anchor"),
             WorkPackage.title.label("subject"),
             Round.starts_on.label("round_starts_on"),
-            Table.title.label("table"),
+            ThematicTable.title.label("table"),
         )
-        .select_from(WorkPackage).join(Table, Table.id == WorkPackage.table_id).join(Round, Round.id == Table.round_id)
-        .join(TableMembership, TableMembership.table_id == Table.id)
+        .select_from(WorkPackage).join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
+        .join(Round, Round.id == ThematicTable.round_id)
+        .join(TableMembership, TableMembership.table_id == ThematicTable.id)
         .outerjoin(last, last.c.work_package_id == WorkPackage.id)
         .where(
             WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-            Table.archived_at.is_(None), Round.closed_at.is_(None),
+            ThematicTable.archived_at.is_(None), Round.closed_at.is_(None),
             Round.starts_on <= span.last_day - timedelta(days=QUIET_DAYS), Round.ends_on >= span.first_day,
             silent_since <= span.end - timedelta(days=QUIET_DAYS),
         )
@@ -176,24 +177,24 @@ def _round_ending(span: Span) -> Select:
     def part(recipient, *, leads: bool) -> Select:  # noqa: ANN001
         query = (
             select(
-                Table.id.label("object_id"),
+                ThematicTable.id.label("object_id"),
                 recipient.label("recipient_id"),
                 (iso_date(Round.ends_on) + literal("-14d")).label("occasion"),
                 Round.ends_on.label("anchor"),
-                Table.title.label("subject"),
+                ThematicTable.title.label("subject"),
                 Round.name.label("round"),
             )
-            .select_from(Table).join(Round, Round.id == Table.round_id)
-            .where(Table.archived_at.is_(None), Round.closed_at.is_(None),
+            .select_from(ThematicTable).join(Round, Round.id == ThematicTable.round_id)
+            .where(ThematicTable.archived_at.is_(None), Round.closed_at.is_(None),
                    Round.ends_on >= span.first_day, Round.ends_on <= span.last_day + timedelta(days=14),
-                   Table.id.not_in(with_end_product))
+                   ThematicTable.id.not_in(with_end_product))
         )
         if leads:
             query = query.join(TableMembership,
-                               and_(TableMembership.table_id == Table.id, TableMembership.role == MemberRole.LEAD))
+                               and_(TableMembership.table_id == ThematicTable.id, TableMembership.role == MemberRole.LEAD))
         return query
 
-    return union_all(part(TableMembership.user_id, leads=True), part(Table.liaison_id, leads=False))
+    return union_all(part(TableMembership.user_id, leads=True), part(ThematicTable.liaison_id, leads=False))
 
 
 def _liaison_and_staff(query_for: Callable[..., Select]) -> Select:
@@ -201,7 +202,7 @@ def _liaison_and_staff(query_for: Callable[..., Select]) -> Select:
     # SQLite does not scan all users for every object (users.is_staff has no index).
     staff_ids = select(User.id).where(User.is_staff.is_(True), User.active.is_(True))
     return union_all(
-        query_for(Table.liaison_id),
+        query_for(ThematicTable.liaison_id),
         query_for(Staff.id).join(Staff, Staff.id.in_(staff_ids)),
     )
 
@@ -220,11 +221,11 @@ def _review_waiting(span: Span) -> Select:
                 DeliverableVersion.submitted_at.label("anchor"),
                 DeliverableVersion.title.label("subject"),
                 DeliverableVersion.deliverable_id.label("deliverable_id"),
-                Table.title.label("table"),
+                ThematicTable.title.label("table"),
             )
             .select_from(DeliverableVersion).join(Deliverable, Deliverable.id == DeliverableVersion.deliverable_id)
             .join(WorkPackage, WorkPackage.id == Deliverable.work_package_id)
-            .join(Table, Table.id == WorkPackage.table_id)
+            .join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
             .where(DeliverableVersion.status == VersionStatus.IN_REVIEW, DeliverableVersion.submitted_at <= cutoff)
         )
 
@@ -244,10 +245,10 @@ def _support_unanswered(span: Span) -> Select:
                 literal("2wd").label("occasion"),
                 SupportRequest.created_at.label("anchor"),
                 SupportRequest.subject.label("subject"),
-                Table.id.label("table_id"),
-                Table.title.label("table"),
+                ThematicTable.id.label("table_id"),
+                ThematicTable.title.label("table"),
             )
-            .select_from(SupportRequest).join(Table, Table.id == SupportRequest.table_id)
+            .select_from(SupportRequest).join(ThematicTable, ThematicTable.id == SupportRequest.table_id)
             .where(SupportRequest.is_open, SupportRequest.created_at <= cutoff)
         )
 
@@ -259,18 +260,18 @@ def _round_starting(span: Span) -> Select:
     (per role). Once per start date."""
     return (
         select(
-            Table.id.label("object_id"),
+            ThematicTable.id.label("object_id"),
             TableMembership.user_id.label("recipient_id"),
             (iso_date(Round.starts_on) + literal("-7d")).label("occasion"),
             Round.starts_on.label("anchor"),
             Round.name.label("subject"),
             Round.ends_on.label("round_ends_on"),
-            Table.title.label("table"),
+            ThematicTable.title.label("table"),
             TableMembership.role.label("role"),
         )
-        .select_from(Table).join(Round, Round.id == Table.round_id)
-        .join(TableMembership, TableMembership.table_id == Table.id)
-        .where(Table.archived_at.is_(None), Round.closed_at.is_(None),
+        .select_from(ThematicTable).join(Round, Round.id == ThematicTable.round_id)
+        .join(TableMembership, TableMembership.table_id == ThematicTable.id)
+        .where(ThematicTable.archived_at.is_(None), Round.closed_at.is_(None),
                Round.starts_on >= span.first_day + timedelta(days=1),
                Round.starts_on <= span.last_day + timedelta(days=7))
     )

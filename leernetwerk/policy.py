@@ -216,6 +216,7 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "version.start_next": _version_in((VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED), _deliverable_edit),
     "version.review": _version_in((VersionStatus.IN_REVIEW,), _deliverable_review),
     "version.publish": _version_in((VersionStatus.APPROVED,), _staff),
+    "version.remove_attachment": _version_in((VersionStatus.DRAFT,), _deliverable_edit),
 }
 
 

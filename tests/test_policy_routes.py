@@ -120,6 +120,8 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "library.review": {"POST": only(STEERS_TABLE, 302)},   # the liaison approves,
     "library.publish": {"POST": only(STAFF, 302)},         # only staff publish
     "library.withdraw": {"POST": only(STAFF, 302)},
+    # `attachment_id` here is the draft's attachment: its team removes it (a second time is refused politely).
+    "library.remove_attachment": {"POST": only(TABLE_WORK, 302)},
     # Notices and reminder settings: everyone logged in, for themselves.
     "notifications.notification_list": {"GET": only(LOGGED_IN)},
     "notifications.mark_read": {"POST": only(LOGGED_IN, 302)},
@@ -175,6 +177,10 @@ class World:
             "deliverable_id": self.draft.id,
             "notification_id": self.notification.id,
         }
+        if endpoint == "library.remove_attachment":
+            from leernetwerk.library.services import latest_version
+
+            values["attachment_id"] = latest_version(self.draft).attachments[0].id
         if endpoint == "auth.set_password":
             values["token"] = make_token(self.invited, "invite")
         elif endpoint == "auth.reset_password":
@@ -390,6 +396,7 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "version.start_next": ("published_version", TABLE_WORK),
     "version.review": ("draft_version", frozenset()),
     "version.publish": ("draft_version", frozenset()),
+    "version.remove_attachment": ("draft_version", TABLE_WORK),
 }
 
 # Once the round is closed, everything in it is read-only (staff may still edit an end product);

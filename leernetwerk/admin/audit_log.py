@@ -63,6 +63,7 @@ class AuditAction(LabeledEnum):
     DELIVERABLE_CREATE = "deliverable.create"
     DELIVERABLE_UPDATE = "deliverable.update"
     DELIVERABLE_NEW_VERSION = "deliverable.new_version"
+    DELIVERABLE_ATTACHMENT_REMOVE = "deliverable.attachment_remove"
     DELIVERABLE_SUBMIT = "deliverable.submit"
     DELIVERABLE_APPROVE = "deliverable.approve"
     DELIVERABLE_RETURN = "deliverable.return"
@@ -106,6 +107,7 @@ class AuditAction(LabeledEnum):
         DELIVERABLE_CREATE: _l("Eindproduct aangemaakt"),
         DELIVERABLE_UPDATE: _l("Concept van eindproduct bewerkt"),
         DELIVERABLE_NEW_VERSION: _l("Nieuwe versie van eindproduct begonnen"),
+        DELIVERABLE_ATTACHMENT_REMOVE: _l("Bijlage van een concept verwijderd"),
         DELIVERABLE_SUBMIT: _l("Eindproduct ter review aangeboden"),
         DELIVERABLE_APPROVE: _l("Eindproduct goedgekeurd"),
         DELIVERABLE_RETURN: _l("Eindproduct teruggestuurd"),

@@ -163,8 +163,10 @@ class DeliverableVersion(db.Model):
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=version_municipalities, lazy="select", order_by="Municipality.name"
     )
+    # The attachments it has: one removed from a draft stays in the database (removed_at), not here.
     attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="version", lazy="select", order_by="Attachment.id"
+        back_populates="version", lazy="select", order_by="Attachment.id",
+        primaryjoin="and_(DeliverableVersion.id == Attachment.version_id, Attachment.removed_at.is_(None))",
     )
     reviews: Mapped[list[Review]] = relationship(
         back_populates="version", lazy="select", order_by="Review.created_at"
@@ -190,6 +192,8 @@ class Attachment(db.Model):
     extracted_text: Mapped[str] = mapped_column(Text, default="")
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     version: Mapped[DeliverableVersion] = relationship(back_populates="attachments")
 

@@ -248,7 +248,8 @@ def detail(slug: str, number: int | None = None) -> DetailPage | None:
         if version is None:
             return None
     attachments = list(db.session.execute(
-        select(Attachment).where(Attachment.version_id == version.id).order_by(Attachment.id)
+        select(Attachment).where(Attachment.version_id == version.id, Attachment.removed_at.is_(None))
+        .order_by(Attachment.id)
     ).scalars())
     from .services import audiences_of
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..rounds.models import ActionLine
 from .models import Attachment, DeliverableKind, DeliverableVersion, Visibility
 
-RETURNED, SAVED = "deliverable.return", "deliverable.update"
+RETURNED, SAVED, REMOVED = "deliverable.return", "deliverable.update", "deliverable.attachment_remove"
 FIELD_LABELS = {"title": _l("Titel"), "summary": _l("Samenvatting"), "kind": _l("Soort"),
                 "action_line": _l("Actielijn"), "visibility": _l("Zichtbaar voor"),
                 "all_of_friesland": _l("Voor heel Friesland")}
@@ -42,10 +42,11 @@ class ReviewChanges:
     fields: list[FieldChange] = field(default_factory=list)
     body_diff: list[tuple[str, str]] = field(default_factory=list)  # ("+" | "-" | " " | "…", line)
     attachments_added: list[Attachment] = field(default_factory=list)
+    attachments_removed: list[str] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
-        return not (self.fields or self.body_diff or self.attachments_added)
+        return not (self.fields or self.body_diff or self.attachments_added or self.attachments_removed)
 
 
 def _shown(name: str, value: object) -> str:
@@ -72,7 +73,7 @@ def since_returned(version: DeliverableVersion) -> ReviewChanges | None:
     events = db.session.execute(
         select(AuditEvent).where(AuditEvent.object_type == "deliverables",
                                  AuditEvent.object_id == version.deliverable_id,
-                                 AuditEvent.action.in_([RETURNED, SAVED]))
+                                 AuditEvent.action.in_([RETURNED, SAVED, REMOVED]))
         .order_by(AuditEvent.id)
     ).scalars().all()
     returned = [e for e in events if e.action == RETURNED and (e.after or {}).get("version") == version.number]
@@ -90,4 +91,7 @@ def since_returned(version: DeliverableVersion) -> ReviewChanges | None:
             elif old != new:
                 changes.fields.append(FieldChange(name, _shown(name, old), _shown(name, new)))
     changes.attachments_added = [a for a in version.attachments if a.created_at > last.created_at]
+    changes.attachments_removed = [(e.after or {}).get("name", "") for e in events
+                                   if e.action == REMOVED and e.id > last.id
+                                   and (e.after or {}).get("version") == version.number]
     return changes

@@ -164,6 +164,23 @@ def update_draft(by: User, version: DeliverableVersion, *, lock_version: int | N
     return version
 
 
+def remove_attachment(by: User, attachment: Attachment) -> Attachment:
+    """A draft's attachment can be removed; a version in review or published keeps its files. The
+    row stays (removed_at), audited; the file is no longer offered or searched."""
+    version = attachment.version
+    if version.status != VersionStatus.DRAFT:
+        raise LibraryError(_("Bijlagen van een versie die %(status)s is, blijven bij die versie.",
+                             status=VersionStatus.label_of(version.status).lower()))
+    if attachment.removed_at is not None:
+        raise LibraryError(_("Deze bijlage is al verwijderd."))
+    attachment.removed_at, attachment.removed_by_id = utcnow(), by.id
+    db.session.flush()
+    db.session.expire(version, ["attachments"])  # the list of live attachments is read anew
+    record(by, "deliverable.attachment_remove", version.deliverable,
+           after={"version": version.number, "name": attachment.original_name})
+    return attachment
+
+
 def _attach(by: User, version: DeliverableVersion, checked: files.CheckedFile) -> Attachment:
     """Stored under a generated name, with its text extracted for search."""
     stored_name, digest = files.store(checked.data)

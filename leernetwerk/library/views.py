@@ -61,6 +61,8 @@ def detail_version(slug: str, number: int):
 @bp.route("/bijlagen/<int:attachment_id>/<name>")
 def download(attachment_id: int, name: str):
     attachment = db.get_or_404(Attachment, attachment_id)
+    if attachment.removed_at is not None:
+        abort(404)
     require("version.read", attachment.version)
     response = send_file(files.upload_path(attachment.stored_name), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.original_name, max_age=0)
@@ -164,6 +166,15 @@ def edit(deliverable_id: int):
             return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     return render_template("library/form.html", form=form, wp=deliverable.work_package, deliverable=deliverable,
                            version=version), form_status(form)
+
+
+@bp.route("/bijlagen/<int:attachment_id>/verwijderen", methods=["POST"])
+def remove_attachment(attachment_id: int):
+    attachment = db.get_or_404(Attachment, attachment_id)
+    require("version.remove_attachment", attachment.version)
+    save(lambda: services.remove_attachment(me(), attachment),
+         success=_("Bijlage ‘%(name)s’ verwijderd.", name=attachment.original_name))
+    return redirect(url_for("library.manage", deliverable_id=attachment.version.deliverable_id))
 
 
 def _workflow(deliverable_id: int, action: str, step: Callable[[Deliverable], object], success: str):  # noqa: ANN202

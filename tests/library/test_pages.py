@@ -267,3 +267,37 @@ def test_the_reviewer_sees_what_changed_since_sending_it_back(client, login, db)
     assert '<del class="diff-line">Vraag naar schulden.</del>' in page
     assert '<ins class="diff-line">Verwijs naar Schuldhulp Leeuwarden.</ins>' in page
     assert "Nieuwe bijlagen: route.pdf" in page
+
+
+def test_a_drafts_attachment_can_be_removed_and_a_published_versions_stays(client, login, db):
+    """Removed from the draft (kept in the database, audited, no longer offered or downloadable);
+    the reviewer sees it gone; a published version keeps its files."""
+    from leernetwerk.audit import AuditEvent
+    from leernetwerk.library.models import Attachment
+
+    team = Team()
+    version = team.draft("Zorgpad geldzorgen", uploads=[(make_pdf("oud"), "oude-route.pdf"),
+                                                        (make_pdf("nieuw"), "route.pdf")])
+    services.submit_for_review(team.lead, version)
+    services.review(team.liaison, version, approve=False, comment="Eén bijlage is genoeg.")
+    db.session.commit()
+    old = next(a for a in version.attachments if a.original_name == "oude-route.pdf")
+    login(team.lead)
+    page = client.get(f"/eindproducten/{version.deliverable_id}").text
+    assert f'action="/bijlagen/{old.id}/verwijderen"' in page
+    done = client.post(f"/bijlagen/{old.id}/verwijderen", follow_redirects=True)
+    assert "Bijlage ‘oude-route.pdf’ verwijderd." in done.text
+    assert "oude-route.pdf" not in done.text.split("Bijlage ‘oude-route.pdf’ verwijderd.")[1]
+    assert client.get(f"/bijlagen/{old.id}/oude-route.pdf").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Attachment, old.id).removed_at is not None  # kept, marked
+    assert db.session.query(AuditEvent).filter_by(action="deliverable.attachment_remove").count() == 1
+
+    services.submit_for_review(team.lead, version)
+    db.session.commit()
+    reviewer = login(team.liaison, c=client.application.test_client())
+    assert "Verwijderde bijlagen: oude-route.pdf" in reviewer.get(f"/eindproducten/{version.deliverable_id}").text
+
+    published = team.publish("Gepubliceerd", uploads=[(make_pdf("x"), "blijft.pdf")])
+    kept = published.attachments[0]
+    assert client.post(f"/bijlagen/{kept.id}/verwijderen").status_code == 403

@@ -51,6 +51,7 @@ from .library.models import (
 )
 from .notifications.models import Notification, OutboxMail, ReminderLog
 from .rounds import services as rounds
+from .rounds import work
 from .rounds.models import (
     ActionLine,
     Decision,
@@ -228,7 +229,7 @@ def make_work_package(by: User | None = None, table: ThematicTable | None = None
                       status: str = WorkPackageStatus.NOT_STARTED) -> WorkPackage:
     """A work package of `table` (a new one unless given), due a week before its round ends."""
     table = table or make_table(by)
-    wp = rounds.create_work_package(by, table, title=title or f"Werkpakket {_next()}", goal=goal,
+    wp = work.create_work_package(by, table, title=title or f"Werkpakket {_next()}", goal=goal,
                                     description=description, owner=owner,
                                     due_on=due_on or table.round.ends_on - timedelta(days=7), status=status)
     return wp
@@ -239,17 +240,17 @@ def make_milestone(by: User | None = None, wp: WorkPackage | None = None, *, tit
     """A milestone, due with its work package unless given; `done` ticks it off now, by its
     assignee (else by `by`, else by the table's liaison)."""
     wp = wp or make_work_package(by)
-    milestone = rounds.add_milestone(by, wp, title=title or f"Mijlpaal {_next()}", due_on=due_on or wp.due_on,
+    milestone = work.add_milestone(by, wp, title=title or f"Mijlpaal {_next()}", due_on=due_on or wp.due_on,
                                      assignee=assignee)
     if done:
-        rounds.set_milestone_done(assignee or by or wp.table.liaison, milestone, True)
+        work.set_milestone_done(assignee or by or wp.table.liaison, milestone, True)
     return milestone
 
 
 def make_update(author: User, wp: WorkPackage, body: str | None = None, light: str = Light.ON_TRACK, *,
                 at: datetime | None = None) -> ProgressUpdate:
     """A progress update by `author`; `at` puts it in the past."""
-    update = rounds.post_update(author, wp, body or f"Update {_next()}", light)
+    update = work.post_update(author, wp, body or f"Update {_next()}", light)
     if at is not None:
         backdate(update, created_at=at)
     return update
@@ -260,9 +261,9 @@ def make_support_request(author: User, table: ThematicTable, *, subject: str | N
                          answered_by: User | None = None, answered_at: datetime | None = None) -> SupportRequest:
     """A support request of the table; with `answer`, answered by `answered_by` (default: the
     liaison). `asked_at` and `answered_at` put them in the past."""
-    request = rounds.ask_support(author, table, subject=subject or f"Vraag {_next()}", body=body)
+    request = work.ask_support(author, table, subject=subject or f"Vraag {_next()}", body=body)
     if answer is not None:
-        rounds.answer_support(answered_by or table.liaison, request, answer)
+        work.answer_support(answered_by or table.liaison, request, answer)
     if asked_at is not None:
         backdate(request, created_at=asked_at)
     if answered_at is not None:

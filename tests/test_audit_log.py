@@ -16,6 +16,7 @@ from leernetwerk.auth import services as accounts
 from leernetwerk.dates import AMSTERDAM
 from leernetwerk.extensions import db
 from leernetwerk.rounds import services as rounds
+from leernetwerk.rounds import work
 from leernetwerk.rounds.models import MemberRole
 from tests import factories
 
@@ -67,10 +68,10 @@ def test_the_log_reads_as_names_labels_links_and_dutch_values(client, login):
                                  ends_on=date(2030, 3, 31))
     table = rounds.create_table(staff, round_, title="Tafel Taalbarrières", theme="Taal", action_line="na_geboorte",
                                 description="", liaison=vera, members=[(lid, MemberRole.LEAD)])
-    wp = rounds.create_work_package(lid, table, title="Wegwijzer tolken", goal="", description="", owner=lid,
+    wp = work.create_work_package(lid, table, title="Wegwijzer tolken", goal="", description="", owner=lid,
                                     due_on=date(2030, 3, 15))
-    milestone = rounds.add_milestone(lid, wp, title="Concept klaar", due_on=date(2030, 2, 12), assignee=lid)
-    rounds.set_milestone_done(lid, milestone, True)
+    milestone = work.add_milestone(lid, wp, title="Concept klaar", due_on=date(2030, 2, 12), assignee=lid)
+    work.set_milestone_done(lid, milestone, True)
     rounds.update_table(staff, table, version=table.version, title="Tafel Taalbarrières", theme="Taal",
                         action_line="na_geboorte", description="", liaison=wim, members=[(lid, MemberRole.MEMBER)])
     db.session.commit()

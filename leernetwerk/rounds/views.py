@@ -14,7 +14,7 @@ from ..extensions import db
 from ..policy import require
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
-from . import queries, services, timeline
+from . import queries, services, timeline, work
 from .forms import (
     CarryOverForm,
     EvaluationForm,
@@ -219,7 +219,7 @@ def support_ask(table_id: int):
     require("support.ask", table)
     form = SupportRequestForm()
     if form.validate_on_submit() and save(
-            lambda: services.ask_support(me(), table, subject=form.subject.data, body=form.body.data), form,
+            lambda: work.ask_support(me(), table, subject=form.subject.data, body=form.body.data), form,
             success=_("Je vraag staat bij de verbindingspersoon en ROS.")):
         return redirect(url_for("rounds.table_detail", table_id=table.id, _anchor="ondersteuning"))
     return _table_page(table, support_form=form, status=form_status(form))
@@ -230,7 +230,7 @@ def support_edit(request_id: int):
     support = db.get_or_404(SupportRequest, request_id)
     require("support.edit", support)
     form = SupportRequestForm(obj=support)
-    if form.validate_on_submit() and save(lambda: services.edit_support(
+    if form.validate_on_submit() and save(lambda: work.edit_support(
             me(), support, subject=form.subject.data, body=form.body.data), form, success=_("Vraag aangepast.")):
         return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
     return render_template("rounds/support_form.html", form=form, support=support), form_status(form)
@@ -240,7 +240,7 @@ def support_edit(request_id: int):
 def support_withdraw(request_id: int):
     support = db.get_or_404(SupportRequest, request_id)
     require("support.withdraw", support)
-    save(lambda: services.withdraw_support(me(), support), success=_("Vraag ingetrokken."))
+    save(lambda: work.withdraw_support(me(), support), success=_("Vraag ingetrokken."))
     return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
 
 
@@ -249,7 +249,7 @@ def support_answer(request_id: int):
     support = db.get_or_404(SupportRequest, request_id)
     require("support.answer", support)
     form = SupportAnswerForm()
-    if form.validate_on_submit() and save(lambda: services.answer_support(me(), support, form.answer.data), form,
+    if form.validate_on_submit() and save(lambda: work.answer_support(me(), support, form.answer.data), form,
                                           success=_("Antwoord verstuurd.")):
         return redirect(url_for("rounds.table_detail", table_id=support.table_id, _anchor=f"vraag-{support.id}"))
     return _table_page(support.table, answering=(support.id, form), status=form_status(form))
@@ -274,7 +274,7 @@ def work_package_create(table_id: int):
     if not form.is_submitted():
         form.due_on.data = table.round.ends_on
     if form.validate_on_submit():
-        wp = save(lambda: services.create_work_package(
+        wp = save(lambda: work.create_work_package(
             me(), table, title=form.title.data, goal=form.goal.data or "", description=form.description.data or "",
             owner=_get_person(form.owner_id.data), due_on=form.due_on.data, status=form.status.data), form)
         if wp is ALREADY_SAVED:
@@ -305,7 +305,7 @@ def work_package_edit(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
     require("table.work", wp.table)
     form = _work_package_form(wp.table, wp)
-    if form.validate_on_submit() and save(lambda: services.update_work_package(
+    if form.validate_on_submit() and save(lambda: work.update_work_package(
             me(), wp, version=form.version.data, title=form.title.data, goal=form.goal.data or "",
             description=form.description.data or "", owner=_get_person(form.owner_id.data),
             due_on=form.due_on.data, status=form.status.data), form, versioned=wp,
@@ -319,7 +319,7 @@ def update_post(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
     require("table.work", wp.table)
     form = UpdateForm()
-    if form.validate_on_submit() and save(lambda: services.post_update(me(), wp, form.body.data, form.light.data),
+    if form.validate_on_submit() and save(lambda: work.post_update(me(), wp, form.body.data, form.light.data),
                                           form, success=_("Update geplaatst.")):
         return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="updates"))
     return _work_package_page(wp, update_form=form, status=400)
@@ -330,7 +330,7 @@ def update_edit(update_id: int):
     update = db.get_or_404(ProgressUpdate, update_id)
     require("update.edit", update)
     form = UpdateForm(obj=update)
-    if form.validate_on_submit() and save(lambda: services.edit_update(
+    if form.validate_on_submit() and save(lambda: work.edit_update(
             me(), update, text=form.body.data, light=form.light.data), form, success=_("Update aangepast.")):
         return redirect(url_for("rounds.work_package_detail", wp_id=update.work_package_id,
                                 _anchor=f"update-{update.id}"))
@@ -342,7 +342,7 @@ def update_edit(update_id: int):
 def update_withdraw(update_id: int):
     update = db.get_or_404(ProgressUpdate, update_id)
     require("update.withdraw", update)
-    save(lambda: services.withdraw_update(me(), update), success=_("Update ingetrokken."))
+    save(lambda: work.withdraw_update(me(), update), success=_("Update ingetrokken."))
     return redirect(url_for("rounds.work_package_detail", wp_id=update.work_package_id, _anchor=f"update-{update.id}"))
 
 
@@ -352,7 +352,7 @@ def milestone_create(wp_id: int):
     require("table.work", wp.table)
     form = MilestoneForm()
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
-    if form.validate_on_submit() and save(lambda: services.add_milestone(
+    if form.validate_on_submit() and save(lambda: work.add_milestone(
             me(), wp, title=form.title.data, due_on=form.due_on.data, assignee=_get_person(form.assignee_id.data)),
             form, success=_("Mijlpaal toegevoegd.")):
         return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
@@ -371,7 +371,7 @@ def milestone_edit(milestone_id: int):
     form.assignee_id.choices = _person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
     if not form.is_submitted():
         form.assignee_id.data = milestone.assignee_id or 0
-    if form.validate_on_submit() and save(lambda: services.update_milestone(
+    if form.validate_on_submit() and save(lambda: work.update_milestone(
             me(), milestone, title=form.title.data, due_on=form.due_on.data,
             assignee=_get_person(form.assignee_id.data)), form, success=_("Mijlpaal aangepast.")):
         return redirect(url_for("rounds.work_package_detail", wp_id=wp.id, _anchor="mijlpalen"))
@@ -382,7 +382,7 @@ def milestone_edit(milestone_id: int):
 def milestone_remove(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     require("table.work", milestone.work_package.table)
-    save(lambda: services.remove_milestone(me(), milestone),
+    save(lambda: work.remove_milestone(me(), milestone),
          success=_("Mijlpaal ‘%(title)s’ verwijderd.", title=milestone.title))
     return redirect(url_for("rounds.work_package_detail", wp_id=milestone.work_package_id, _anchor="mijlpalen"))
 
@@ -400,7 +400,7 @@ def milestone_reopen(milestone_id: int):
 def _set_done(milestone_id: int, done: bool):  # noqa: ANN202
     milestone = db.get_or_404(Milestone, milestone_id)
     require("table.work", milestone.work_package.table)
-    save(lambda: services.set_milestone_done(me(), milestone, done),
+    save(lambda: work.set_milestone_done(me(), milestone, done),
          success=_("Mijlpaal afgevinkt.") if done else _("Mijlpaal weer open."))
     return redirect(safe_next(request.form.get("next"))
                     or url_for("rounds.work_package_detail", wp_id=milestone.work_package_id, _anchor="mijlpalen"))

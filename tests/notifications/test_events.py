@@ -9,6 +9,7 @@ from leernetwerk.notifications.mail import deliver_outbox
 from leernetwerk.notifications.models import Delivery, Notification, OutboxMail, ReminderLog
 from leernetwerk.notifications.services import set_preferences
 from leernetwerk.rounds import services as rounds
+from leernetwerk.rounds import work
 from leernetwerk.rounds.models import MemberRole
 from tests import factories
 from tests.library.helpers import Team
@@ -17,7 +18,7 @@ from tests.library.helpers import Team
 def test_a_support_request_mails_the_liaison_at_once(smtp_server):
     member = factories.make_user()
     table = factories.make_table(members=[(member, MemberRole.MEMBER)], title="Taal en tolken")
-    rounds.ask_support(member, table, subject="Budget voor tolken", body="Kan dat?")
+    work.ask_support(member, table, subject="Budget voor tolken", body="Kan dat?")
     db.session.commit()
     assert deliver_outbox()["sent"] == 1
     [mail] = smtp_server.messages
@@ -47,7 +48,7 @@ def test_a_rolled_back_change_notifies_nobody(db):
     member = factories.make_user()
     table = factories.make_table(members=[(member, MemberRole.MEMBER)])
     db.session.commit()
-    rounds.ask_support(member, table, subject="Vraag", body="?")
+    work.ask_support(member, table, subject="Vraag", body="?")
     db.session.rollback()
     assert db.session.query(Notification).count() == 0 and db.session.query(OutboxMail).count() == 0
 

@@ -360,14 +360,14 @@ def test_working_days_skip_weekends_and_dutch_public_holidays():
 # --- removed milestones, withdrawn updates and support requests ----------------------------------------
 
 def test_a_removed_milestone_gets_no_reminder_due_or_overdue_and_is_not_upcoming(scene, clock):
-    from leernetwerk.rounds import services
+    from leernetwerk.rounds import work
 
     soon = scene.milestone("Weggehaald morgen", TODAY + days(1), assignee=scene.member)
     late = scene.milestone("Weggehaald te laat", TODAY - days(2))
     whole_table = scene.milestone("Weggehaald over een week", TODAY + days(7))
     kept = scene.milestone("Blijft", TODAY + days(1), assignee=scene.member)
     for milestone in (soon, late, whole_table):
-        services.remove_milestone(scene.lead, milestone)
+        work.remove_milestone(scene.lead, milestone)
     db.session.commit()
     milestone_kinds = (ReminderKind.MILESTONE_DUE, ReminderKind.MILESTONE_OVERDUE)
     assert {u.subject for u in reminders.upcoming(NOW, days=14) if u.kind in milestone_kinds} == {kept.title}
@@ -380,24 +380,24 @@ def test_a_removed_milestone_gets_no_reminder_due_or_overdue_and_is_not_upcoming
 
 
 def test_a_withdrawn_update_does_not_reset_the_quiet_reminder(scene, clock):
-    from leernetwerk.rounds import services
+    from leernetwerk.rounds import work
 
     db.session.add(ProgressUpdate(work_package=scene.work_package, author=scene.lead, body="Gestart.",
                                   light="op_koers", created_at=NOW - days(20)))
     db.session.commit()
     clock.move_to(NOW - days(1))
-    update = services.post_update(scene.member, scene.work_package, "Per ongeluk hier gezet.", "risico")
+    update = work.post_update(scene.member, scene.work_package, "Per ongeluk hier gezet.", "risico")
     db.session.commit()
     clock.move_to(NOW)
     assert run_sweep(NOW).get("reminders", 0) == 0  # quiet for one day only
-    services.withdraw_update(scene.member, update)
+    work.withdraw_update(scene.member, update)
     db.session.commit()
     run_sweep(NOW)
     assert who(ReminderKind.WORK_PACKAGE_QUIET) == ["Karin Kartrekker", "Lars Lid"]  # quiet since 20 days
 
 
 def test_a_withdrawn_support_request_gets_no_reminder(scene):
-    from leernetwerk.rounds import services
+    from leernetwerk.rounds import work
 
     withdrawn = SupportRequest(table=scene.table, author=scene.member, subject="Ingetrokken", body="?",
                                created_at=NOW - days(10))
@@ -405,7 +405,7 @@ def test_a_withdrawn_support_request_gets_no_reminder(scene):
                              created_at=NOW - days(10))
     db.session.add_all([withdrawn, waiting])
     db.session.commit()
-    services.withdraw_support(scene.member, withdrawn)
+    work.withdraw_support(scene.member, withdrawn)
     db.session.commit()
     run_sweep(NOW)
     assert {title for _n, kind, title in notices() if kind == ReminderKind.SUPPORT_UNANSWERED} == {

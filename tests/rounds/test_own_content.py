@@ -146,7 +146,8 @@ def test_a_withdrawn_update_stays_marked_and_no_longer_sets_the_light(team, clie
     assert "/intrekken" not in item and "/bewerken" not in item
     assert _light_on_table_page(client, team) == "op_koers"  # the latest update that counts
     round_page = client.get(f"/rondes/{team.table.round_id}").text  # the round picture too
-    assert '<td><span class="status status-op_koers">' in round_page and "status-vertraagd" not in round_page
+    assert '<td data-label="Stand van zaken"><span class="status status-op_koers">' in round_page
+    assert "status-vertraagd" not in round_page
 
     again = client.post(f"/updates/{wrong.id}/intrekken", follow_redirects=True)
     assert "Deze update was al ingetrokken." in again.text
@@ -301,7 +302,7 @@ def test_an_answer_that_came_in_after_the_question_was_loaded_is_seen_by_the_edi
     The edit reloads (and locks) the row first, so it sees the answer and is refused."""
     from sqlalchemy import update
 
-    from leernetwerk.rounds import services
+    from leernetwerk.rounds import services, work
 
     question = SupportRequest(table=team.table, author=team.author, subject="Vraag", body="Eerst")
     db.session.add(question)
@@ -311,9 +312,9 @@ def test_an_answer_that_came_in_after_the_question_was_loaded_is_seen_by_the_edi
                        .values(answer="Zo.", answered_at=utcnow(), answered_by_id=team.liaison.id)
                        .execution_options(synchronize_session=False))
     with pytest.raises(services.RoundsError, match="intussen beantwoord"):
-        services.edit_support(team.author, question, subject="Vraag", body="Later")
+        work.edit_support(team.author, question, subject="Vraag", body="Later")
     with pytest.raises(services.RoundsError, match="al beantwoord"):
-        services.withdraw_support(team.author, question)
+        work.withdraw_support(team.author, question)
 
 
 def test_in_english_the_marks_and_buttons_are_english(team, client, login, db):
@@ -333,13 +334,13 @@ def test_an_edit_racing_an_answer_waits_for_it_and_is_then_refused(team, app, db
     import threading
     import time
 
-    from leernetwerk.rounds import services
+    from leernetwerk.rounds import services, work
 
     question = SupportRequest(table=team.table, author=team.author, subject="Vraag", body="Eerst")
     db.session.add(question)
     db.session.commit()
     question_id, author_id = question.id, team.author.id
-    services.answer_support(team.liaison, question, "Zo.")  # not committed yet: the row stays locked
+    work.answer_support(team.liaison, question, "Zo.")  # not committed yet: the row stays locked
     outcome: dict[str, object] = {}
 
     def edit_in_another_transaction() -> None:
@@ -348,7 +349,7 @@ def test_an_edit_racing_an_answer_waits_for_it_and_is_then_refused(team, app, db
         with app.app_context():
             try:
                 loaded = db.session.get(SupportRequest, question_id)  # on SQLite this already waits
-                services.edit_support(db.session.get(User, author_id), loaded, subject="Vraag", body="Later")
+                work.edit_support(db.session.get(User, author_id), loaded, subject="Vraag", body="Later")
                 db.session.commit()
                 outcome["result"] = "saved"
             except services.RoundsError as error:

@@ -12,7 +12,7 @@ from leernetwerk.audit import AuditEvent
 from leernetwerk.database import utcnow
 from leernetwerk.extensions import db as _db
 from leernetwerk.notifications.services import calendar_token, renew_calendar_token
-from leernetwerk.rounds import services
+from leernetwerk.rounds import services, work
 from leernetwerk.rounds.models import MemberRole, Milestone, ThematicTable, WorkPackage
 from tests import factories
 
@@ -106,7 +106,7 @@ def test_outsiders_and_a_closed_round_cannot_remove(setup, client, login, make_c
 
 
 def _remove(setup: Setup) -> None:
-    services.remove_milestone(setup.member, setup.gone)
+    work.remove_milestone(setup.member, setup.gone)
     _db.session.commit()
 
 
@@ -163,7 +163,7 @@ def test_a_removed_milestone_does_not_hold_back_new_dates_for_the_round_or_work_
     earlier = setup.wp.due_on - timedelta(days=1)
 
     def move_work_package() -> None:
-        services.update_work_package(staff, setup.wp, version=setup.wp.version, title=setup.wp.title, goal="",
+        work.update_work_package(staff, setup.wp, version=setup.wp.version, title=setup.wp.title, goal="",
                                      description="", owner=None, due_on=earlier, status=setup.wp.status)
 
     def move_round() -> None:
@@ -177,8 +177,8 @@ def test_a_removed_milestone_does_not_hold_back_new_dates_for_the_round_or_work_
         move_round()
     db.session.rollback()
 
-    services.remove_milestone(setup.member, late)
-    services.remove_milestone(setup.member, early)
+    work.remove_milestone(setup.member, late)
+    work.remove_milestone(setup.member, early)
     db.session.commit()
     move_work_package()
     move_round()
@@ -187,5 +187,5 @@ def test_a_removed_milestone_does_not_hold_back_new_dates_for_the_round_or_work_
 
 def test_a_milestone_list_loaded_before_the_removal_no_longer_holds_it(setup, db):
     assert {m.title for m in setup.wp.milestones} == {"Oude stap", "Blijvende stap"}
-    services.remove_milestone(setup.member, setup.gone)
+    work.remove_milestone(setup.member, setup.gone)
     assert [m.title for m in setup.wp.milestones] == ["Blijvende stap"]

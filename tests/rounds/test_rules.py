@@ -11,7 +11,7 @@ import time_machine
 from leernetwerk.audit import AuditEvent
 from leernetwerk.errors import EditConflict
 from leernetwerk.notifications.models import Notification
-from leernetwerk.rounds import services
+from leernetwerk.rounds import services, work
 from leernetwerk.rounds.models import Light, MemberRole, Milestone, RoundPhase, ThematicTable, WorkPackageStatus
 from tests import factories
 
@@ -99,12 +99,12 @@ def test_a_closed_round_is_read_only_for_everyone(staff, db):
     attempts = [
         lambda: services.create_table(staff, t.round, title="Nieuw", theme="T", action_line="na_geboorte",
                                       description="", liaison=core, members=[]),
-        lambda: services.post_update(member, wp, "Nog iets", Light.ON_TRACK),
-        lambda: services.add_milestone(member, wp, title="Later", due_on=t.round.starts_on, assignee=None),
-        lambda: services.update_work_package(staff, wp, version=wp.version, title="Anders", goal="", description="",
+        lambda: work.post_update(member, wp, "Nog iets", Light.ON_TRACK),
+        lambda: work.add_milestone(member, wp, title="Later", due_on=t.round.starts_on, assignee=None),
+        lambda: work.update_work_package(staff, wp, version=wp.version, title="Anders", goal="", description="",
                                              owner=None, due_on=wp.due_on, status=WorkPackageStatus.DONE),
         lambda: services.record_evaluation(staff, t, delivered="a", what_worked="b", decision="doorgaan"),
-        lambda: services.ask_support(member, t, subject="Hulp", body="?"),
+        lambda: work.ask_support(member, t, subject="Hulp", body="?"),
         lambda: services.update_round(staff, t.round, version=t.round.version, name="x", starts_on=t.round.starts_on,
                                       ends_on=t.round.ends_on, goal=""),
     ]
@@ -137,27 +137,27 @@ def test_work_package_and_milestones_lie_inside_the_round(staff, db):
     t = factories.make_table(staff)
     r = t.round
     with pytest.raises(services.RoundsError, match="binnen de ronde"):
-        services.create_work_package(staff, t, title="WP", goal="", description="", owner=None,
+        work.create_work_package(staff, t, title="WP", goal="", description="", owner=None,
                                      due_on=r.ends_on + timedelta(days=1))
-    wp = services.create_work_package(staff, t, title="WP", goal="", description="", owner=None, due_on=r.ends_on)
+    wp = work.create_work_package(staff, t, title="WP", goal="", description="", owner=None, due_on=r.ends_on)
     with pytest.raises(services.RoundsError, match="binnen de ronde"):
-        services.add_milestone(staff, wp, title="Te vroeg", due_on=r.starts_on - timedelta(days=1), assignee=None)
-    services.update_work_package(staff, wp, version=wp.version, title="WP", goal="", description="", owner=None,
+        work.add_milestone(staff, wp, title="Te vroeg", due_on=r.starts_on - timedelta(days=1), assignee=None)
+    work.update_work_package(staff, wp, version=wp.version, title="WP", goal="", description="", owner=None,
                                  due_on=r.ends_on - timedelta(days=20), status=WorkPackageStatus.IN_PROGRESS)
     with pytest.raises(services.RoundsError, match="na de einddatum van het werkpakket"):
-        services.add_milestone(staff, wp, title="Na het werkpakket", due_on=r.ends_on - timedelta(days=5),
+        work.add_milestone(staff, wp, title="Na het werkpakket", due_on=r.ends_on - timedelta(days=5),
                                assignee=None)
-    services.add_milestone(staff, wp, title="Op tijd", due_on=r.starts_on, assignee=None)
+    work.add_milestone(staff, wp, title="Op tijd", due_on=r.starts_on, assignee=None)
 
 
 def test_a_stale_save_of_a_work_package_is_refused_with_what_is_stored_now(staff, db):
     wp = factories.make_work_package(staff)
     loaded_version = wp.version
-    services.update_work_package(staff, wp, version=loaded_version, title="Eerste opslag", goal="", description="",
+    work.update_work_package(staff, wp, version=loaded_version, title="Eerste opslag", goal="", description="",
                                  owner=None, due_on=wp.due_on, status=WorkPackageStatus.IN_PROGRESS)
     db.session.commit()
     with pytest.raises(EditConflict) as err:
-        services.update_work_package(staff, wp, version=loaded_version, title="Tweede opslag", goal="",
+        work.update_work_package(staff, wp, version=loaded_version, title="Tweede opslag", goal="",
                                      description="", owner=None, due_on=wp.due_on, status=WorkPackageStatus.DONE)
     assert err.value.current["title"] == "Eerste opslag"
     assert err.value.version == loaded_version + 1
@@ -169,9 +169,9 @@ def test_carry_over_brings_members_open_milestones_and_history_link(staff, db):
     t = factories.make_table(staff, old_round, members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)],
                              title="Geldzorgen")
     wp = factories.make_work_package(staff, t, title="Route naar schuldhulp")
-    services.add_milestone(staff, wp, title="Klaar", due_on=date(2027, 1, 20), assignee=lead)
-    services.add_milestone(staff, wp, title="Nog open", due_on=date(2027, 2, 10), assignee=member)
-    services.set_milestone_done(staff, wp.milestones[0], True)
+    work.add_milestone(staff, wp, title="Klaar", due_on=date(2027, 1, 20), assignee=lead)
+    work.add_milestone(staff, wp, title="Nog open", due_on=date(2027, 2, 10), assignee=member)
+    work.set_milestone_done(staff, wp.milestones[0], True)
     next_round = services.create_round(staff, name="Volgende", starts_on=date(2027, 5, 1), ends_on=date(2027, 8, 15))
     db.session.commit()
 
@@ -201,32 +201,32 @@ def test_carry_over_only_into_a_later_round(staff, db):
 def test_progress_update_starts_the_work_and_needs_text_and_a_light(staff, db):
     wp = factories.make_work_package(staff)
     with pytest.raises(services.RoundsError, match="Schrijf kort"):
-        services.post_update(staff, wp, "   ", Light.ON_TRACK)
+        work.post_update(staff, wp, "   ", Light.ON_TRACK)
     with pytest.raises(services.RoundsError, match="op koers"):
-        services.post_update(staff, wp, "tekst", "groen")
-    services.post_update(staff, wp, "We zijn begonnen", Light.AT_RISK)
+        work.post_update(staff, wp, "tekst", "groen")
+    work.post_update(staff, wp, "We zijn begonnen", Light.AT_RISK)
     assert wp.status == WorkPackageStatus.IN_PROGRESS
 
 
 def test_support_request_reaches_the_liaison_at_once_and_the_answer_reaches_the_author(staff, db):
     member = factories.make_user()
     t = factories.make_table(staff, members=[(member, MemberRole.MEMBER)], title="Taal")
-    request = services.ask_support(member, t, subject="Tolkbudget", body="Kan dat?")
+    request = work.ask_support(member, t, subject="Tolkbudget", body="Kan dat?")
     db.session.commit()
     notices = db.session.query(Notification).filter_by(user_id=t.liaison_id).all()
     assert [n.kind for n in notices] == ["support_request"] and "Tolkbudget" in notices[0].title
     assert notices[0].url.startswith(f"/tafels/{t.id}")
     assert request.is_open
-    services.answer_support(t.liaison, request, "Ja, via ROS.")
+    work.answer_support(t.liaison, request, "Ja, via ROS.")
     assert not request.is_open
     assert db.session.query(Notification).filter_by(user_id=member.id, kind="support_answer").count() == 1
     with pytest.raises(services.RoundsError, match="al beantwoord"):
-        services.answer_support(t.liaison, request, "Nogmaals")
+        work.answer_support(t.liaison, request, "Nogmaals")
 
 
 def test_every_change_is_audited_with_before_and_after(staff, db):
     wp = factories.make_work_package(staff, title="Oud")
-    services.update_work_package(staff, wp, version=wp.version, title="Nieuw", goal="", description="", owner=None,
+    work.update_work_package(staff, wp, version=wp.version, title="Nieuw", goal="", description="", owner=None,
                                  due_on=wp.due_on, status=WorkPackageStatus.IN_PROGRESS)
     db.session.commit()
     event = db.session.query(AuditEvent).filter_by(action="work_package.update").one()

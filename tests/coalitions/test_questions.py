@@ -264,9 +264,14 @@ def test_core_group_page_shows_candidates_with_a_prefilled_table_link(net, clien
     assert saved.status_code == 302, saved.text
     _db.session.refresh(question)
     assert question.status == QuestionStatus.PLACED and question.table.round_id == planned.id
+    assert "Gedeeld door drie" in core.get("/kerngroep").text.split('id="per-ronde"')[1]   # taken up now
+    other = factories.make_question(net["people"]["b"], net["coalitions"]["b"], title="Nog een")
+    for who in ("a", "c"):
+        factories.make_question_signal(other, net["coalitions"][who], net["people"][who])
+    assert f"vraagstuk={other.id}" in core.get("/kerngroep").text
     app.config["CANDIDATE_THRESHOLD"] = 4
     try:
-        assert "Gedeeld door drie" not in core.get("/kerngroep").text.split("Vraagstukken per ronde")[0]
+        assert f"vraagstuk={other.id}" not in core.get("/kerngroep").text
     finally:
         app.config["CANDIDATE_THRESHOLD"] = 3
 

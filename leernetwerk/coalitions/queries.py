@@ -15,7 +15,15 @@ from ..auth.models import User
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion
 from ..rounds.models import Round, SupportRequest, ThematicTable
-from .models import Coalition, Municipality, Question, QuestionOrganisationKind, QuestionSignal, QuestionStatus
+from .models import (
+    Coalition,
+    Municipality,
+    Question,
+    QuestionOrganisationKind,
+    QuestionSignal,
+    QuestionStatus,
+    question_answers,
+)
 
 
 def shared_count():  # noqa: ANN201 - a SQL expression
@@ -88,8 +96,8 @@ def question_page(question: Question) -> QuestionPage:
     history = [HistoryRow(e.created_at, e.actor.name if e.actor else "", e.action, e.after,
                           AuditAction.label_of(e.action)) for e in events]
     answers = list(db.session.execute(
-        select(Deliverable).where(Deliverable.id.in_(
-            select(Deliverable.id).join(Question.answers).where(Question.id == question.id)))
+        select(Deliverable).join(question_answers, question_answers.c.deliverable_id == Deliverable.id)
+        .where(question_answers.c.question_id == question.id, Deliverable.withdrawn_at.is_(None))
         .options(selectinload(Deliverable.published_version))).scalars())
     merged = list(db.session.execute(select(Question).where(Question.merged_into_id == question.id)).scalars())
     return QuestionPage(question, signals, history, answers, merged)

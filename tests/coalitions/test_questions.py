@@ -299,3 +299,12 @@ def test_pages_run_a_fixed_number_of_queries(net, login, make_client, count_quer
             factories.make_question_signal(first, net["coalitions"]["c"], net["people"]["c"]) if i == 0 else None
     fifty = {url: _count(browser, count_queries, url) for url in one}
     assert fifty == one
+
+
+def test_an_answered_question_links_its_end_products(net, login, make_client):
+    question = factories.make_question(net["people"]["a"], net["coalitions"]["a"], title="Beantwoord",
+                                       status=QuestionStatus.ANSWERED, answers=[net["product"]],
+                                       by=net["people"]["core"])
+    page = login(net["people"]["b"], c=make_client()).get(f"/vraagstukken/{question.id}").text
+    assert f'href="/bibliotheek/{net["product"].slug}"' in page
+    assert "Stand van vraagstuk gewijzigd" in page   # the history, from the audit log

@@ -308,3 +308,34 @@ def test_an_answered_question_links_its_end_products(net, login, make_client):
     page = login(net["people"]["b"], c=make_client()).get(f"/vraagstukken/{question.id}").text
     assert f'href="/bibliotheek/{net["product"].slug}"' in page
     assert "Stand van vraagstuk gewijzigd" in page   # the history, from the audit log
+
+
+def test_taking_back_someone_elses_ook_bij_ons_by_url_is_refused(net, login, make_client):
+    question = factories.make_question(net["people"]["a"], net["coalitions"]["a"], title="Gedeeld")
+    other = factories.make_question(net["people"]["a"], net["coalitions"]["a"], title="Ander")
+    signal = factories.make_question_signal(question, net["coalitions"]["b"], net["people"]["b"], "Van Heerenveen")
+    cor = login(net["people"]["c"], c=make_client())
+    assert cor.post(f"/vraagstukken/{question.id}/ook-bij-ons/{signal.id}/intrekken").status_code == 403
+    bert = login(net["people"]["b"], c=make_client())
+    assert bert.post(f"/vraagstukken/{other.id}/ook-bij-ons/{signal.id}/intrekken").status_code == 404
+    assert _db.session.get(QuestionSignal, signal.id) is not None
+    assert bert.post(f"/vraagstukken/{question.id}/ook-bij-ons/{signal.id}/intrekken").status_code == 302
+    assert _db.session.get(QuestionSignal, signal.id) is None
+
+
+def test_the_core_group_triages_and_merges_through_the_page(net, login, make_client):
+    question = factories.make_question(net["people"]["a"], net["coalitions"]["a"], title="Schulden")
+    duplicate = factories.make_question(net["people"]["b"], net["coalitions"]["b"], title="Geldzorgen")
+    core = login(net["people"]["core"], c=make_client())
+    refused = core.post(f"/vraagstukken/{question.id}/stand", data={"status": "niet_opgepakt"})
+    assert refused.status_code == 400 and "Schrijf op waarom" in refused.text
+    placed = core.post(f"/vraagstukken/{question.id}/stand", data={"status": "ondergebracht",
+                                                                    "table_id": net["table"].id})
+    assert placed.status_code == 302
+    assert core.post(f"/vraagstukken/{duplicate.id}/samenvoegen", data={"keep_id": question.id}).status_code == 302
+    _db.session.refresh(duplicate)
+    assert duplicate.merged_into_id == question.id
+    page = login(net["people"]["b"], c=make_client()).get(f"/vraagstukken/{duplicate.id}").text
+    assert "Dit vraagstuk is samengevoegd met" in page
+    listing = core.get("/vraagstukken").text
+    assert "Geldzorgen" not in listing and "Schulden" in listing

@@ -121,6 +121,8 @@ def _detail_page(question: Question, *, triage_form: TriageForm | None = None, s
         triage = triage_form or TriageForm()
         triage.status.choices = [SelectChoice("", _l("— kies —"))] + [
             SelectChoice(s, QuestionStatus.label_of(s)) for s in services.QUESTION_STEPS.get(question.status, ())]
+        if question.status == QuestionStatus.ANSWERED:
+            triage.status.choices.append(SelectChoice(QuestionStatus.ANSWERED, _l("nog een eindproduct koppelen")))
         triage.table_id.choices = [SelectChoice("", _l("— kies een tafel —"))] + [
             SelectChoice(t.id, f"{t.title} ({t.round.name})") for t in queries.open_tables(today())]
         triage.answers.choices = [SelectChoice(i, title) for i, title in queries.published_products()]
@@ -192,9 +194,14 @@ def triage(question_id: int):
         table = db.session.get(ThematicTable, form.table_id.data) if form.table_id.data else None
         answers = list(db.session.execute(select(Deliverable).where(Deliverable.id.in_(form.answers.data or [])))
                        .scalars())
-        done = save(lambda: services.move_question(me(), question, form.status.data, table=table,
-                                                   reason=form.reason.data or "", answers=answers), form,
-                    success=_("De stand van het vraagstuk is bijgewerkt."))
+        if form.status.data == QuestionStatus.ANSWERED == question.status:
+            def step() -> Question:   # already answered: link more end products
+                return services.link_answers(me(), question, answers)
+        else:
+            def step() -> Question:
+                return services.move_question(me(), question, form.status.data, table=table,
+                                              reason=form.reason.data or "", answers=answers)
+        done = save(step, form, success=_("De stand van het vraagstuk is bijgewerkt."))
         if done:
             return redirect(url_for("questions.detail", question_id=question.id))
     return _detail_page(question, triage_form=form, status=400)

@@ -194,12 +194,13 @@ def link_answers(by: User, question: Question, deliverables: Iterable[Deliverabl
     if not (by.is_staff or by.is_core_group):
         raise QuestionsError(_("Alleen de kerngroep en het ROS behandelen vraagstukken."))
     new = [d for d in _published(deliverables) if d not in question.answers]
-    if new:
-        before = _state(question)
-        question.answers.extend(new)
-        db.session.flush()
-        record(by, "question.answers", question, before, _state(question))
-        signals.question_answered.send(question, deliverables=new)
+    if not new:
+        raise QuestionsError(_("Kies een gepubliceerd eindproduct dat nog niet gekoppeld is."), "answers")
+    before = _state(question)
+    question.answers.extend(new)
+    db.session.flush()
+    record(by, "question.answers", question, before, _state(question))
+    signals.question_answered.send(question, deliverables=new)
     return question
 
 

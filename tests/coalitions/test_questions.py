@@ -339,3 +339,20 @@ def test_the_core_group_triages_and_merges_through_the_page(net, login, make_cli
     assert "Dit vraagstuk is samengevoegd met" in page
     listing = core.get("/vraagstukken").text
     assert "Geldzorgen" not in listing and "Schulden" in listing
+
+
+def test_linking_another_published_end_product_to_an_answered_question_notifies(net, login, make_client):
+    question = factories.make_question(net["people"]["a"], net["coalitions"]["a"], title="Beantwoord",
+                                       status=QuestionStatus.ANSWERED, answers=[net["product"]],
+                                       by=net["people"]["core"])
+    second = factories.make_deliverable(net["people"]["staff"], net["wp"], title="Tweede antwoord",
+                                        status=VersionStatus.PUBLISHED, publisher=net["people"]["staff"]).deliverable
+    core = login(net["people"]["core"], c=make_client())
+    assert core.post(f"/vraagstukken/{question.id}/stand",
+                     data={"status": "beantwoord", "answers": [second.id]}).status_code == 302
+    assert core.post(f"/vraagstukken/{question.id}/stand",
+                     data={"status": "beantwoord", "answers": [second.id]}).status_code == 400   # linked already
+    urls = _db.session.execute(select(Notification.url).where(Notification.user_id == net["people"]["a"].id,
+                                                              Notification.kind == EventKind.QUESTION_ANSWERED)
+                               ).scalars().all()
+    assert f"/bibliotheek/{second.slug}" in urls

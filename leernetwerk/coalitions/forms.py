@@ -43,7 +43,7 @@ class MultiCheckboxField(SelectMultipleField):
 class QuestionForm(OnceForm):
     coalition_id = SelectField(_l("Namens de lokale coalitie"), coerce=int_or_none, validators=[Optional()])
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Geef het vraagstuk een titel.")), Length(max=200)],
-                        render_kw={"data-similar": "/vraagstukken/vergelijkbaar", "autocomplete": "off"})
+                        render_kw={"autocomplete": "off"})
     body = TextAreaField(_l("Beschrijving"), validators=[Optional(), Length(max=20000)],
                          description=_l("Markdown mag: **vet**, *schuin*, lijstjes en links."))
     action_line = SelectField(_l("Actielijn"), choices=lambda: choices_for(ActionLine),

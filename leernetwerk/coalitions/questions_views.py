@@ -68,6 +68,8 @@ def _question_form(question: Question | None = None) -> QuestionForm:
     form = QuestionForm(obj=question) if question is not None else QuestionForm()
     if question is not None and not form.is_submitted():
         form.organisation_kinds.data = question.organisation_kinds
+    # app.js suggests similar questions while the title is typed.
+    form.title.render_kw = {"autocomplete": "off", "data-similar": url_for("questions.similar")}
     mine = _my_coalitions()
     form.coalition_id.choices = [SelectChoice(c.id, c.municipality.name) for c in mine]
     if not form.is_submitted() and mine:

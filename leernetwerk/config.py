@@ -52,6 +52,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_URL": overrides.get("MAIL_URL") or env.get("MAIL_URL", f"file://{instance_path / 'mail'}"),
         "MAIL_FROM": env.get("MAIL_FROM", "Leernetwerk Kansrijke Start <noreply@leernetwerk.test>"),
         "SCHEDULER_ENABLED": _bool(env.get("SCHEDULER_ENABLED"), False),
+        # A question shared by at least this many coalitions is a candidate for the next round.
+        "CANDIDATE_THRESHOLD": int(env.get("CANDIDATE_THRESHOLD", "3") or 3),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: trust none, so
         # nobody can fake their address to dodge the login throttle).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),

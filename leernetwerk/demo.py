@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from . import dates
 from .auth.models import User
+from .coalitions.models import QuestionStatus
+from .coalitions.services import move_question
 from .dates import add_months
 from .demo_data import (
     ACCOUNTS_SINCE,
@@ -23,6 +25,7 @@ from .demo_data import (
     ORGANISATIONS,
     PEOPLE,
     QUESTIONS,
+    QUESTIONS_TRIAGED_BY,
     REVIEW_COMMENT,
     ROUND_CLOSED_ON,
     ROUNDS,
@@ -56,7 +59,7 @@ from .factories import (
     moment,
     without_notices,
 )
-from .library.models import DeliverableVersion, VersionStatus
+from .library.models import Deliverable, DeliverableVersion, VersionStatus
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "database_is_empty", "seed_demo"]
 
@@ -217,11 +220,20 @@ class _Demo:
         backdate(version, **moments)
 
     def questions(self) -> None:
+        """Signals come first, so the notices of the triage reach every coalition that shares it."""
         for row in QUESTIONS:
-            table = row.get("table")
             question = make_question(self.people[row["author"]], self.coalitions[row["coalition"]], title=row["title"],
-                                     body=row.get("body", ""), status=row.get("status", "open"),
-                                     table=self.tables[table] if table else None)
+                                     body=row.get("body", ""), action_line=row["action_line"],
+                                     organisation_kinds=row.get("kinds", []))
             backdate(question, created_at=self.at(row["asked"]))
             for coalition, who, note in row["signals"]:
                 make_question_signal(question, self.coalitions[coalition], self.people[who], note)
+            status, by = row.get("status", QuestionStatus.NEW), self.people[QUESTIONS_TRIAGED_BY]
+            if status in (QuestionStatus.IN_PROGRESS, QuestionStatus.ANSWERED):
+                move_question(by, question, QuestionStatus.IN_PROGRESS)
+            if status == QuestionStatus.PLACED:
+                move_question(by, question, status, table=self.tables[row["table"]])
+            elif status == QuestionStatus.ANSWERED:
+                answers = db.session.execute(select(Deliverable).join(DeliverableVersion, Deliverable.published_version)
+                                             .where(DeliverableVersion.title.in_(row["answers"]))).scalars().all()
+                move_question(by, question, status, answers=answers)

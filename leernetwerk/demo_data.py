@@ -276,13 +276,36 @@ REVIEW_COMMENT = "Helder en bruikbaar."
 # started, this version written, submitted for review, approved (published ones only).
 END_PRODUCT_DAYS = dict(started=-20, written=-14, submitted=-7, approved=-3)
 
-# Questions from coalitions, with "ook bij ons" from other coalitions.
+# Questions from coalitions, with "ook bij ons" from other coalitions; triaged by the core group
+# ("kern"): one taken up by a table of the running round, one answered by a published end product.
 QUESTIONS = [
+    dict(key="debts", coalition="Leeuwarden", author="coalitie",
+         title="Hoe komt een verloskundige erachter dat een zwangere schulden heeft?",
+         body="Verloskundigen horen pas laat van **geldzorgen**. Welke vragen kun je stellen, en naar wie "
+              "verwijs je door in jouw gemeente?",
+         action_line=ActionLine.DURING_PREGNANCY, kinds=[OrganisationKind.MIDWIFERY, OrganisationKind.SOCIAL_TEAM],
+         asked=(TODAY, -60), status=QuestionStatus.PLACED, table="money",
+         signals=[("Smallingerland", "coalitie3", "Bij ons ook: de schuldhulp hoort het pas na de bevalling."),
+                  ("Heerenveen", "coalitie4", ""),
+                  ("Súdwest-Fryslân", "coalitie2", "Graag ook met de huisartsen erbij.")]),
+    dict(key="interpreter", coalition="Súdwest-Fryslân", author="coalitie2",
+         title="Wie helpt als een ouder geen Nederlands spreekt?",
+         body="Wie betaalt de tolk bij een huisbezoek, en welke folders zijn er in andere talen?",
+         action_line=ActionLine.AFTER_BIRTH,
+         kinds=[OrganisationKind.YOUTH_HEALTH_CARE, OrganisationKind.MATERNITY_CARE],
+         asked=(TODAY, -120), status=QuestionStatus.ANSWERED,
+         answers=["Factsheet tolkvoorzieningen voor zorgprofessionals"],
+         signals=[("Leeuwarden", "coalitie", "Vooral bij nieuwkomers in de kraamweek.")]),
+    dict(key="fier", coalition="Heerenveen", author="coalitie4",
+         title="Wanneer kunnen Fier of MEE instappen?",
+         body="We twijfelen wanneer we Fier, MEE of Veilig Thuis erbij halen bij een zwangere in een "
+              "onveilige situatie.",
+         action_line=ActionLine.DURING_PREGNANCY, kinds=[OrganisationKind.SPECIALIST_SUPPORT],
+         asked=(TODAY, -25), status=QuestionStatus.IN_PROGRESS,
+         signals=[("Leeuwarden", "coalitie", "Ook bij ons."), ("Smallingerland", "coalitie3", "")]),
     dict(key="late", coalition="Leeuwarden", author="coalitie",
          title="Hoe bereiken we zwangeren die niet naar de verloskundige gaan?",
-         body="We zien late aanmeldingen, vooral bij nieuwkomers.", asked=(TODAY, -30),
-         signals=[("Smallingerland", "coalitie3", "Hier ook, vooral in Drachten.")]),
-    dict(key="interpreter", coalition="Súdwest-Fryslân", author="coalitie2",
-         title="Wie betaalt de tolk bij een huisbezoek?", asked=(TODAY, -70), status=QuestionStatus.BUNDLED,
-         table="language", signals=[("Leeuwarden", "coalitie", "")]),
+         body="We zien late aanmeldingen, vooral bij nieuwkomers.", action_line=ActionLine.DURING_PREGNANCY,
+         asked=(TODAY, -30), signals=[("Smallingerland", "coalitie3", "Hier ook, vooral in Drachten.")]),
 ]
+QUESTIONS_TRIAGED_BY = "kern"

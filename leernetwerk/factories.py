@@ -7,8 +7,8 @@ first (None: nobody in particular, an audit event without an actor), and nothing
 commits: the caller owns the transaction (tests/factories.py commits after each call, the
 demo once at the end).
 
-Municipalities, organisations, coalitions and their questions have no services yet (the
-`coalitions` area holds models only); their factories add the rows themselves.
+Municipalities, organisations and coalitions have no services yet; their factories add the rows
+themselves. Questions go through `coalitions.services`.
 
 What the services refuse on purpose (a moment in the past, rounds side by side, notices that
 would long have been read) is set afterwards, in the last section, "Beyond the services", and
@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select, update
 from . import dates
 from .auth import services as auth
 from .auth.models import User
+from .coalitions import services as questions
 from .coalitions.models import (
     Coalition,
     Municipality,
@@ -143,20 +144,28 @@ def make_coalition_member(coalition: Coalition | None = None, **user: Any) -> Us
 
 
 def make_question(author: User, coalition: Coalition, *, title: str | None = None, body: str = "",
-                  status: str = QuestionStatus.OPEN, table: ThematicTable | None = None) -> Question:
-    question = Question(coalition=coalition, author=author, title=title or f"Vraagstuk {_next()}", body=body,
-                        status=status, table=table)
-    db.session.add(question)
-    db.session.flush()
+                  action_line: str = ActionLine.AFTER_BIRTH, organisation_kinds: Iterable[str] = (),
+                  status: str = QuestionStatus.NEW, table: ThematicTable | None = None,
+                  answers: Iterable[Deliverable] = (), reason: str = "", by: User | None = None) -> Question:
+    """A question raised through the service; `status` other than nieuw is reached through
+    move_question by `by` (a core-group member or staff; one is made when not given)."""
+    question = questions.raise_question(author, coalition, title=title or f"Vraagstuk {_next()}", body=body,
+                                        action_line=action_line, organisation_kinds=organisation_kinds)
+    if status != QuestionStatus.NEW:
+        by = by or make_user(core=True)
+        if status == QuestionStatus.PLACED:
+            questions.move_question(by, question, status, table=table)
+        elif status == QuestionStatus.ANSWERED:
+            questions.move_question(by, question, QuestionStatus.IN_PROGRESS)
+            questions.move_question(by, question, status, answers=answers)
+        else:
+            questions.move_question(by, question, status, reason=reason or "Buiten de opdracht van het netwerk.")
     return question
 
 
 def make_question_signal(question: Question, coalition: Coalition, user: User, note: str = "") -> QuestionSignal:
     """'Ook bij ons': another coalition has the same question."""
-    signal = QuestionSignal(question_id=question.id, coalition_id=coalition.id, user_id=user.id, note=note)
-    db.session.add(signal)
-    db.session.flush()
-    return signal
+    return questions.signal_question(user, question, coalition, note)
 
 
 # --- rounds and tables ----------------------------------------------------------------------------

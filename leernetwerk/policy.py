@@ -169,6 +169,52 @@ def _version_in(statuses: tuple[VersionStatus, ...],
     return check
 
 
+def coalition_ids(user: Any) -> frozenset[int]:
+    """The local coalitions a person belongs to; one query per request."""
+    if not _logged_in(user, None):
+        return frozenset()
+    cache_key = f"_coalitions_{user.id}"
+    found = g.get(cache_key) if has_request_context() else None
+    if found is None:
+        from .coalitions.models import CoalitionMember
+        from .extensions import db
+
+        found = frozenset(db.session.execute(
+            select(CoalitionMember.coalition_id).where(CoalitionMember.user_id == user.id)).scalars())
+        if has_request_context():
+            setattr(g, cache_key, found)
+    return found
+
+
+def _core_or_staff(user: Any, _obj: Any) -> bool:
+    return _logged_in(user, None) and (user.is_staff or user.is_core_group)
+
+
+def _questions_view(user: Any, _obj: Any) -> bool:
+    """Coalition members, the core group and staff see every question; nobody else."""
+    return _core_or_staff(user, None) or bool(coalition_ids(user))
+
+
+def _question_raise(user: Any, _obj: Any) -> bool:
+    return bool(coalition_ids(user))
+
+
+def _question_edit(user: Any, question: Any) -> bool:
+    """Its own coalition edits a question while it is new (and not merged)."""
+    return (question is not None and question.status == "nieuw" and question.merged_into_id is None
+            and question.coalition_id in coalition_ids(user))
+
+
+def _question_signal(user: Any, question: Any) -> bool:
+    """'Ook bij ons' from (or taken back by) another coalition than the one that raised it."""
+    return (question is not None and question.merged_into_id is None
+            and bool(coalition_ids(user) - {question.coalition_id}))
+
+
+def _question_triage(user: Any, question: Any) -> bool:
+    return _core_or_staff(user, None) and (question is None or question.merged_into_id is None)
+
+
 PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "site.view": _anyone,
     "account.view": _logged_in,
@@ -217,6 +263,14 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "version.review": _version_in((VersionStatus.IN_REVIEW,), _deliverable_review),
     "version.publish": _version_in((VersionStatus.APPROVED,), _staff),
     "version.remove_attachment": _version_in((VersionStatus.DRAFT,), _deliverable_edit),
+    # Coalition questions: all logged-in coalition members, the core group and staff see them.
+    "questions.view": _questions_view,
+    "question.raise": _question_raise,
+    "question.edit": _question_edit,
+    "question.signal": _question_signal,
+    "question.triage": _question_triage,
+    # The core group's own view; coalition members have /vraagstukken.
+    "core_group.view": _core_or_staff,
 }
 
 

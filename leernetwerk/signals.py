@@ -21,3 +21,7 @@ support_answered = _events.signal("support-answered")
 review_requested = _events.signal("review-requested")
 review_done = _events.signal("review-done")
 version_published = _events.signal("version-published")
+# sender: the Question whose state changed; before=the state it had
+question_moved = _events.signal("question-moved")
+# sender: the Question; deliverables=the published end products just linked as its answer
+question_answered = _events.signal("question-answered")

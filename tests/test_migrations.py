@@ -143,3 +143,27 @@ def test_upgrade_downgrade_upgrade_round_trip(scratch_url, tmp_path):
             db.session.commit()
         db.session.rollback()
 
+
+
+def test_0006_maps_the_old_question_states_to_the_new(scratch_url, tmp_path):
+    """open → nieuw, gebundeld → ondergebracht, beantwoord stays, gesloten → niet_opgepakt."""
+    with scratch_app(scratch_url, tmp_path):
+        upgrade(revision="0005")
+        db.session.execute(text("INSERT INTO municipalities (id, name, slug) VALUES (1, 'Vlieland', 'vlieland')"))
+        db.session.execute(text("INSERT INTO coalitions (id, municipality_id, name) VALUES (1, 1, 'KS Vlieland')"))
+        db.session.execute(text(
+            "INSERT INTO users (id, email, name, password_hash, active, is_staff, is_core_group, locale, created_at) "
+            "VALUES (1, 'a@example.org', 'A', NULL, true, false, false, 'nl', '2026-01-01 00:00:00+00:00')"))
+        for number, status in enumerate(("open", "gebundeld", "beantwoord", "gesloten"), start=1):
+            db.session.execute(text(
+                "INSERT INTO questions (id, coalition_id, author_id, title, body, status, created_at, updated_at) "
+                f"VALUES ({number}, 1, 1, 'V{number}', '', '{status}', '2026-01-01 00:00:00+00:00', "
+                "'2026-01-01 00:00:00+00:00')"))
+        db.session.commit()
+        upgrade()
+        states = dict(db.session.execute(text("SELECT id, status FROM questions")).tuples().all())
+        assert states == {1: "nieuw", 2: "ondergebracht", 3: "beantwoord", 4: "niet_opgepakt"}
+        db.session.commit()
+        downgrade(revision="0005")
+        states = dict(db.session.execute(text("SELECT id, status FROM questions")).tuples().all())
+        assert states == {1: "open", 2: "gebundeld", 3: "beantwoord", 4: "gesloten"}

@@ -34,6 +34,9 @@ TABLE_WORK = SITS_AT_TABLE | STEERS_TABLE                           # members, l
 AUTHOR = frozenset({"table_member"})           # wrote the world's progress update and support request
 AUTHOR_OR_STAFF = AUTHOR | STAFF               # staff may withdraw anyone's (moderation), not edit it
 LOGIN = "to the login page"
+CORE = frozenset({"liaison", "core", "staff"})                     # the core group (liaisons are in it) and staff
+COALITION = frozenset({"coalition"})   # in the coalition that raised the world's question and in one that signalled it
+SEES_QUESTIONS = COALITION | CORE
 
 
 def public(ok: int = 200) -> dict[str, int | str]:
@@ -135,6 +138,20 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "notifications.reminders_admin": {"GET": only(STAFF)},
     "notifications.outbox_retry": {"POST": only(STAFF, 302)},
     "notifications.outbox_deliver": {"POST": only(STAFF, 302)},
+    # Coalition questions: coalition members, the core group and staff see them (not other members).
+    "questions.index": {"GET": only(SEES_QUESTIONS)},
+    "questions.similar": {"GET": only(SEES_QUESTIONS)},
+    "questions.detail": {"GET": only(SEES_QUESTIONS)},
+    "questions.create": {"GET": only(COALITION), "POST": only(COALITION, 400)},
+    # Its own coalition edits the question while it is new (an empty form is a 400).
+    "questions.edit": {"GET": only(COALITION), "POST": only(COALITION, 400)},
+    # 'Ook bij ons' from another coalition (here already signalled: refused with a message, 302).
+    "questions.signal": {"POST": only(COALITION, 302)},
+    "questions.unsignal": {"POST": only(COALITION, 302)},
+    "questions.triage": {"POST": only(CORE, 400)},
+    "questions.merge": {"POST": only(CORE, 302)},
+    # The core group's own view.
+    "questions.core_group": {"GET": only(CORE)},
 }
 
 # RFC 8058 one-click unsubscribe is POSTed by mail clients without cookies; its signed token
@@ -159,6 +176,8 @@ class World:
     published: object       # a published, public end product of the table, with an attachment
     draft: object           # an end product of the table that is still a draft
     notification: object    # a notice for the table member
+    question: object        # raised by the coalition member's first coalition, signalled by their second
+    signal: object
 
     def url_values(self, endpoint: str) -> dict[str, object]:
         attachment = self.published.published_version.attachments[0]
@@ -176,6 +195,8 @@ class World:
             "name": attachment.original_name,
             "deliverable_id": self.draft.id,
             "notification_id": self.notification.id,
+            "question_id": self.question.id,
+            "signal_id": self.signal.id,
         }
         if endpoint == "library.remove_attachment":
             from leernetwerk.library.services import latest_version
@@ -201,9 +222,10 @@ class World:
 @pytest.fixture
 def world() -> World:
     with factories.one_commit():
+        raised_by, signalled_by = factories.make_coalition(), factories.make_coalition()
         users = {
             "member": factories.make_user(name="Gewoon lid"),
-            "coalition": factories.make_coalition_member(),
+            "coalition": factories.make_user(coalitions=[raised_by, signalled_by], name="Coalitielid"),
             "table_member": factories.make_user(name="Tafellid"),
             "table_lead": factories.make_user(name="Kartrekker"),
             "liaison": factories.make_user(core=True, name="Verbindingspersoon"),
@@ -216,6 +238,8 @@ def world() -> World:
                                      members=[(users["table_member"], MemberRole.MEMBER),
                                               (users["table_lead"], MemberRole.LEAD)])
         wp = factories.make_work_package(staff, table)
+        question = factories.make_question(users["coalition"], raised_by, title="Schulden vroeg zien")
+        signal = factories.make_question_signal(question, signalled_by, users["coalition"], "Hier ook")
         world = World(
             users=users, round=round_, table=table, work_package=wp,
             milestone=factories.make_milestone(staff, wp, title="Concept klaar",
@@ -226,7 +250,8 @@ def world() -> World:
             target=factories.make_user(name="Doelwit"),
             invited=factories.make_user(staff, password=None, name="Uitgenodigd"),
             published=end_product(wp, users, publish=True), draft=end_product(wp, users),
-            notification=notify([users["table_member"]], kind="milestone_due", title="Mijlpaal morgen")[0])
+            notification=notify([users["table_member"]], kind="milestone_due", title="Mijlpaal morgen")[0],
+            question=question, signal=signal)
     return world
 
 
@@ -397,6 +422,12 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "version.review": ("draft_version", frozenset()),
     "version.publish": ("draft_version", frozenset()),
     "version.remove_attachment": ("draft_version", TABLE_WORK),
+    "questions.view": (None, SEES_QUESTIONS),
+    "question.raise": (None, COALITION),
+    "question.edit": ("question", COALITION),
+    "question.signal": ("question", COALITION),
+    "question.triage": ("question", CORE),
+    "core_group.view": (None, CORE),
 }
 
 # Once the round is closed, everything in it is read-only (staff may still edit an end product);

@@ -74,6 +74,14 @@ class AuditAction(LabeledEnum):
     CALENDAR_REVOKE = "calendar.revoke"
     OUTBOX_RETRY = "outbox.retry"
     OUTBOX_DELIVER = "outbox.deliver"
+    QUESTION_CREATE = "question.create"
+    QUESTION_EDIT = "question.edit"
+    QUESTION_SIGNAL = "question.signal"
+    QUESTION_UNSIGNAL = "question.unsignal"
+    QUESTION_STATUS = "question.status"
+    QUESTION_ANSWERS = "question.answers"
+    QUESTION_MERGE = "question.merge"
+    QUESTION_MERGED_IN = "question.merged_in"
     __labels__ = {
         USER_CREATE: _l("Account aangemaakt"),
         USER_INVITE: _l("Persoon uitgenodigd"),
@@ -118,6 +126,14 @@ class AuditAction(LabeledEnum):
         CALENDAR_REVOKE: _l("Agenda-link uitgezet"),
         OUTBOX_RETRY: _l("Mislukte mail opnieuw in de wachtrij gezet"),
         OUTBOX_DELIVER: _l("Wachtrij met mail nu verstuurd"),
+        QUESTION_CREATE: _l("Vraagstuk ingebracht"),
+        QUESTION_EDIT: _l("Vraagstuk aangepast"),
+        QUESTION_SIGNAL: _l("‘Ook bij ons’ gemeld"),
+        QUESTION_UNSIGNAL: _l("‘Ook bij ons’ ingetrokken"),
+        QUESTION_STATUS: _l("Stand van vraagstuk gewijzigd"),
+        QUESTION_ANSWERS: _l("Eindproduct aan vraagstuk gekoppeld"),
+        QUESTION_MERGE: _l("Vraagstuk samengevoegd met een ander"),
+        QUESTION_MERGED_IN: _l("Ander vraagstuk hierin samengevoegd"),
     }
 
 
@@ -132,6 +148,7 @@ class ObjectKind(LabeledEnum):
     SUPPORT_REQUEST = "support_requests"
     DELIVERABLE = "deliverables"
     USER = "users"
+    QUESTION = "questions"
     MAIL = ""
     __labels__ = {
         ROUND: _l("Ronde"),
@@ -142,6 +159,7 @@ class ObjectKind(LabeledEnum):
         SUPPORT_REQUEST: _l("Ondersteuningsvraag"),
         DELIVERABLE: _l("Eindproduct"),
         USER: _l("Persoon"),
+        QUESTION: _l("Vraagstuk"),
         MAIL: _l("Uitgaande mail"),
     }
 
@@ -372,6 +390,7 @@ _LINKS: dict[str, Callable[[int, int | None], str]] = {
     ObjectKind.SUPPORT_REQUEST: lambda i, p: url_for("rounds.table_detail", table_id=p, _anchor=f"vraag-{i}"),
     ObjectKind.DELIVERABLE: lambda i, _p: url_for("library.manage", deliverable_id=i),
     ObjectKind.USER: lambda i, _p: url_for("admin.edit_person", user_id=i),
+    ObjectKind.QUESTION: lambda i, _p: url_for("questions.detail", question_id=i),
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEvent
 from ..auth.models import User
-from ..coalitions.models import Coalition, Municipality, Organisation
+from ..coalitions.models import Coalition, Municipality, Organisation, Question
 from ..dates import AMSTERDAM
 from ..extensions import db
 from ..library.models import DeliverableVersion
@@ -117,6 +117,7 @@ def audit_labels(wanted: dict[str, set[int]]) -> Labels:
         select(*row(ObjectKind.DELIVERABLE, DeliverableVersion.deliverable_id, DeliverableVersion.title))
         .join(latest, and_(latest.c.deliverable_id == DeliverableVersion.deliverable_id,
                            latest.c.number == DeliverableVersion.number)),
+        select(*row(ObjectKind.QUESTION, Question.id, Question.title)).where(Question.id.in_(ids(ObjectKind.QUESTION))),
         select(*row(ORGANISATIONS, Organisation.id, Organisation.name)).where(Organisation.id.in_(ids(ORGANISATIONS))),
         select(*row(COALITIONS, Coalition.id, Municipality.name))
         .join(Municipality, Municipality.id == Coalition.municipality_id)

@@ -6,14 +6,18 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_check, utcnow
+from ..enums import LabeledEnum
 from ..extensions import db
+from ..rounds.models import ActionLine
 
 if TYPE_CHECKING:
     from ..auth.models import User
+    from ..library.models import Deliverable
     from ..rounds.models import ThematicTable
 
 
@@ -39,11 +43,27 @@ class WorkingArea(enum.StrEnum):
     PROVINCE = "provincie"
 
 
-class QuestionStatus(enum.StrEnum):
-    OPEN = "open"
-    BUNDLED = "gebundeld"
+class QuestionStatus(LabeledEnum):
+    """Where a vraagstuk stands: raised, being looked at by the core group, placed at a table,
+    answered by end products in the library, or not taken up (with a reason)."""
+
+    NEW = "nieuw"
+    IN_PROGRESS = "in_behandeling"
+    PLACED = "ondergebracht"
     ANSWERED = "beantwoord"
-    CLOSED = "gesloten"
+    NOT_TAKEN_UP = "niet_opgepakt"
+    __labels__ = {NEW: _l("nieuw"), IN_PROGRESS: _l("in behandeling"), PLACED: _l("ondergebracht bij een tafel"),
+                  ANSWERED: _l("beantwoord"), NOT_TAKEN_UP: _l("niet opgepakt")}
+
+
+# The states the core group may move a question to from each state (merging is separate).
+QUESTION_STEPS: dict[str, tuple[str, ...]] = {
+    QuestionStatus.NEW: (QuestionStatus.IN_PROGRESS, QuestionStatus.PLACED, QuestionStatus.NOT_TAKEN_UP),
+    QuestionStatus.IN_PROGRESS: (QuestionStatus.PLACED, QuestionStatus.ANSWERED, QuestionStatus.NOT_TAKEN_UP),
+    QuestionStatus.PLACED: (QuestionStatus.IN_PROGRESS, QuestionStatus.ANSWERED, QuestionStatus.NOT_TAKEN_UP),
+    QuestionStatus.ANSWERED: (QuestionStatus.IN_PROGRESS,),
+    QuestionStatus.NOT_TAKEN_UP: (QuestionStatus.IN_PROGRESS,),
+}
 
 
 organisation_municipalities = Table(
@@ -112,26 +132,61 @@ class CoalitionMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# The published end products that answer a question.
+question_answers = Table(
+    "question_answers",
+    db.Model.metadata,
+    Column("question_id", ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("deliverable_id", ForeignKey("deliverables.id"), primary_key=True, index=True),
+)
+
+
 class Question(db.Model):
-    """A vraagstuk raised by a coalition; the core group may bundle it into a table."""
+    """A vraagstuk raised by a coalition; the core group triages it, places it at a table, and
+    links the end products that answer it. A merged duplicate points to the one that stays."""
 
     __tablename__ = "questions"
-    __table_args__ = (enum_check("status", QuestionStatus),)
+    __table_args__ = (enum_check("status", QuestionStatus), enum_check("action_line", ActionLine))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.OPEN)
+    status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.NEW, index=True)
+    # Older questions (before action lines were asked) have none.
+    action_line: Mapped[str | None] = mapped_column(String(30))
     table_id: Mapped[int | None] = mapped_column(ForeignKey("tables.id"), index=True)
+    # Why it was not taken up: the coalitions see it.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     coalition: Mapped[Coalition] = relationship(lazy="joined")
     author: Mapped[User] = relationship(lazy="select")
     table: Mapped[ThematicTable | None] = relationship("ThematicTable", lazy="select")
-    signals: Mapped[list[QuestionSignal]] = relationship(back_populates="question", lazy="select")
+    signals: Mapped[list[QuestionSignal]] = relationship(back_populates="question", lazy="select",
+                                                         order_by="QuestionSignal.created_at")
+    merged_into: Mapped[Question | None] = relationship(remote_side=[id], lazy="select")
+    answers: Mapped[list[Deliverable]] = relationship("Deliverable", secondary=question_answers, lazy="select")
+
+    kind_rows: Mapped[list[QuestionOrganisationKind]] = relationship(
+        lazy="select", cascade="all, delete-orphan", order_by="QuestionOrganisationKind.kind")
+
+    @property
+    def organisation_kinds(self) -> list[str]:
+        return [row.kind for row in self.kind_rows]
+
+
+class QuestionOrganisationKind(db.Model):
+    """A kind of organisation a question concerns (none, one or several per question)."""
+
+    __tablename__ = "question_organisation_kinds"
+    __table_args__ = (enum_check("kind", OrganisationKind),)
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
 class QuestionSignal(db.Model):
@@ -148,3 +203,5 @@ class QuestionSignal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="signals")
+    coalition: Mapped[Coalition] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")

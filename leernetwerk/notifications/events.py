@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from .. import signals
 from ..auth.models import User
+from ..coalitions.models import CoalitionMember, Question, QuestionSignal, QuestionStatus
 from ..extensions import db
 from ..library.models import DeliverableVersion, Follow, FollowFacet
 from ..rounds.models import SupportRequest, TableMembership, ThematicTable
@@ -80,3 +81,41 @@ def _version_published(version: DeliverableVersion) -> None:
     ).scalars()
     notify(followers, kind=EventKind.LIBRARY_PUBLISHED, title=_("Nieuw in de bibliotheek: %(title)s", title=version.title),
            url=site_path("library.detail", slug=version.deliverable.slug))
+    # Coalitions whose question this end product answers, or whose question sits at this table.
+    answered = select(Question).where(Question.merged_into_id.is_(None)).where(
+        Question.answers.any(id=version.deliverable_id)
+        | ((Question.table_id == table.id) & (Question.status == QuestionStatus.PLACED)))
+    for question in db.session.execute(answered).scalars():
+        notify(coalition_people(question), kind=EventKind.QUESTION_ANSWERED,
+               title=_("Nieuw eindproduct bij jullie vraagstuk ‘%(question)s’: %(title)s",
+                       question=question.title, title=version.title),
+               url=site_path("library.detail", slug=version.deliverable.slug))
+
+
+def coalition_people(question: Question) -> list[User]:
+    """Every active member of every coalition that raised or signalled the question."""
+    coalitions = select(QuestionSignal.coalition_id).where(QuestionSignal.question_id == question.id)
+    return list(db.session.execute(
+        select(User).join(CoalitionMember, CoalitionMember.user_id == User.id)
+        .where((CoalitionMember.coalition_id == question.coalition_id) | CoalitionMember.coalition_id.in_(coalitions),
+               User.active.is_(True)).distinct()
+    ).scalars())
+
+
+@signals.question_moved.connect
+def _question_moved(question: Question, *, before: str) -> None:
+    """Everyone in the coalitions that share the question hears where it stands now."""
+    notify(coalition_people(question), kind=EventKind.QUESTION_MOVED,
+           title=_("Vraagstuk ‘%(title)s’: %(status)s", title=question.title,
+                   status=QuestionStatus.label_of(question.status)),
+           url=site_path("questions.detail", question_id=question.id))
+
+
+@signals.question_answered.connect
+def _question_answered(question: Question, *, deliverables: list) -> None:
+    """Linked to end products that are already published: a direct link to each."""
+    for deliverable in deliverables:
+        title = deliverable.published_version.title
+        notify(coalition_people(question), kind=EventKind.QUESTION_ANSWERED,
+               title=_("Antwoord op jullie vraagstuk ‘%(question)s’: %(title)s", question=question.title, title=title),
+               url=site_path("library.detail", slug=deliverable.slug))

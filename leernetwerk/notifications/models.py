@@ -59,6 +59,8 @@ class EventKind(LabeledEnum):
     REVIEW_DONE = "review_done"
     LIBRARY_PUBLISHED = "library_published"
     TABLE_SEAT = "table_seat"
+    QUESTION_MOVED = "question_moved"
+    QUESTION_ANSWERED = "question_answered"
     __labels__ = {
         TABLE_SEAT: _l("Ik ben aan een thematafel toegevoegd"),
         SUPPORT_REQUEST: _l("Nieuwe ondersteuningsvraag van een tafel waarvan ik verbindingspersoon ben"),
@@ -66,6 +68,8 @@ class EventKind(LabeledEnum):
         REVIEW_REQUESTED: _l("Eindproduct ter review aangeboden"),
         REVIEW_DONE: _l("Mijn eindproduct is goedgekeurd of teruggestuurd"),
         LIBRARY_PUBLISHED: _l("Nieuw in de bibliotheek bij wat ik volg"),
+        QUESTION_MOVED: _l("Een vraagstuk van mijn coalitie is verder in behandeling genomen"),
+        QUESTION_ANSWERED: _l("Een eindproduct beantwoordt een vraagstuk van mijn coalitie"),
     }
 
 

@@ -26,7 +26,7 @@ from .forms import (
     UpdateForm,
     WorkPackageForm,
 )
-from .models import MemberRole, Milestone, ProgressUpdate, Round, SupportRequest, ThematicTable, WorkPackage
+from .models import ActionLine, MemberRole, Milestone, ProgressUpdate, Round, SupportRequest, ThematicTable, WorkPackage
 
 bp = Blueprint("rounds", __name__)
 
@@ -133,22 +133,48 @@ def _member_list(form: TableForm) -> list:
     ]
 
 
+def _candidate_question(question_id: int | None):  # noqa: ANN202 - a Question or None
+    if question_id is None:
+        return None
+    from ..coalitions.models import Question
+
+    return db.get_or_404(Question, question_id)
+
+
 @bp.route("/rondes/<int:round_id>/tafels/nieuw", methods=["GET", "POST"])
 def table_create(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     require("table.create", round_)
     form = _table_form()
+    # From /kerngroep: a candidate question becomes a table, the form filled in from the link.
+    question = _candidate_question(request.args.get("vraagstuk", type=int))
+    if not form.is_submitted():
+        form.title.data = request.args.get("titel", "")[:200] or None
+        form.theme.data = request.args.get("thema", "")[:120] or None
+        if request.args.get("actielijn") in {a.value for a in ActionLine}:
+            form.action_line.data = request.args["actielijn"]
+        if question is not None:
+            form.description.data = question.body or None
     if form.validate_on_submit():
-        table = save(lambda: services.create_table(
-            me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
-            description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
-            members=_member_list(form)), form)
+        def step() -> ThematicTable:
+            made = services.create_table(
+                me(), round_, title=form.title.data, theme=form.theme.data, action_line=form.action_line.data,
+                description=form.description.data or "", liaison=_get_person(form.liaison_id.data),
+                members=_member_list(form))
+            if question is not None:
+                from ..coalitions.services import place_at_new_table
+
+                place_at_new_table(me(), question, made)
+            return made
+
+        table = save(step, form)
         if table is ALREADY_SAVED:
             return redirect(url_for("rounds.round_detail", round_id=round_.id))
         if table is not None:
             flash(_("Thematafel ‘%(title)s’ aangemaakt.", title=table.title), "success")
             return redirect(url_for("rounds.table_detail", table_id=table.id))
-    return render_template("rounds/table_form.html", form=form, round=round_, table=None), form_status(form)
+    return render_template("rounds/table_form.html", form=form, round=round_, table=None,
+                           question=question), form_status(form)
 
 
 @bp.route("/tafels/<int:table_id>")

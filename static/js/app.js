@@ -35,4 +35,40 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(button.dataset.confirm)) event.preventDefault();
     });
   });
+
+  // While a question's title is typed: similar questions that already exist (the form shows
+  // them again on submit, so this is only a head start).
+  const similarInput = document.querySelector("input[data-similar]");
+  const similarBox = document.getElementById("similar-live");
+  if (similarInput && similarBox) {
+    let timer = null;
+    similarInput.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = similarInput.value.trim();
+        similarBox.replaceChildren();
+        if (q.length < 4) return;
+        try {
+          const response = await fetch(`${similarInput.dataset.similar}?q=${encodeURIComponent(q)}`,
+            { headers: { Accept: "application/json" }, credentials: "same-origin" });
+          if (!response.ok) return;
+          const found = await response.json();
+          if (!found.length) return;
+          const intro = document.createElement("p");
+          intro.className = "hint";
+          intro.textContent = similarBox.dataset.heading;
+          const list = document.createElement("ul");
+          found.forEach((item) => {
+            const li = document.createElement("li");
+            const link = document.createElement("a");
+            link.href = item.url;
+            link.textContent = item.title;
+            li.append(link, ` (${item.status})`);
+            list.append(li);
+          });
+          similarBox.append(intro, list);
+        } catch (error) { /* the form still works without suggestions */ }
+      }, 300);
+    });
+  }
 });

@@ -1,0 +1,190 @@
+"""What the question pages need, each in a fixed number of queries however many questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..admin.audit_log import AuditAction
+from ..audit import AuditEvent
+from ..auth.models import User
+from ..extensions import db
+from ..library.models import Deliverable, DeliverableVersion
+from ..rounds.models import Round, SupportRequest, ThematicTable
+from .models import (
+    Coalition,
+    Municipality,
+    Question,
+    QuestionOrganisationKind,
+    QuestionSignal,
+    QuestionStatus,
+    question_answers,
+)
+
+
+def shared_count():  # noqa: ANN201 - a SQL expression
+    """How many coalitions share a question: its own and every 'ook bij ons'."""
+    return (select(func.count(QuestionSignal.id)).where(QuestionSignal.question_id == Question.id)
+            .correlate(Question).scalar_subquery() + 1)
+
+
+@dataclass
+class QuestionList:
+    rows: list[tuple[Question, int]]
+    municipalities: list[Municipality]
+    signalled_by_me: set[int]
+
+
+def question_list(*, status: str | None = None, action_line: str | None = None, municipality: int | None = None,
+                  kind: str | None = None, my_coalitions: frozenset[int] = frozenset()) -> QuestionList:
+    """Live (not merged) questions, most shared first: 3 queries (2 without coalitions of one's own)."""
+    shared = shared_count().label("shared")
+    query = (select(Question, shared).where(Question.merged_into_id.is_(None))
+             .options(selectinload(Question.kind_rows))
+             .order_by(shared.desc(), Question.created_at.desc(), Question.id.desc()))
+    if status:
+        query = query.where(Question.status == status)
+    if action_line:
+        query = query.where(Question.action_line == action_line)
+    if kind:
+        query = query.where(Question.kind_rows.any(QuestionOrganisationKind.kind == kind))
+    if municipality:
+        in_place = select(Coalition.id).where(Coalition.municipality_id == municipality)
+        query = query.where(or_(Question.coalition_id.in_(in_place),
+                                Question.signals.any(QuestionSignal.coalition_id.in_(in_place))))
+    rows = [(q, n) for q, n in db.session.execute(query).unique().all()]
+    municipalities = list(db.session.execute(
+        select(Municipality).join(Coalition, Coalition.municipality_id == Municipality.id)
+        .order_by(Municipality.name)).scalars())
+    mine: set[int] = set()
+    if my_coalitions:
+        mine = set(db.session.execute(select(QuestionSignal.question_id)
+                                      .where(QuestionSignal.coalition_id.in_(my_coalitions))).scalars())
+    return QuestionList(rows, municipalities, mine)
+
+
+@dataclass
+class HistoryRow:
+    at: datetime
+    actor: str
+    action: str
+    after: dict | None
+    label: str
+
+
+@dataclass
+class QuestionPage:
+    question: Question
+    signals: list[QuestionSignal]
+    history: list[HistoryRow]
+    answers: list[Deliverable]
+    merged: list[Question]
+
+
+def question_page(question: Question) -> QuestionPage:
+    signals = list(db.session.execute(
+        select(QuestionSignal).where(QuestionSignal.question_id == question.id)
+        .order_by(QuestionSignal.created_at)).scalars())
+    events = db.session.execute(
+        select(AuditEvent).where(AuditEvent.object_type == Question.__tablename__,
+                                 AuditEvent.object_id == question.id).order_by(AuditEvent.created_at, AuditEvent.id)
+    ).scalars()
+    history = [HistoryRow(e.created_at, e.actor.name if e.actor else "", e.action, e.after,
+                          AuditAction.label_of(e.action)) for e in events]
+    answers = list(db.session.execute(
+        select(Deliverable).join(question_answers, question_answers.c.deliverable_id == Deliverable.id)
+        .where(question_answers.c.question_id == question.id, Deliverable.withdrawn_at.is_(None))
+        .options(selectinload(Deliverable.published_version))).scalars())
+    merged = list(db.session.execute(select(Question).where(Question.merged_into_id == question.id)).scalars())
+    return QuestionPage(question, signals, history, answers, merged)
+
+
+def open_tables(today: date) -> list[ThematicTable]:
+    """Tables of rounds that are planned or running: where a question can be placed."""
+    return list(db.session.execute(
+        select(ThematicTable).join(Round, Round.id == ThematicTable.round_id)
+        .where(Round.closed_at.is_(None), Round.ends_on >= today).order_by(Round.starts_on, ThematicTable.title)
+    ).scalars())
+
+
+def published_products() -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Deliverable.id, DeliverableVersion.title)
+        .join(DeliverableVersion, DeliverableVersion.id == Deliverable.published_version_id)
+        .where(Deliverable.withdrawn_at.is_(None)).order_by(DeliverableVersion.title)).tuples())
+
+
+def other_live_questions(question: Question) -> list[tuple[int, str]]:
+    return list(db.session.execute(
+        select(Question.id, Question.title).where(Question.merged_into_id.is_(None), Question.id != question.id)
+        .order_by(Question.title)).tuples())
+
+
+# --- /kerngroep ------------------------------------------------------------------------------------
+
+@dataclass
+class CorePerson:
+    person: User
+    tables: dict[int, list[ThematicTable]] = field(default_factory=dict)   # round id → tables
+    waiting: list[SupportRequest] = field(default_factory=list)
+
+
+@dataclass
+class RoundQuestions:
+    round: Round
+    taken_up: list[Question]
+    answered: list[Question]
+
+
+@dataclass
+class CoreGroupPage:
+    people: list[CorePerson]
+    current: Round | None
+    next: Round | None
+    candidates: list[tuple[Question, int]]
+    threshold: int
+    rounds: list[RoundQuestions]
+
+
+def core_group_page(today: date) -> CoreGroupPage:
+    """Who is in the core group and their load, waiting support requests, candidates for the next
+    round and what each round's tables take up: 7 queries however many people and questions."""
+    current = db.session.execute(select(Round).where(Round.starts_on <= today, Round.ends_on >= today)).scalar()
+    following = db.session.execute(
+        select(Round).where(Round.starts_on > today, Round.closed_at.is_(None)).order_by(Round.starts_on)).scalar()
+    people = [CorePerson(p) for p in db.session.execute(
+        select(User).where(User.is_core_group.is_(True), User.active.is_(True)).order_by(User.name)).scalars()]
+    by_id = {p.person.id: p for p in people}
+    round_ids = [r.id for r in (current, following) if r is not None]
+    for table in db.session.execute(select(ThematicTable).where(ThematicTable.round_id.in_(round_ids or [-1]))
+                                    .order_by(ThematicTable.title)).scalars():
+        if table.liaison_id in by_id:
+            by_id[table.liaison_id].tables.setdefault(table.round_id, []).append(table)
+    for request in db.session.execute(
+            select(SupportRequest).join(ThematicTable, ThematicTable.id == SupportRequest.table_id)
+            .where(SupportRequest.is_open).order_by(SupportRequest.created_at)).scalars():
+        liaison = by_id.get(request.table.liaison_id)
+        if liaison is not None:
+            liaison.waiting.append(request)
+    threshold = current_app.config.get("CANDIDATE_THRESHOLD", 3)
+    shared = shared_count().label("shared")
+    candidates = [(q, n) for q, n in db.session.execute(
+        select(Question, shared).where(Question.merged_into_id.is_(None), Question.table_id.is_(None),
+                                       Question.status.in_([QuestionStatus.NEW, QuestionStatus.IN_PROGRESS]),
+                                       shared >= threshold)
+        .order_by(shared.desc(), Question.created_at)).all()]
+    placed = list(db.session.execute(
+        select(Question).where(Question.merged_into_id.is_(None), Question.table_id.is_not(None))
+        .options(selectinload(Question.table))
+        .order_by(Question.title)).scalars())
+    per_round: dict[int, RoundQuestions] = {}
+    for question in placed:
+        round_ = question.table.round
+        entry = per_round.setdefault(round_.id, RoundQuestions(round_, [], []))
+        (entry.answered if question.status == QuestionStatus.ANSWERED else entry.taken_up).append(question)
+    rounds = sorted(per_round.values(), key=lambda r: r.round.starts_on, reverse=True)
+    return CoreGroupPage(people, current, following, candidates, threshold, rounds)

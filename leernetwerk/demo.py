@@ -127,7 +127,7 @@ class _Demo:
             self.coalitions[name] = make_coalition(municipality)
         for name, kind, area, covered in ORGANISATIONS:
             self.organisations[name] = make_organisation(
-                name, kind=kind, working_area=area, municipalities=[self.municipalities[m] for m in covered or MUNICIPALITIES])
+                name, kind=kind, working_area=area, municipalities=[self.municipalities[m] for m in covered or ()])
 
     def accounts(self) -> None:
         for email, name, organisation, staff, core, coalition in PEOPLE:

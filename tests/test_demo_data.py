@@ -96,7 +96,7 @@ def test_seed_demo_builds_the_frisian_network(app, db):
     assert {"Veilig Thuis Friesland", "Fier"} <= organisations
     assert any(name.startswith("MEE") for name in organisations)
     kinds = set(_all(select(Organisation.kind)))
-    assert {"verloskunde", "kraamzorg", "jgz", "vsv", "sociaal_wijkteam"} <= kinds
+    assert {"verloskunde", "kraamzorg", "jgz", "vsv", "gemeente", "veilig_thuis", "fier", "mee"} <= kinds
 
     assert _scalar(select(func.count()).where(User.is_core_group)) == 5
 

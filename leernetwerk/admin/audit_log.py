@@ -68,6 +68,9 @@ class AuditAction(LabeledEnum):
     DELIVERABLE_RETURN = "deliverable.return"
     DELIVERABLE_PUBLISH = "deliverable.publish"
     DELIVERABLE_WITHDRAW = "deliverable.withdraw"
+    DELIVERABLE_USE = "deliverable.use"
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_UPDATE = "organisation.update"
     NOTIFICATIONS_PREFERENCES = "notifications.preferences"
     CALENDAR_RENEW = "calendar.renew"
     CALENDAR_REVOKE = "calendar.revoke"
@@ -111,6 +114,9 @@ class AuditAction(LabeledEnum):
         DELIVERABLE_RETURN: _l("Eindproduct teruggestuurd"),
         DELIVERABLE_PUBLISH: _l("Eindproduct gepubliceerd"),
         DELIVERABLE_WITHDRAW: _l("Eindproduct ingetrokken"),
+        DELIVERABLE_USE: _l("Eindproduct gemarkeerd als gebruikt in een gemeente"),
+        ORGANISATION_CREATE: _l("Organisatie toegevoegd"),
+        ORGANISATION_UPDATE: _l("Organisatie bewerkt"),
         NOTIFICATIONS_PREFERENCES: _l("Keuzes voor herinneringen gewijzigd"),
         CALENDAR_RENEW: _l("Nieuwe agenda-link gemaakt"),
         CALENDAR_REVOKE: _l("Agenda-link uitgezet"),
@@ -130,6 +136,8 @@ class ObjectKind(LabeledEnum):
     SUPPORT_REQUEST = "support_requests"
     DELIVERABLE = "deliverables"
     USER = "users"
+    ORGANISATION = "organisations"
+    DELIVERABLE_USE = "deliverable_uses"
     MAIL = ""
     __labels__ = {
         ROUND: _l("Ronde"),
@@ -140,6 +148,8 @@ class ObjectKind(LabeledEnum):
         SUPPORT_REQUEST: _l("Ondersteuningsvraag"),
         DELIVERABLE: _l("Eindproduct"),
         USER: _l("Persoon"),
+        ORGANISATION: _l("Organisatie"),
+        DELIVERABLE_USE: _l("Gebruikt in"),
         MAIL: _l("Uitgaande mail"),
     }
 
@@ -158,6 +168,8 @@ REFERENCES: dict[str, str] = {
     "round_id": ObjectKind.ROUND,
     "table_id": ObjectKind.TABLE,
     "work_package_id": ObjectKind.WORK_PACKAGE,
+    "deliverable_id": ObjectKind.DELIVERABLE,
+    "coalition_id": COALITIONS,
 }
 
 FIELD_LABELS: dict[str, Any] = {
@@ -209,6 +221,16 @@ FIELD_LABELS: dict[str, Any] = {
     "sent": _l("Verstuurd"),
     "retry": _l("Later opnieuw"),
     "failed": _l("Mislukt"),
+    "working_area": _l("Werkgebied"),
+    "when_to_engage": _l("Wanneer inschakelen"),
+    "phone": _l("Telefoon"),
+    "website": _l("Website"),
+    "referral": _l("Verwijsroute"),
+    "municipalities": _l("Gemeenten"),
+    "action_lines": _l("Actielijnen"),
+    "deliverable_id": _l("Eindproduct"),
+    "coalition_id": _l("Coalitie"),
+    "note": _l("Toelichting"),
 }
 
 LOCALES = {"nl": "Nederlands", "en": "English"}
@@ -370,6 +392,7 @@ _LINKS: dict[str, Callable[[int, int | None], str]] = {
     ObjectKind.SUPPORT_REQUEST: lambda i, p: url_for("rounds.table_detail", table_id=p, _anchor=f"vraag-{i}"),
     ObjectKind.DELIVERABLE: lambda i, _p: url_for("library.manage", deliverable_id=i),
     ObjectKind.USER: lambda i, _p: url_for("admin.edit_person", user_id=i),
+    ObjectKind.ORGANISATION: lambda i, _p: url_for("coalitions.organisations", _anchor=f"organisatie-{i}"),
 }
 
 

@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .coalitions.views import bp as coalitions_bp
     from .library.views import bp as library_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(coalitions_bp)
 
     from .cli import register_cli
 

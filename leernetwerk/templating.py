@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from . import policy
+from .coalitions import models as coalition_models
 from .enums import template_enums
 from .library import models as library_models
 from .markdown import render_markdown
@@ -19,5 +20,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(can=policy.can, current_locale=lambda: str(get_locale()), kind_label=kind_label,
                                  conflict_rows=conflict_rows)
-    app.jinja_env.globals.update(template_enums(library_models, notification_models, rounds_models))
+    app.jinja_env.globals.update(template_enums(coalition_models, library_models, notification_models, rounds_models))
     app.jinja_env.filters["markdown"] = render_markdown

@@ -33,6 +33,8 @@ SITS_AT_TABLE = frozenset({"table_member", "table_lead"})
 TABLE_WORK = SITS_AT_TABLE | STEERS_TABLE                           # members, liaison, staff
 AUTHOR = frozenset({"table_member"})           # wrote the world's progress update and support request
 AUTHOR_OR_STAFF = AUTHOR | STAFF               # staff may withdraw anyone's (moderation), not edit it
+CORE_OR_STAFF = frozenset({"liaison", "core", "staff"})   # the liaison is in the core group too
+COALITION = frozenset({"coalition"})
 LOGIN = "to the login page"
 
 
@@ -133,6 +135,14 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "notifications.reminders_admin": {"GET": only(STAFF)},
     "notifications.outbox_retry": {"POST": only(STAFF, 302)},
     "notifications.outbox_deliver": {"POST": only(STAFF, 302)},
+    # The organisation directory and municipality pages: the whole network reads; staff and the
+    # core group keep the directory. `slug` is the coalition member's municipality.
+    "coalitions.organisations": {"GET": only(LOGGED_IN)},
+    "coalitions.organisation_create": {"GET": only(CORE_OR_STAFF), "POST": only(CORE_OR_STAFF, 400)},
+    "coalitions.organisation_edit": {"GET": only(CORE_OR_STAFF), "POST": only(CORE_OR_STAFF, 400)},
+    "coalitions.municipality": {"GET": only(LOGGED_IN)},
+    # "Gebruikt in": only a coalition member (an empty post is sent back to the page with a message).
+    "coalitions.mark_used": {"POST": only(COALITION, 302)},
 }
 
 # RFC 8058 one-click unsubscribe is POSTed by mail clients without cookies; its signed token
@@ -157,6 +167,8 @@ class World:
     published: object       # a published, public end product of the table, with an attachment
     draft: object           # an end product of the table that is still a draft
     notification: object    # a notice for the table member
+    organisation: object    # in the directory, working in the coalition member's municipality
+    municipality: object    # the coalition member's
 
     def url_values(self, endpoint: str) -> dict[str, object]:
         attachment = self.published.published_version.attachments[0]
@@ -174,7 +186,10 @@ class World:
             "name": attachment.original_name,
             "deliverable_id": self.draft.id,
             "notification_id": self.notification.id,
+            "organisation_id": self.organisation.id,
         }
+        if endpoint == "coalitions.municipality":
+            values["slug"] = self.municipality.slug
         if endpoint == "auth.set_password":
             values["token"] = make_token(self.invited, "invite")
         elif endpoint == "auth.reset_password":
@@ -220,7 +235,10 @@ def world() -> World:
             target=factories.make_user(name="Doelwit"),
             invited=factories.make_user(staff, password=None, name="Uitgenodigd"),
             published=end_product(wp, users, publish=True), draft=end_product(wp, users),
-            notification=notify([users["table_member"]], kind="milestone_due", title="Mijlpaal morgen")[0])
+            notification=notify([users["table_member"]], kind="milestone_due", title="Mijlpaal morgen")[0],
+            municipality=users["coalition"].coalitions[0].municipality,
+            organisation=factories.make_organisation(
+                "Verloskundigen Noord", municipalities=[users["coalition"].coalitions[0].municipality]))
     return world
 
 
@@ -373,6 +391,11 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "update.edit": ("progress_update", AUTHOR),
     "update.withdraw": ("progress_update", AUTHOR_OR_STAFF),
     "notifications.view": (None, LOGGED_IN),
+    "organisations.view": (None, LOGGED_IN),
+    "organisation.create": (None, CORE_OR_STAFF),
+    "organisation.edit": ("organisation", CORE_OR_STAFF),
+    "municipality.view": (None, LOGGED_IN),
+    "deliverable.mark_used": ("published", COALITION),
     "reminders.admin": (None, STAFF),
     "library.view": (None, frozenset(ROLES)),
     "library.follow": (None, LOGGED_IN),

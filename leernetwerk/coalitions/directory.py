@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
+from ..database import utcnow
 from ..extensions import db
 from ..library.models import LibraryEntry, entry_municipalities
 from ..rounds.models import ActionLine
@@ -203,3 +205,31 @@ def uses_of(deliverable_id: int) -> list[DeliverableUse]:
         select(DeliverableUse).join(Coalition, Coalition.id == DeliverableUse.coalition_id)
         .join(Municipality, Municipality.id == Coalition.municipality_id)
         .where(DeliverableUse.deliverable_id == deliverable_id).order_by(Municipality.name)).unique().scalars())
+
+
+@dataclass
+class MyPlaces:
+    """The coalition part of `/mijn`: the person's municipalities and what is new for them."""
+
+    coalitions: list[Coalition]
+    new_entries: list[LibraryEntry]      # for one of their municipalities or all of Friesland
+    since: datetime | None               # new since this moment (their previous visit)
+
+
+def my_places(user: User, since: datetime | None) -> MyPlaces | None:
+    """For a coalition member: end products published for their municipality or all of Friesland
+    since `since` (their previous visit; the last 30 days on a first visit). Two queries."""
+    from .places import coalitions_of
+
+    coalitions = coalitions_of(user)
+    if not coalitions:
+        return None
+    start = since or utcnow() - timedelta(days=30)
+    municipality_ids = [c.municipality_id for c in coalitions]
+    new_entries = list(db.session.execute(
+        select(LibraryEntry).where(LibraryEntry.published_at > start, or_(
+            LibraryEntry.all_of_friesland.is_(True),
+            LibraryEntry.deliverable_id.in_(select(entry_municipalities.c.deliverable_id).where(
+                entry_municipalities.c.municipality_id.in_(municipality_ids)))))
+        .order_by(LibraryEntry.published_at.desc()).limit(20)).scalars())
+    return MyPlaces(coalitions, new_entries, since)

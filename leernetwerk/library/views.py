@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ..coalitions.directory import use_counts, uses_of
 from ..coalitions.models import Municipality
 from ..extensions import db
 from ..policy import require
@@ -31,8 +32,6 @@ def index():
     query = queries.LibraryQuery.from_args(request.args)
     results = queries.search_library(query, visible_to_network=current_user.is_authenticated)
     follows = queries.follows_of(current_user) if current_user.is_authenticated else set()
-    from ..coalitions.directory import use_counts
-
     uses = use_counts([hit.entry.deliverable_id for hit in results.hits])
     return render_template("library/index.html", results=results, follows=follows, follow_form=FollowForm(),
                            uses=uses)
@@ -155,7 +154,8 @@ def manage(deliverable_id: int):
     latest = services.latest_version(deliverable)
     return render_template("library/manage.html", deliverable=deliverable, latest=latest,
                            audiences=services.audiences_of(latest), review_form=ReviewForm(),
-                           withdraw_form=WithdrawForm(), changes=review_changes.since_returned(latest))
+                           withdraw_form=WithdrawForm(), changes=review_changes.since_returned(latest),
+                           uses=uses_of(deliverable.id))
 
 
 @bp.route("/eindproducten/<int:deliverable_id>/bewerken", methods=["GET", "POST"])

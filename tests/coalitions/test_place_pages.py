@@ -159,3 +159,13 @@ def test_gebruikt_in_for_another_coalition_or_by_others_is_refused(client, login
     assert outsider.post(f"/bibliotheek/{deliverable.slug}/gebruikt",
                          data={"coalition_id": ours.id}).status_code == 403
     assert db.session.query(DeliverableUse).count() == 0
+
+
+def test_the_table_sees_where_its_end_product_is_used(client, login):
+    team = Team()
+    deliverable = team.publish("Zorgpad").deliverable
+    member = factories.make_coalition_member(factories.make_coalition("Harlingen"))
+    factories.make_use(member, deliverable, note="Met de huisartsen doorgenomen.")
+    login(team.lead)
+    page = client.get(f"/eindproducten/{deliverable.id}").text
+    assert "Gebruikt in 1 gemeente" in page and "Harlingen" in page and "Met de huisartsen doorgenomen." in page

@@ -393,6 +393,7 @@ _LINKS: dict[str, Callable[[int, int | None], str]] = {
     ObjectKind.DELIVERABLE: lambda i, _p: url_for("library.manage", deliverable_id=i),
     ObjectKind.USER: lambda i, _p: url_for("admin.edit_person", user_id=i),
     ObjectKind.ORGANISATION: lambda i, _p: url_for("coalitions.organisations", _anchor=f"organisatie-{i}"),
+    ObjectKind.DELIVERABLE_USE: lambda _i, p: url_for("library.manage", deliverable_id=p),
 }
 
 
@@ -407,7 +408,8 @@ def object_ref(event: AuditEvent, labels: Labels) -> ObjectRef:
     if event.object_type == ObjectKind.PROGRESS_UPDATE:
         label = _("bij werkpakket ‘%(title)s’", title=label)
     link = _LINKS.get(event.object_type)
-    needs_parent = event.object_type in (ObjectKind.MILESTONE, ObjectKind.PROGRESS_UPDATE, ObjectKind.SUPPORT_REQUEST)
+    needs_parent = event.object_type in (ObjectKind.MILESTONE, ObjectKind.PROGRESS_UPDATE, ObjectKind.SUPPORT_REQUEST,
+                                         ObjectKind.DELIVERABLE_USE)
     url = link(event.object_id, parent) if link and (parent is not None or not needs_parent) else None
     return ObjectRef(kind, label, url)
 

@@ -55,7 +55,6 @@ class DirectoryPage:
     rows: list[OrganisationRow]
     municipalities: list[Municipality]
     tiles: list[MapTile]
-    total: int                       # organisations before the municipality filter
     filters: dict[str, str] = field(default_factory=dict)
 
 
@@ -134,7 +133,7 @@ def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_l
                          or any(m.id == chosen.id for m in o.municipalities)]
     return DirectoryPage(
         rows=[OrganisationRow(o, lines.get(o.id, [])) for o in organisations], municipalities=municipalities,
-        tiles=tiles, total=len(organisations),
+        tiles=tiles,
         filters={"q": q, "soort": kind, "gemeente": chosen.slug if chosen else "", "actielijn": action_line})
 
 

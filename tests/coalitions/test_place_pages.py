@@ -169,3 +169,17 @@ def test_the_table_sees_where_its_end_product_is_used(client, login):
     login(team.lead)
     page = client.get(f"/eindproducten/{deliverable.id}").text
     assert "Gebruikt in 1 gemeente" in page and "Harlingen" in page and "Met de huisartsen doorgenomen." in page
+
+
+def test_the_audit_log_reads_organisations_and_gebruikt_in(client, login):
+    team = Team()
+    deliverable = team.publish("Zorgpad").deliverable
+    member = factories.make_coalition_member(factories.make_coalition("Leeuwarden"))
+    factories.make_use(member, deliverable)
+    factories.make_organisation("Fier", by=team.staff, kind=OrganisationKind.FIER)
+    login(team.staff)
+    page = client.get("/beheer/logboek").text
+    assert "Organisatie toegevoegd" in page and "Fier" in page
+    assert "Eindproduct gemarkeerd als gebruikt in een gemeente" in page
+    assert f'href="/eindproducten/{deliverable.id}">Leeuwarden</a>' in page
+    assert "verwijderd" not in page

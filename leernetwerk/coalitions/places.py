@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..audit import record, snapshot
@@ -180,12 +181,17 @@ def mark_used(by: User, deliverable: Deliverable, coalition: Coalition, note: st
         raise PlacesError(_("Alleen leden van de coalitie markeren wat zij gebruiken."), "coalition_id")
     already = db.session.execute(select(DeliverableUse.id).where(
         DeliverableUse.deliverable_id == deliverable.id, DeliverableUse.coalition_id == coalition.id)).first()
-    if already is not None:
-        raise PlacesError(_("%(coalition)s heeft dit eindproduct al als gebruikt gemarkeerd.",
+    refused = PlacesError(_("%(coalition)s heeft dit eindproduct al als gebruikt gemarkeerd.",
                             coalition=coalition.name), "coalition_id")
+    if already is not None:
+        raise refused
     use = DeliverableUse(deliverable_id=deliverable.id, coalition=coalition, user_id=by.id, note=note.strip())
-    db.session.add(use)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a colleague marking it in the same instant: the unique key decides
+            db.session.add(use)
+            db.session.flush()
+    except IntegrityError:
+        raise refused from None
     record(by, "deliverable.use", use, after={"deliverable_id": deliverable.id, "coalition_id": coalition.id,
                                               "note": use.note})
     return use

@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .coalitions.questions_views import questions_bp
+    from .coalitions.views import bp as coalitions_bp
     from .library.views import bp as library_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(library_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(questions_bp)
+    app.register_blueprint(coalitions_bp)
 
     from .cli import register_cli
 

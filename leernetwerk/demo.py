@@ -22,6 +22,7 @@ from .demo_data import (
     EVALUATIONS,
     MILESTONES,
     MUNICIPALITIES,
+    ORGANISATION_DETAILS,
     ORGANISATIONS,
     PEOPLE,
     QUESTIONS,
@@ -35,6 +36,7 @@ from .demo_data import (
     TABLES_SET_UP,
     TODAY,
     UPDATES,
+    USES,
     WORK_PACKAGES,
 )
 from .extensions import db
@@ -53,6 +55,7 @@ from .factories import (
     make_support_request,
     make_table,
     make_update,
+    make_use,
     make_user,
     make_version,
     make_work_package,
@@ -109,6 +112,7 @@ class _Demo:
         self.days = round_dates(today)
         self.municipalities, self.coalitions, self.organisations = {}, {}, {}
         self.people, self.rounds, self.tables, self.work_packages = {}, {}, {}, {}
+        self.deliverables: dict[str, object] = {}
 
     def day(self, when: Day) -> date:
         anchor, days = when
@@ -130,7 +134,8 @@ class _Demo:
             self.coalitions[name] = make_coalition(municipality)
         for name, kind, area, covered in ORGANISATIONS:
             self.organisations[name] = make_organisation(
-                name, kind=kind, working_area=area, municipalities=[self.municipalities[m] for m in covered or MUNICIPALITIES])
+                name, kind=kind, working_area=area, municipalities=[self.municipalities[m] for m in covered or ()],
+                **ORGANISATION_DETAILS.get(name, {}))
 
     def accounts(self) -> None:
         for email, name, organisation, staff, core, coalition in PEOPLE:
@@ -185,6 +190,8 @@ class _Demo:
         for row in DELIVERABLES:
             self.end_product(row, staff)
         finish_round(staff, self.rounds["closed"], closed_at=self.at(ROUND_CLOSED_ON))
+        for title, municipality, who, note in USES:
+            make_use(self.people[who], self.deliverables[title], self.coalitions[municipality], note)
 
     def end_product(self, row: dict, staff: User) -> None:
         author, wp = self.people[row.get("author", "tafel")], self.work_packages[row["wp"]]
@@ -204,6 +211,7 @@ class _Demo:
             version = make_deliverable(author, wp, title=row["title"], body=row["body"], status=status,
                                        publisher=staff, comment=REVIEW_COMMENT, **content)
         self.date_version(version, published, status)
+        self.deliverables[row["title"]] = version.deliverable
         started = (first or published or self.days[TODAY]) + timedelta(days=END_PRODUCT_DAYS["started"])
         backdate(version.deliverable, created_at=moment(started))
 

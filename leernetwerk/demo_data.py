@@ -50,12 +50,12 @@ ORGANISATIONS = [
      ["Heerenveen", "Smallingerland", "Opsterland", "Ooststellingwerf", "Weststellingwerf"]),
     ("VSV Zuidwest-Friesland", OrganisationKind.OBSTETRIC_PARTNERSHIP, WorkingArea.REGION,
      ["Súdwest-Fryslân", "De Fryske Marren"]),
-    ("Veilig Thuis Friesland", OrganisationKind.SPECIALIST_SUPPORT, WorkingArea.PROVINCE, None),
-    ("Fier", OrganisationKind.SPECIALIST_SUPPORT, WorkingArea.PROVINCE, None),
-    ("MEE Friesland", OrganisationKind.SPECIALIST_SUPPORT, WorkingArea.PROVINCE, None),
-    ("Sociaal wijkteam Leeuwarden", OrganisationKind.SOCIAL_TEAM, WorkingArea.MUNICIPALITY, ["Leeuwarden"]),
-    ("Gebiedsteam Smallingerland", OrganisationKind.SOCIAL_TEAM, WorkingArea.MUNICIPALITY, ["Smallingerland"]),
-    ("Sociaal team Heerenveen", OrganisationKind.SOCIAL_TEAM, WorkingArea.MUNICIPALITY, ["Heerenveen"]),
+    ("Veilig Thuis Friesland", OrganisationKind.SAFE_AT_HOME, WorkingArea.PROVINCE, None),
+    ("Fier", OrganisationKind.FIER, WorkingArea.PROVINCE, None),
+    ("MEE Friesland", OrganisationKind.MEE, WorkingArea.PROVINCE, None),
+    ("Sociaal wijkteam Leeuwarden", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Leeuwarden"]),
+    ("Gebiedsteam Smallingerland", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Smallingerland"]),
+    ("Sociaal team Heerenveen", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Heerenveen"]),
     ("Gemeente Leeuwarden", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Leeuwarden"]),
     ("Gemeente Súdwest-Fryslân", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Súdwest-Fryslân"]),
     ("Huisartsencoöperatie Friesland", OrganisationKind.GENERAL_PRACTICE, WorkingArea.PROVINCE, None),
@@ -64,6 +64,77 @@ ORGANISATIONS = [
     ("Welzijn Noordoost Friesland", OrganisationKind.WELFARE, WorkingArea.REGION,
      ["Noardeast-Fryslân", "Dantumadiel", "Achtkarspelen"]),
     ("Ervaringsdeskundigen Kansrijke Start Friesland", OrganisationKind.EXPERTS_BY_EXPERIENCE, WorkingArea.PROVINCE, None),
+    ("Verloskundigen Waddeneilanden", OrganisationKind.MIDWIFERY, WorkingArea.REGION,
+     ["Vlieland", "Terschelling", "Ameland", "Schiermonnikoog"]),
+    ("Ziekenhuis Heerenveen, afdeling verloskunde", OrganisationKind.HOSPITAL, WorkingArea.REGION,
+     ["Heerenveen", "De Fryske Marren", "Opsterland", "Weststellingwerf", "Ooststellingwerf"]),
+    ("Sociaal team Súdwest-Fryslân", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Súdwest-Fryslân"]),
+    ("Gebiedsteam Harlingen", OrganisationKind.MUNICIPALITY, WorkingArea.MUNICIPALITY, ["Harlingen"]),
+    ("Welzijn Zuidoost Friesland", OrganisationKind.WELFARE, WorkingArea.REGION,
+     ["Opsterland", "Ooststellingwerf", "Weststellingwerf"]),
+    ("Kinderopvang en peuterspeelzalen Leeuwarden", OrganisationKind.CHILDCARE, WorkingArea.MUNICIPALITY,
+     ["Leeuwarden"]),
+    ("Vrijwillige thuishulp voor jonge gezinnen Friesland", OrganisationKind.INFORMAL_CARE, WorkingArea.PROVINCE, None),
+]
+
+# What the directory says of some of them: what they do, when to engage them, how to refer
+# (`ORGANISATIONS` rows without an entry here have only a name, a kind and an area).
+ORGANISATION_DETAILS = {
+    "Veilig Thuis Friesland": dict(
+        description="Advies- en meldpunt huiselijk geweld en kindermishandeling.",
+        when_to_engage="Bij zorgen over de veiligheid van een zwangere of een (ongeboren) kind; ook voor advies "
+                       "zonder melding, volgens de meldcode.",
+        phone="0800-2000", website="https://www.veiligthuis.nl",
+        referral="Bel voor advies of een melding; buiten kantoortijd bereikbaar voor spoed.",
+        action_lines=[ActionLine.DURING_PREGNANCY, ActionLine.AFTER_BIRTH]),
+    "Fier": dict(
+        description="Expertisecentrum voor geweld in afhankelijkheidsrelaties, met opvang en behandeling.",
+        when_to_engage="Als er sprake is van geweld in een afhankelijkheidsrelatie en specialistische hulp of opvang "
+                       "nodig is.",
+        website="https://www.fier.nl", referral="Aanmelden via de huisarts, Veilig Thuis of het sociaal team.",
+        action_lines=[ActionLine.DURING_PREGNANCY]),
+    "MEE Friesland": dict(
+        description="Onafhankelijke cliëntondersteuning voor mensen met een beperking.",
+        when_to_engage="Bij (vermoeden van) een licht verstandelijke beperking bij een aanstaande ouder.",
+        referral="Aanmelden kan door de ouder zelf of door een professional, met toestemming.",
+        action_lines=[ActionLine.BEFORE_PREGNANCY, ActionLine.DURING_PREGNANCY]),
+    "JGZ Fryslân": dict(
+        description="Jeugdgezondheidszorg van min negen maanden tot achttien jaar: prenataal huisbezoek, "
+                    "consultatiebureau.",
+        when_to_engage="Voor een prenataal huisbezoek bij een zwangere met zorgen, en bij de overdracht na de "
+                       "kraamweek.",
+        referral="Warme overdracht door de verloskundige of de kraamzorg, met toestemming van de ouders.",
+        action_lines=[ActionLine.DURING_PREGNANCY, ActionLine.AFTER_BIRTH]),
+    "Kraamzorg Friesland": dict(
+        description="Kraamzorg thuis in de eerste acht tot tien dagen na de bevalling.",
+        when_to_engage="Vroeg in de zwangerschap inschrijven; bij zorgen extra uren of een intake aan huis.",
+        referral="De zwangere schrijft zich in; de verloskundige kan een indicatie voor extra zorg geven.",
+        action_lines=[ActionLine.DURING_PREGNANCY, ActionLine.AFTER_BIRTH]),
+    "Sociaal wijkteam Leeuwarden": dict(
+        description="Hulp bij geldzorgen, wonen, opvoeden en relaties, in de wijk.",
+        when_to_engage="Bij geldzorgen, huisvestingsproblemen of stress in het gezin rond de zwangerschap.",
+        referral="Bellen of binnenlopen; een professional kan met toestemming aanmelden.",
+        action_lines=[ActionLine.BEFORE_PREGNANCY, ActionLine.DURING_PREGNANCY, ActionLine.AFTER_BIRTH]),
+    "VSV Leeuwarden": dict(
+        description="Samenwerking van verloskundigen, gynaecologen en kraamzorg in de regio Leeuwarden.",
+        when_to_engage="Voor afspraken over zorgpaden en het bespreken van kwetsbare zwangeren in het "
+                       "multidisciplinair overleg.",
+        referral="Via de eigen verloskundige of de coördinator van het VSV.",
+        action_lines=[ActionLine.DURING_PREGNANCY]),
+    "Vrijwillige thuishulp voor jonge gezinnen Friesland": dict(
+        description="Getrainde vrijwilligers die een jong gezin een jaar lang wekelijks thuis steunen.",
+        when_to_engage="Bij ouders met een klein netwerk die vooral een steuntje in de rug nodig hebben.",
+        referral="Ouders melden zich zelf aan, of via JGZ of het sociaal team.",
+        action_lines=[ActionLine.AFTER_BIRTH]),
+}
+
+# "Gebruikt in": coalitions that use an end product (title, coalition's municipality, person, note).
+USES = [
+    ("Zorgpad kwetsbare zwangeren", "Leeuwarden", "coalitie", "Besproken in het wijkoverleg; de wijkteams werken ermee."),
+    ("Zorgpad kwetsbare zwangeren", "Súdwest-Fryslân", "coalitie2", ""),
+    ("Sociale kaart Kansrijke Start Friesland", "Smallingerland", "coalitie3",
+     "Aangevuld met de gebiedsteams in Drachten."),
+    ("Handreiking geldzorgen bespreekbaar maken in de spreekkamer", "Heerenveen", "coalitie4", ""),
 ]
 
 # (email, name, organisation, staff, core group, coalition), all with DEMO_PASSWORD.
@@ -283,7 +354,7 @@ QUESTIONS = [
          title="Hoe komt een verloskundige erachter dat een zwangere schulden heeft?",
          body="Verloskundigen horen pas laat van **geldzorgen**. Welke vragen kun je stellen, en naar wie "
               "verwijs je door in jouw gemeente?",
-         action_line=ActionLine.DURING_PREGNANCY, kinds=[OrganisationKind.MIDWIFERY, OrganisationKind.SOCIAL_TEAM],
+         action_line=ActionLine.DURING_PREGNANCY, kinds=[OrganisationKind.MIDWIFERY, OrganisationKind.MUNICIPALITY],
          asked=(TODAY, -60), status=QuestionStatus.PLACED, table="money",
          signals=[("Smallingerland", "coalitie3", "Bij ons ook: de schuldhulp hoort het pas na de bevalling."),
                   ("Heerenveen", "coalitie4", ""),
@@ -300,7 +371,7 @@ QUESTIONS = [
          title="Wanneer kunnen Fier of MEE instappen?",
          body="We twijfelen wanneer we Fier, MEE of Veilig Thuis erbij halen bij een zwangere in een "
               "onveilige situatie.",
-         action_line=ActionLine.DURING_PREGNANCY, kinds=[OrganisationKind.SPECIALIST_SUPPORT],
+         action_line=ActionLine.DURING_PREGNANCY, kinds=[OrganisationKind.FIER, OrganisationKind.MEE],
          asked=(TODAY, -25), status=QuestionStatus.IN_PROGRESS,
          signals=[("Leeuwarden", "coalitie", "Ook bij ons."), ("Smallingerland", "coalitie3", "")]),
     dict(key="late", coalition="Leeuwarden", author="coalitie",

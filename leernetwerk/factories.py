@@ -7,8 +7,9 @@ first (None: nobody in particular, an audit event without an actor), and nothing
 commits: the caller owns the transaction (tests/factories.py commits after each call, the
 demo once at the end).
 
-Municipalities, organisations and coalitions have no services yet; their factories add the rows
-themselves. Questions go through `coalitions.services`.
+Municipalities and coalitions have no services yet; their factories add the rows themselves.
+Questions go through `coalitions.services`; organisations and "gebruikt in" marks through
+`coalitions.places`.
 
 What the services refuse on purpose (a moment in the past, rounds side by side, notices that
 would long have been read) is set afterwards, in the last section, "Beyond the services", and
@@ -29,9 +30,11 @@ from sqlalchemy import delete, func, select, update
 from . import dates
 from .auth import services as auth
 from .auth.models import User
+from .coalitions import places
 from .coalitions import services as questions
 from .coalitions.models import (
     Coalition,
+    DeliverableUse,
     Municipality,
     Organisation,
     OrganisationKind,
@@ -100,14 +103,25 @@ def make_coalition(municipality: Municipality | str | None = None) -> Coalition:
     return coalition
 
 
-def make_organisation(name: str | None = None, *, kind: str = OrganisationKind.MIDWIFERY,
-                      working_area: str = WorkingArea.MUNICIPALITY,
-                      municipalities: Iterable[Municipality] = ()) -> Organisation:
-    organisation = Organisation(name=name or f"Organisatie {_next()}", kind=kind, working_area=working_area)
-    organisation.municipalities = list(municipalities)
-    db.session.add(organisation)
-    db.session.flush()
-    return organisation
+def make_organisation(name: str | None = None, *, by: User | None = None, kind: str = OrganisationKind.MIDWIFERY,
+                      working_area: str | None = None, municipalities: Iterable[Municipality] = (),
+                      action_lines: Iterable[str] = (), **details: str) -> Organisation:
+    """An organisation in the directory, through the service. Its working area follows from the
+    municipalities unless given: none → all of Friesland, one → that municipality, more → a region.
+    `details`: description, when_to_engage, phone, email, website, referral."""
+    municipalities = list(municipalities)
+    if working_area is None:
+        working_area = (WorkingArea.PROVINCE if not municipalities else
+                        WorkingArea.MUNICIPALITY if len(municipalities) == 1 else WorkingArea.REGION)
+    return places.create_organisation(by, name=name or f"Organisatie {_next()}", kind=kind,
+                                      working_area=working_area, municipalities=municipalities,
+                                      action_lines=action_lines, **details)
+
+
+def make_use(by: User, deliverable: Deliverable, coalition: Coalition | None = None, note: str = "") -> DeliverableUse:
+    """'Gebruikt in': `by`'s coalition (their first, unless given) uses a published end product."""
+    coalition = coalition or places.coalitions_of(by)[0]
+    return places.mark_used(by, deliverable, coalition, note)
 
 
 def make_user(by: User | None = None, *, email: str | None = None, name: str | None = None,

@@ -213,6 +213,14 @@ def _question_signal(user: Any, question: Any) -> bool:
 
 def _question_triage(user: Any, question: Any) -> bool:
     return _core_or_staff(user, None) and (question is None or question.merged_into_id is None)
+def _staff_or_core(user: Any, _obj: Any) -> bool:
+    return _logged_in(user, None) and (user.is_staff or user.is_core_group)
+
+
+def _mark_used(user: Any, deliverable: Any) -> bool:
+    """A member of a local coalition marks a published end product as used in their municipality."""
+    return (_logged_in(user, None) and deliverable is not None and deliverable.published_version_id is not None
+            and deliverable.withdrawn_at is None and bool(user.coalitions))
 
 
 PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -245,6 +253,12 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "update.edit": _update_edit,
     "update.withdraw": _update_withdraw,
     "notifications.view": _logged_in,
+    # The organisation directory and the municipality pages: for the whole network.
+    "organisations.view": _logged_in,
+    "organisation.create": _staff_or_core,
+    "organisation.edit": _staff_or_core,
+    "municipality.view": _logged_in,
+    "deliverable.mark_used": _mark_used,
     "reminders.admin": _staff,
     "library.view": _anyone,
     "library.follow": _logged_in,

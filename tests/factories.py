@@ -50,6 +50,7 @@ def one_commit() -> Iterator[None]:
 make_municipality = _committed(_app.make_municipality)
 make_coalition = _committed(_app.make_coalition)
 make_organisation = _committed(_app.make_organisation)
+make_use = _committed(_app.make_use)
 make_user = _committed(_app.make_user)
 make_coalition_member = _committed(_app.make_coalition_member)
 make_question = _committed(_app.make_question)

@@ -11,7 +11,15 @@ import time_machine
 from sqlalchemy import func, select
 
 from leernetwerk.auth.models import User
-from leernetwerk.coalitions.models import Coalition, CoalitionMember, Municipality, Organisation
+from leernetwerk.coalitions.directory import directory
+from leernetwerk.coalitions.models import (
+    Coalition,
+    CoalitionMember,
+    DeliverableUse,
+    Municipality,
+    Organisation,
+    WorkingArea,
+)
 from leernetwerk.library.models import Deliverable, DeliverableVersion, VersionStatus, Visibility
 from leernetwerk.rounds.models import Milestone, ProgressUpdate, Round, TableMembership, WorkPackage
 
@@ -92,11 +100,15 @@ def test_seed_demo_builds_the_frisian_network(app, db):
     assert all(m.coalition is not None for m in municipalities)
 
     organisations = {o.name for o in _all(select(Organisation))}
-    assert 18 <= len(organisations) <= 25
+    assert 25 <= len(organisations) <= 40
     assert {"Veilig Thuis Friesland", "Fier"} <= organisations
     assert any(name.startswith("MEE") for name in organisations)
     kinds = set(_all(select(Organisation.kind)))
-    assert {"verloskunde", "kraamzorg", "jgz", "vsv", "sociaal_wijkteam"} <= kinds
+    # Every municipality has organisations of its own (locally or in a region) besides the provincial ones.
+    provincial = _scalar(select(func.count()).where(Organisation.working_area == WorkingArea.PROVINCE))
+    assert all(t.count > provincial for t in directory().tiles)
+    assert _count(DeliverableUse) >= 4
+    assert {"verloskunde", "kraamzorg", "jgz", "vsv", "gemeente", "veilig_thuis", "fier", "mee"} <= kinds
 
     assert _scalar(select(func.count()).where(User.is_core_group)) == 5
 

@@ -33,6 +33,8 @@ SITS_AT_TABLE = frozenset({"table_member", "table_lead"})
 TABLE_WORK = SITS_AT_TABLE | STEERS_TABLE                           # members, liaison, staff
 AUTHOR = frozenset({"table_member"})           # wrote the world's progress update and support request
 AUTHOR_OR_STAFF = AUTHOR | STAFF               # staff may withdraw anyone's (moderation), not edit it
+CORE_OR_STAFF = frozenset({"liaison", "core", "staff"})   # the liaison is in the core group too
+COALITION = frozenset({"coalition"})
 LOGIN = "to the login page"
 CORE = frozenset({"liaison", "core", "staff"})                     # the core group (liaisons are in it) and staff
 COALITION = frozenset({"coalition"})   # in the coalition that raised the world's question and in one that signalled it
@@ -152,6 +154,14 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "questions.merge": {"POST": only(CORE, 302)},
     # The core group's own view.
     "questions.core_group": {"GET": only(CORE)},
+    # The organisation directory and municipality pages: the whole network reads; staff and the
+    # core group keep the directory. `slug` is the coalition member's municipality.
+    "coalitions.organisations": {"GET": only(LOGGED_IN)},
+    "coalitions.organisation_create": {"GET": only(CORE_OR_STAFF), "POST": only(CORE_OR_STAFF, 400)},
+    "coalitions.organisation_edit": {"GET": only(CORE_OR_STAFF), "POST": only(CORE_OR_STAFF, 400)},
+    "coalitions.municipality": {"GET": only(LOGGED_IN)},
+    # "Gebruikt in": only a coalition member (an empty post is sent back to the page with a message).
+    "coalitions.mark_used": {"POST": only(COALITION, 302)},
 }
 
 # RFC 8058 one-click unsubscribe is POSTed by mail clients without cookies; its signed token
@@ -178,6 +188,8 @@ class World:
     notification: object    # a notice for the table member
     question: object        # raised by the coalition member's first coalition, signalled by their second
     signal: object
+    organisation: object    # in the directory, working in the coalition member's municipality
+    municipality: object    # the coalition member's
 
     def url_values(self, endpoint: str) -> dict[str, object]:
         attachment = self.published.published_version.attachments[0]
@@ -197,11 +209,14 @@ class World:
             "notification_id": self.notification.id,
             "question_id": self.question.id,
             "signal_id": self.signal.id,
+            "organisation_id": self.organisation.id,
         }
         if endpoint == "library.remove_attachment":
             from leernetwerk.library.services import latest_version
 
             values["attachment_id"] = latest_version(self.draft).attachments[0].id
+        if endpoint == "coalitions.municipality":
+            values["slug"] = self.municipality.slug
         if endpoint == "auth.set_password":
             values["token"] = make_token(self.invited, "invite")
         elif endpoint == "auth.reset_password":
@@ -251,7 +266,10 @@ def world() -> World:
             invited=factories.make_user(staff, password=None, name="Uitgenodigd"),
             published=end_product(wp, users, publish=True), draft=end_product(wp, users),
             notification=notify([users["table_member"]], kind="milestone_due", title="Mijlpaal morgen")[0],
-            question=question, signal=signal)
+            question=question, signal=signal,
+            municipality=users["coalition"].coalitions[0].municipality,
+            organisation=factories.make_organisation(
+                "Verloskundigen Noord", municipalities=[users["coalition"].coalitions[0].municipality]))
     return world
 
 
@@ -404,6 +422,11 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "update.edit": ("progress_update", AUTHOR),
     "update.withdraw": ("progress_update", AUTHOR_OR_STAFF),
     "notifications.view": (None, LOGGED_IN),
+    "organisations.view": (None, LOGGED_IN),
+    "organisation.create": (None, CORE_OR_STAFF),
+    "organisation.edit": ("organisation", CORE_OR_STAFF),
+    "municipality.view": (None, LOGGED_IN),
+    "deliverable.mark_used": ("published", COALITION),
     "reminders.admin": (None, STAFF),
     "library.view": (None, frozenset(ROLES)),
     "library.follow": (None, LOGGED_IN),

@@ -69,6 +69,9 @@ class AuditAction(LabeledEnum):
     DELIVERABLE_RETURN = "deliverable.return"
     DELIVERABLE_PUBLISH = "deliverable.publish"
     DELIVERABLE_WITHDRAW = "deliverable.withdraw"
+    DELIVERABLE_USE = "deliverable.use"
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_UPDATE = "organisation.update"
     NOTIFICATIONS_PREFERENCES = "notifications.preferences"
     CALENDAR_RENEW = "calendar.renew"
     CALENDAR_REVOKE = "calendar.revoke"
@@ -121,6 +124,9 @@ class AuditAction(LabeledEnum):
         DELIVERABLE_RETURN: _l("Eindproduct teruggestuurd"),
         DELIVERABLE_PUBLISH: _l("Eindproduct gepubliceerd"),
         DELIVERABLE_WITHDRAW: _l("Eindproduct ingetrokken"),
+        DELIVERABLE_USE: _l("Eindproduct gemarkeerd als gebruikt in een gemeente"),
+        ORGANISATION_CREATE: _l("Organisatie toegevoegd"),
+        ORGANISATION_UPDATE: _l("Organisatie bewerkt"),
         NOTIFICATIONS_PREFERENCES: _l("Keuzes voor herinneringen gewijzigd"),
         CALENDAR_RENEW: _l("Nieuwe agenda-link gemaakt"),
         CALENDAR_REVOKE: _l("Agenda-link uitgezet"),
@@ -149,6 +155,8 @@ class ObjectKind(LabeledEnum):
     DELIVERABLE = "deliverables"
     USER = "users"
     QUESTION = "questions"
+    ORGANISATION = "organisations"
+    DELIVERABLE_USE = "deliverable_uses"
     MAIL = ""
     __labels__ = {
         ROUND: _l("Ronde"),
@@ -160,6 +168,8 @@ class ObjectKind(LabeledEnum):
         DELIVERABLE: _l("Eindproduct"),
         USER: _l("Persoon"),
         QUESTION: _l("Vraagstuk"),
+        ORGANISATION: _l("Organisatie"),
+        DELIVERABLE_USE: _l("Gebruikt in"),
         MAIL: _l("Uitgaande mail"),
     }
 
@@ -178,6 +188,8 @@ REFERENCES: dict[str, str] = {
     "round_id": ObjectKind.ROUND,
     "table_id": ObjectKind.TABLE,
     "work_package_id": ObjectKind.WORK_PACKAGE,
+    "deliverable_id": ObjectKind.DELIVERABLE,
+    "coalition_id": COALITIONS,
 }
 
 FIELD_LABELS: dict[str, Any] = {
@@ -229,6 +241,16 @@ FIELD_LABELS: dict[str, Any] = {
     "sent": _l("Verstuurd"),
     "retry": _l("Later opnieuw"),
     "failed": _l("Mislukt"),
+    "working_area": _l("Werkgebied"),
+    "when_to_engage": _l("Wanneer inschakelen"),
+    "phone": _l("Telefoon"),
+    "website": _l("Website"),
+    "referral": _l("Verwijsroute"),
+    "municipalities": _l("Gemeenten"),
+    "action_lines": _l("Actielijnen"),
+    "deliverable_id": _l("Eindproduct"),
+    "coalition_id": _l("Coalitie"),
+    "note": _l("Toelichting"),
 }
 
 LOCALES = {"nl": "Nederlands", "en": "English"}
@@ -391,6 +413,8 @@ _LINKS: dict[str, Callable[[int, int | None], str]] = {
     ObjectKind.DELIVERABLE: lambda i, _p: url_for("library.manage", deliverable_id=i),
     ObjectKind.USER: lambda i, _p: url_for("admin.edit_person", user_id=i),
     ObjectKind.QUESTION: lambda i, _p: url_for("questions.detail", question_id=i),
+    ObjectKind.ORGANISATION: lambda i, _p: url_for("coalitions.organisations", _anchor=f"organisatie-{i}"),
+    ObjectKind.DELIVERABLE_USE: lambda _i, p: url_for("library.manage", deliverable_id=p),
 }
 
 
@@ -405,7 +429,8 @@ def object_ref(event: AuditEvent, labels: Labels) -> ObjectRef:
     if event.object_type == ObjectKind.PROGRESS_UPDATE:
         label = _("bij werkpakket ‘%(title)s’", title=label)
     link = _LINKS.get(event.object_type)
-    needs_parent = event.object_type in (ObjectKind.MILESTONE, ObjectKind.PROGRESS_UPDATE, ObjectKind.SUPPORT_REQUEST)
+    needs_parent = event.object_type in (ObjectKind.MILESTONE, ObjectKind.PROGRESS_UPDATE, ObjectKind.SUPPORT_REQUEST,
+                                         ObjectKind.DELIVERABLE_USE)
     url = link(event.object_id, parent) if link and (parent is not None or not needs_parent) else None
     return ObjectRef(kind, label, url)
 

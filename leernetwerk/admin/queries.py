@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import AuditEvent
 from ..auth.models import User
-from ..coalitions.models import Coalition, Municipality, Organisation, Question
+from ..coalitions.models import Coalition, DeliverableUse, Municipality, Organisation, Question
 from ..dates import AMSTERDAM
 from ..extensions import db
 from ..library.models import DeliverableVersion
@@ -122,5 +122,10 @@ def audit_labels(wanted: dict[str, set[int]]) -> Labels:
         select(*row(COALITIONS, Coalition.id, Municipality.name))
         .join(Municipality, Municipality.id == Coalition.municipality_id)
         .where(Coalition.id.in_(ids(COALITIONS))),
+        # "Gebruikt in <gemeente>": named after the municipality, linked through its end product.
+        select(*row(ObjectKind.DELIVERABLE_USE, DeliverableUse.id, Municipality.name, DeliverableUse.deliverable_id))
+        .join(Coalition, Coalition.id == DeliverableUse.coalition_id)
+        .join(Municipality, Municipality.id == Coalition.municipality_id)
+        .where(DeliverableUse.id.in_(ids(ObjectKind.DELIVERABLE_USE))),
     ]
     return {(kind, id_): (label, parent) for kind, id_, label, parent in db.session.execute(union_all(*parts))}

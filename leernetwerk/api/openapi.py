@@ -73,7 +73,8 @@ def document(base_url: str) -> dict:
                     _array_param("soort", "Soort eindproduct", [k.value for k in DeliverableKind]),
                     _array_param("actielijn", "Actielijn", [a.value for a in ActionLine]),
                     _array_param("doelgroep", "Doelgroep", [a.value for a in Audience]),
-                    _array_param("gemeente", "Gemeente-id, of 'friesland' voor heel Friesland"),
+                    _array_param("gemeente", "Gemeente-id (vindt ook wat voor heel Friesland is), "
+                                               "of 'friesland' voor heel Friesland"),
                     _array_param("ronde", "Ronde-id"),
                     _array_param("tafel", "Thematafel-id"),
                     {"name": "sorteer", "in": "query", "required": False,

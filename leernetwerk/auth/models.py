@@ -40,6 +40,8 @@ class User(db.Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When this person last looked at /mijn: "new since your last visit" counts from here.
+    last_seen_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")

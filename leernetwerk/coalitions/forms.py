@@ -13,27 +13,6 @@ from ..forms import OnceForm, int_or_none
 from ..rounds.models import ActionLine
 from .models import OrganisationKind
 
-# OrganisationKind is stored without labels; these are the names people read.
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.MIDWIFERY: _l("Verloskunde"),
-    OrganisationKind.MATERNITY_CARE: _l("Kraamzorg"),
-    OrganisationKind.YOUTH_HEALTH_CARE: _l("Jeugdgezondheidszorg"),
-    OrganisationKind.GENERAL_PRACTICE: _l("Huisartsen"),
-    OrganisationKind.HOSPITAL: _l("Ziekenhuis"),
-    OrganisationKind.OBSTETRIC_PARTNERSHIP: _l("Verloskundig samenwerkingsverband"),
-    OrganisationKind.MUNICIPALITY: _l("Gemeente"),
-    OrganisationKind.SOCIAL_TEAM: _l("Sociaal wijkteam"),
-    OrganisationKind.WELFARE: _l("Welzijn"),
-    OrganisationKind.SPECIALIST_SUPPORT: _l("Specialistische hulp"),
-    OrganisationKind.EXPERTS_BY_EXPERIENCE: _l("Ervaringsdeskundigen"),
-    OrganisationKind.SUPPORT_ORGANISATION: _l("Regionale ondersteuning"),
-    OrganisationKind.OTHER: _l("Overig"),
-}
-
-
-def organisation_kind_label(kind: str) -> str:
-    return str(ORGANISATION_KIND_LABELS.get(kind, kind))
-
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -50,7 +29,7 @@ class QuestionForm(OnceForm):
                               validators=[InputRequired(_l("Kies een actielijn."))])
     organisation_kinds = MultiCheckboxField(
         _l("Om welke soorten organisaties gaat het?"), validators=[Optional()],
-        choices=lambda: [(k.value, ORGANISATION_KIND_LABELS[k]) for k in OrganisationKind],
+        choices=lambda: choices_for(OrganisationKind),
         description=_l("Niet verplicht; kies er zoveel als nodig."))
     really_different = BooleanField(_l("Mijn vraag is echt anders dan deze vraagstukken"))
 

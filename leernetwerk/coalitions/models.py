@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -21,7 +20,9 @@ if TYPE_CHECKING:
     from ..rounds.models import ThematicTable
 
 
-class OrganisationKind(enum.StrEnum):
+class OrganisationKind(LabeledEnum):
+    """The kinds of parties around a kansrijke start; a filter in the organisation directory."""
+
     MIDWIFERY = "verloskunde"
     MATERNITY_CARE = "kraamzorg"
     YOUTH_HEALTH_CARE = "jgz"
@@ -29,18 +30,34 @@ class OrganisationKind(enum.StrEnum):
     HOSPITAL = "ziekenhuis"
     OBSTETRIC_PARTNERSHIP = "vsv"
     MUNICIPALITY = "gemeente"
-    SOCIAL_TEAM = "sociaal_wijkteam"
+    SAFE_AT_HOME = "veilig_thuis"
+    FIER = "fier"
+    MEE = "mee"
     WELFARE = "welzijn"
-    SPECIALIST_SUPPORT = "specialistische_hulp"
+    INFORMAL_CARE = "informele_zorg"
+    CHILDCARE = "kinderopvang"
     EXPERTS_BY_EXPERIENCE = "ervaringsdeskundigen"
     SUPPORT_ORGANISATION = "ros"
     OTHER = "overig"
+    __labels__ = {
+        MIDWIFERY: _l("Verloskunde"), MATERNITY_CARE: _l("Kraamzorg"), YOUTH_HEALTH_CARE: _l("Jeugdgezondheidszorg (JGZ)"),
+        GENERAL_PRACTICE: _l("Huisartsen"), HOSPITAL: _l("Ziekenhuis"),
+        OBSTETRIC_PARTNERSHIP: _l("Verloskundig samenwerkingsverband (VSV)"),
+        MUNICIPALITY: _l("Gemeente / sociaal wijkteam"), SAFE_AT_HOME: _l("Veilig Thuis"), FIER: _l("Fier"),
+        MEE: _l("MEE"), WELFARE: _l("Welzijn"), INFORMAL_CARE: _l("Informele zorg"), CHILDCARE: _l("Kinderopvang"),
+        EXPERTS_BY_EXPERIENCE: _l("Ervaringsdeskundigen"), SUPPORT_ORGANISATION: _l("ROS"), OTHER: _l("Overig"),
+    }
 
 
-class WorkingArea(enum.StrEnum):
+class WorkingArea(LabeledEnum):
+    """Where an organisation works: one municipality, a region of several, or all of Friesland
+    (then it counts for all 18 municipalities, and none are stored)."""
+
     MUNICIPALITY = "gemeente"
     REGION = "regio"
     PROVINCE = "provincie"
+    __labels__ = {MUNICIPALITY: _l("Eén gemeente"), REGION: _l("Een regio (meerdere gemeenten)"),
+                  PROVINCE: _l("Heel Friesland")}
 
 
 class QuestionStatus(LabeledEnum):
@@ -70,7 +87,15 @@ organisation_municipalities = Table(
     "organisation_municipalities",
     db.Model.metadata,
     Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
-    Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id"), primary_key=True, index=True),
+)
+
+# The action lines an organisation works on (values of rounds.models.ActionLine).
+organisation_action_lines = Table(
+    "organisation_action_lines",
+    db.Model.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_line", String(30), primary_key=True, index=True),
 )
 
 
@@ -88,6 +113,9 @@ class Municipality(db.Model):
 
 
 class Organisation(db.Model):
+    """A party in the network, as the directory shows it: what it does, when to engage it, how to
+    reach it, and where it works."""
+
     __tablename__ = "organisations"
     __table_args__ = (enum_check("kind", OrganisationKind), enum_check("working_area", WorkingArea))
 
@@ -96,11 +124,26 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     working_area: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    when_to_engage: Mapped[str] = mapped_column(Text, default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    referral: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    # The municipalities it works in; a province-wide organisation covers all 18.
+    # The municipalities it works in; none for a province-wide one, which covers all 18.
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=organisation_municipalities, lazy="select", order_by="Municipality.name"
     )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+    EDIT_FIELDS: ClassVar[tuple[str, ...]] = ("name", "kind", "working_area", "description", "when_to_engage",
+                                              "phone", "email", "website", "referral")
+
+    @property
+    def province_wide(self) -> bool:
+        return self.working_area == WorkingArea.PROVINCE
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
@@ -205,3 +248,20 @@ class QuestionSignal(db.Model):
     question: Mapped[Question] = relationship(back_populates="signals")
     coalition: Mapped[Coalition] = relationship(lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class DeliverableUse(db.Model):
+    """'Gebruikt in <gemeente>': a coalition says it uses a published end product; once per coalition."""
+
+    __tablename__ = "deliverable_uses"
+    __table_args__ = (UniqueConstraint("deliverable_id", "coalition_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deliverable_id: Mapped[int] = mapped_column(ForeignKey("deliverables.id"), index=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    coalition: Mapped[Coalition] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="select")

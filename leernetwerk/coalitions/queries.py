@@ -67,6 +67,22 @@ def question_list(*, status: str | None = None, action_line: str | None = None, 
     return QuestionList(rows, municipalities, mine)
 
 
+def questions_of(coalition_ids: list[int], *, open_only: bool = False, limit: int = 20) -> list[tuple[Question, int]]:
+    """The live questions these coalitions raised or share ("ook bij ons"), most recently changed
+    first, with how many coalitions share each: one query."""
+    if not coalition_ids:
+        return []
+    shared = shared_count().label("shared")
+    query = (select(Question, shared).where(
+        Question.merged_into_id.is_(None),
+        or_(Question.coalition_id.in_(coalition_ids),
+            Question.signals.any(QuestionSignal.coalition_id.in_(coalition_ids))))
+        .order_by(Question.updated_at.desc(), Question.id.desc()).limit(limit))
+    if open_only:
+        query = query.where(Question.status.not_in([QuestionStatus.ANSWERED, QuestionStatus.NOT_TAKEN_UP]))
+    return [(q, n) for q, n in db.session.execute(query).all()]
+
+
 @dataclass
 class HistoryRow:
     at: datetime

@@ -17,7 +17,6 @@ from ..rounds.models import ActionLine, ThematicTable
 from ..web import ALREADY_SAVED, form_status, me, save
 from . import queries, services
 from .forms import (
-    ORGANISATION_KIND_LABELS,
     ConfirmForm,
     MergeForm,
     QuestionForm,
@@ -51,8 +50,7 @@ def index():
     listing = queries.question_list(status=status, action_line=action_line, municipality=municipality, kind=kind,
                                     my_coalitions=coalition_ids(current_user))
     return render_template("coalitions/questions/index.html", listing=listing, status=status,
-                           action_line=action_line, kind=kind, municipality=municipality,
-                           kind_labels=ORGANISATION_KIND_LABELS)
+                           action_line=action_line, kind=kind, municipality=municipality)
 
 
 @questions_bp.route("/vraagstukken/vergelijkbaar")
@@ -132,8 +130,7 @@ def _detail_page(question: Question, *, triage_form: TriageForm | None = None, s
         merge.keep_id.choices = [SelectChoice("", _l("— kies —"))] + [
             SelectChoice(i, title) for i, title in queries.other_live_questions(question)]
     return render_template("coalitions/questions/detail.html", page=page, question=question, mine=mine,
-                           signal_form=signal_form, triage_form=triage, merge_form=merge,
-                           kind_labels=ORGANISATION_KIND_LABELS), status
+                           signal_form=signal_form, triage_form=triage, merge_form=merge), status
 
 
 @questions_bp.route("/vraagstukken/<int:question_id>/bewerken", methods=["GET", "POST"])

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import Select, func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
@@ -32,6 +33,7 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 # URL parameter -> how it filters. Names are Dutch because they are part of public URLs.
+FRIESLAND = "friesland"  # the `gemeente` facet's value for "heel Friesland"
 FACETS = ("soort", "actielijn", "doelgroep", "gemeente", "ronde", "tafel")
 
 
@@ -103,10 +105,11 @@ def _apply(query: Select, name: str, values: list[str]) -> Select:
         return query.where(LibraryEntry.deliverable_id.in_(
             select(entry_audiences.c.deliverable_id).where(entry_audiences.c.audience.in_(values))))
     if name == "gemeente":
-        ids = _ints([v for v in values if v != "friesland"])
+        # An end product for all of Friesland concerns every municipality: choosing one includes it.
+        ids = _ints([v for v in values if v != FRIESLAND])
         condition = LibraryEntry.deliverable_id.in_(
             select(entry_municipalities.c.deliverable_id).where(entry_municipalities.c.municipality_id.in_(ids)))
-        if "friesland" in values:
+        if ids or FRIESLAND in values:
             condition = condition | LibraryEntry.all_of_friesland.is_(True)
         return query.where(condition)
     return query
@@ -198,11 +201,13 @@ def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, lis
         return [FacetValue(value=str(v), label=labeler(v), count=n, selected=str(v) in chosen) for v, n in rows]
 
     municipalities = counted_in("gemeente", entry_municipalities, entry_municipalities.c.municipality_id)
+    # End products for all of Friesland count for every municipality, and as a value of their own.
+    frisian = dict(counted("gemeente", LibraryEntry.all_of_friesland)).get(True, 0)
     rounds = counted("ronde", LibraryEntry.round_id)
     tables = counted("tafel", LibraryEntry.table_id)
     names = {
         "gemeente": dict(db.session.execute(select(Municipality.id, Municipality.name).where(
-            Municipality.id.in_([m for m, _ in municipalities] or [-1]))).all()),
+            Municipality.id.in_([m for m, _ in municipalities] or [-1]) if not frisian else true())).all()),
         "ronde": dict(db.session.execute(select(Round.id, Round.name).where(
             Round.id.in_([r for r, _ in rounds] or [-1]))).all()),
         "tafel": dict(db.session.execute(select(ThematicTable.id, ThematicTable.title).where(
@@ -213,10 +218,25 @@ def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, lis
         "actielijn": values("actielijn", counted("actielijn", LibraryEntry.action_line), ActionLine.label_of),
         "doelgroep": values("doelgroep", counted_in("doelgroep", entry_audiences, entry_audiences.c.audience),
                             Audience.label_of),
-        "gemeente": values("gemeente", municipalities, lambda v: names["gemeente"].get(v, str(v))),
+        "gemeente": _municipality_values(q, municipalities, frisian, names["gemeente"]),
         "ronde": values("ronde", rounds, lambda v: names["ronde"].get(v, str(v))),
         "tafel": values("tafel", tables, lambda v: names["tafel"].get(v, str(v))),
     }
+
+
+def _municipality_values(q: LibraryQuery, specific: list[tuple[Any, int]], frisian: int,
+                         names: dict[int, str]) -> list[FacetValue]:
+    """The `gemeente` facet: "heel Friesland" first, then each municipality with its own end
+    products plus those for all of Friesland (what choosing it finds), most first."""
+    chosen = set(q.filters.get("gemeente", []))
+    own = dict(specific)
+    counts = {m: own.get(m, 0) + frisian for m in names}
+    result = [FacetValue(value=FRIESLAND, label=_("heel Friesland"), count=frisian, selected=FRIESLAND in chosen)
+              ] if frisian else []
+    for m, n in sorted(counts.items(), key=lambda item: (-item[1], names[item[0]])):
+        if n:
+            result.append(FacetValue(value=str(m), label=names[m], count=n, selected=str(m) in chosen))
+    return result
 
 
 @dataclass

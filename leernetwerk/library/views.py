@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from ..coalitions.directory import use_counts, uses_of
 from ..coalitions.models import Municipality
 from ..extensions import db
 from ..policy import require
@@ -31,7 +32,9 @@ def index():
     query = queries.LibraryQuery.from_args(request.args)
     results = queries.search_library(query, visible_to_network=current_user.is_authenticated)
     follows = queries.follows_of(current_user) if current_user.is_authenticated else set()
-    return render_template("library/index.html", results=results, follows=follows, follow_form=FollowForm())
+    uses = use_counts([hit.entry.deliverable_id for hit in results.hits])
+    return render_template("library/index.html", results=results, follows=follows, follow_form=FollowForm(),
+                           uses=uses)
 
 
 @bp.route("/bibliotheek/feed.atom")
@@ -48,14 +51,21 @@ def _detail_or_404(slug: str, number: int | None = None) -> queries.DetailPage:
     return page
 
 
+def _render_detail(page: queries.DetailPage) -> str:
+    from ..coalitions.views import use_panel
+
+    uses, use_form = use_panel(current_user, page.deliverable)
+    return render_template("library/detail.html", page=page, uses=uses, use_form=use_form)
+
+
 @bp.route("/bibliotheek/<slug>")
 def detail(slug: str):
-    return render_template("library/detail.html", page=_detail_or_404(slug))
+    return _render_detail(_detail_or_404(slug))
 
 
 @bp.route("/bibliotheek/<slug>/versie/<int:number>")
 def detail_version(slug: str, number: int):
-    return render_template("library/detail.html", page=_detail_or_404(slug, number))
+    return _render_detail(_detail_or_404(slug, number))
 
 
 @bp.route("/bijlagen/<int:attachment_id>/<name>")
@@ -146,7 +156,8 @@ def manage(deliverable_id: int):
     latest = services.latest_version(deliverable)
     return render_template("library/manage.html", deliverable=deliverable, latest=latest,
                            audiences=services.audiences_of(latest), review_form=ReviewForm(),
-                           withdraw_form=WithdrawForm(), changes=review_changes.since_returned(latest))
+                           withdraw_form=WithdrawForm(), changes=review_changes.since_returned(latest),
+                           uses=uses_of(deliverable.id))
 
 
 @bp.route("/eindproducten/<int:deliverable_id>/bewerken", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from ..web import me, save
 from . import mail, services
 from .calendar_feed import calendar_for
 from .forms import PreferencesForm
+from .kinds import kinds_for
 from .models import PREFERENCE_KINDS, EventKind, ReminderKind, kind_label
 from .reminders import digest, preview
 
@@ -59,22 +60,27 @@ def mark_all_read():
     return redirect(url_for("notifications.notification_list"))
 
 
-def _preferences_page(form: PreferencesForm) -> str:
+def _preferences_page(form: PreferencesForm, kinds: list[str]) -> str:
     token = services.calendar_token(me())
     feed_url = current_app.config["BASE_URL"] + url_for("notifications.calendar_feed", token=token) if token else None
     return render_template("notifications/preferences.html", form=form, feed_url=feed_url,
-                           reminder_kinds=list(ReminderKind), event_kinds=list(EventKind))
+                           reminder_kinds=[k for k in ReminderKind if k in kinds],
+                           event_kinds=[k for k in EventKind if k in kinds])
 
 
 @bp.route("/meldingen/instellingen", methods=["GET", "POST"])
 def preferences():
     require("notifications.view")
+    kinds = kinds_for(me())
     form = PreferencesForm(data=services.preferences(me()) if request.method == "GET" else None)
+    for kind in PREFERENCE_KINDS:  # only what can reach this person is offered (and saved)
+        if kind not in kinds:
+            del form[kind]
     if form.validate_on_submit() and save(
-            lambda: services.set_preferences(me(), {kind: form[kind].data for kind in PREFERENCE_KINDS}),
+            lambda: services.set_preferences(me(), {kind: form[kind].data for kind in kinds}),
             form, success=_("Je keuzes voor herinneringen zijn opgeslagen.")):
         return redirect(url_for("notifications.preferences"))
-    return _preferences_page(form)
+    return _preferences_page(form, kinds)
 
 
 @bp.route("/meldingen/agenda", methods=["POST"])

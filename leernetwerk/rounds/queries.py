@@ -236,6 +236,9 @@ class Dashboard:
     reviews: list[DeliverableVersion]
     to_publish: list[DeliverableVersion]  # approved, waiting for staff (empty for everyone else)
     today: date
+    # The panels that can have content for this person's roles ("tables", "milestones", "stale",
+    # "support", "reviews", "publish"); the others are not shown.
+    panels: frozenset[str] = frozenset()
 
 
 def dashboard(user: User, today: date) -> Dashboard:
@@ -296,7 +299,25 @@ def dashboard(user: User, today: date) -> Dashboard:
         .order_by(DeliverableVersion.submitted_at)
     ).scalars()) if user.is_staff else []
     return Dashboard(tables=tables, milestones=milestones, stale=stale, support_requests=support,
-                     reviews=reviews, to_publish=to_publish, today=today)
+                     reviews=reviews, to_publish=to_publish, today=today, panels=dashboard_panels(user, tables))
+
+
+def dashboard_panels(user: User, tables: list[tuple[ThematicTable, str]]) -> frozenset[str]:
+    """Which panels of `/mijn` can have content for this person's roles. Table work (milestones,
+    quiet work packages) only with a table; support requests with a table or for staff; reviews
+    for liaisons, the core group (who steer tables) and staff; publishing for staff. The list of
+    tables is left out only for someone who is in a coalition and nothing else."""
+    panels = set()
+    steers = user.is_staff or user.is_core_group
+    if tables:
+        panels |= {"tables", "milestones", "stale", "support"}
+    elif steers or not user.coalitions:
+        panels.add("tables")
+    if user.is_staff:
+        panels |= {"support", "publish"}
+    if steers or any(role == TableRole.LIAISON for _table, role in tables):
+        panels.add("reviews")
+    return frozenset(panels)
 
 
 def active_people() -> list[User]:

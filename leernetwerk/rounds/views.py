@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
@@ -47,7 +49,19 @@ def _get_person(user_id: int | None) -> User | None:
 @bp.route("/mijn")
 def dashboard():
     require("dashboard.view")
-    return render_template("rounds/dashboard.html", page=queries.dashboard(me(), today()))
+    from ..coalitions import directory, places
+
+    user = me()
+    # "New since your previous visit": the moment stored at the previous session's first look,
+    # kept for this session so that reloading the page does not empty the list.
+    key = f"places_since_{user.id}"
+    since = session.get(key, user.last_seen_at.isoformat() if user.last_seen_at else "")
+    session[key] = since
+    mine = directory.my_places(user, datetime.fromisoformat(since) if since else None)
+    html = render_template("rounds/dashboard.html", page=queries.dashboard(user, today()), places=mine)
+    places.mark_seen(user)  # after the page is made: a commit expires what it read
+    db.session.commit()
+    return html
 
 
 # --- rounds ---------------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ OLD_TO_NEW = {'open': 'nieuw', 'gebundeld': 'ondergebracht', 'beantwoord': 'bean
 NEW_STATES = ('nieuw', 'in_behandeling', 'ondergebracht', 'beantwoord', 'niet_opgepakt')
 OLD_STATES = ('open', 'gebundeld', 'beantwoord', 'gesloten')
 ACTION_LINES = ('voor_zwangerschap', 'tijdens_zwangerschap', 'na_geboorte')
-KINDS = ('verloskunde', 'kraamzorg', 'jgz', 'huisartsen', 'ziekenhuis', 'vsv', 'gemeente', 'sociaal_wijkteam',
-         'welzijn', 'specialistische_hulp', 'ervaringsdeskundigen', 'ros', 'overig')
+# The kinds of organisations as migration 0007 makes them (that migration came first in no release).
+KINDS = ('verloskunde', 'kraamzorg', 'jgz', 'huisartsen', 'ziekenhuis', 'vsv', 'gemeente', 'veilig_thuis',
+             'fier', 'mee', 'welzijn', 'informele_zorg', 'kinderopvang', 'ervaringsdeskundigen', 'ros', 'overig')
 
 
 def _in(column, values):

@@ -1,7 +1,7 @@
 """attachments removed from a draft stay in the database, marked
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-26 19:50:00
 
 """
@@ -12,7 +12,7 @@ import leernetwerk.database
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

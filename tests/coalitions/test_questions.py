@@ -44,9 +44,9 @@ def _raise(net, who="a", title="Hoe vindt de verloskundige schulden?", **kw):
 # --- domain rules ------------------------------------------------------------------------------
 
 def test_a_member_raises_a_question_for_their_own_coalition_only(net):
-    question = _raise(net, organisation_kinds=["verloskunde", "sociaal_wijkteam"])
+    question = _raise(net, organisation_kinds=["verloskunde", "gemeente"])
     assert question.status == QuestionStatus.NEW
-    assert question.organisation_kinds == ["sociaal_wijkteam", "verloskunde"]
+    assert question.organisation_kinds == ["gemeente", "verloskunde"]
     assert _db.session.execute(select(AuditEvent.action).where(AuditEvent.object_id == question.id,
                                                                AuditEvent.object_type == "questions")).scalar() \
         == "question.create"

@@ -49,7 +49,7 @@ def scene() -> Scene:
         shared = factories.make_question(
             people[0], places[0], title="Hoe komt een verloskundige erachter dat een zwangere schulden heeft?",
             body="Verloskundigen horen pas laat van **geldzorgen**.", action_line=ActionLine.DURING_PREGNANCY,
-            organisation_kinds=["verloskunde", "sociaal_wijkteam"])
+            organisation_kinds=["verloskunde", "gemeente"])
         for place, person in zip(places[1:], people[1:], strict=True):
             factories.make_question_signal(shared, place, person, "Bij ons ook.")
         answered = factories.make_question(people[1], places[1], title="Wie helpt als een ouder geen Nederlands spreekt?",

@@ -89,7 +89,8 @@ def test_facets_filter_and_count(corpus):
     network = search_library(LibraryQuery(), visible_to_network=True)
     assert {v.value: v.count for v in network.facets["doelgroep"]} == {"verloskundigen": 4, "huisartsen": 1}
     municipality = {v.label: v.value for v in results.facets["gemeente"]}
-    assert titles(gemeente=[municipality["Leeuwarden"]]) == ["Zorgpad kwetsbare zwangeren"]
+    # The others are for all of Friesland, so they concern Leeuwarden too.
+    assert len(titles(gemeente=[municipality["Leeuwarden"]])) == 4
     # Counts of a facet ignore its own selection, so the alternatives stay visible.
     chosen = search_library(LibraryQuery(filters={"soort": ["zorgpad"]}), visible_to_network=False)
     assert {v.value for v in chosen.facets["soort"]} == set(kinds)
@@ -102,3 +103,37 @@ def test_sort_by_date_and_paging(corpus):
     args = MultiDict([("per_pagina", "2"), ("pagina", "2"), ("sorteer", "datum")])
     page = search_library(LibraryQuery.from_args(args), visible_to_network=False)
     assert page.total == 4 and page.pages == 2 and [h.entry.title for h in page.hits] == newest_first[2:]
+
+
+def test_a_municipality_includes_the_end_products_for_all_of_friesland(db):
+    """`gemeente=<id>` finds that municipality's own end products and those for all of Friesland
+    (they concern every municipality); `gemeente=friesland` only the latter. On both databases."""
+    team = Team()
+    leeuwarden, harlingen = factories.make_municipality("Leeuwarden"), factories.make_municipality("Harlingen")
+    factories.make_municipality("Vlieland")
+    team.publish("Voor Leeuwarden", municipalities=[leeuwarden])
+    team.publish("Voor Harlingen", municipalities=[harlingen])
+    team.publish("Voor Leeuwarden en Harlingen", municipalities=[leeuwarden, harlingen])
+    team.publish("Voor heel Friesland")
+    team.publish("Intern voor heel Friesland", visibility="netwerk")
+    assert sorted(titles(gemeente=[str(leeuwarden.id)])) == [
+        "Voor Leeuwarden", "Voor Leeuwarden en Harlingen", "Voor heel Friesland"]
+    assert titles(gemeente=["friesland"]) == ["Voor heel Friesland"]
+    assert sorted(titles(gemeente=["friesland"], network=True)) == ["Intern voor heel Friesland", "Voor heel Friesland"]
+    facet = search_library(LibraryQuery(), visible_to_network=False).facets["gemeente"]
+    # "Heel Friesland" is a value of its own, first; each municipality counts what choosing it finds.
+    assert [(v.label, v.value, v.count) for v in facet] == [
+        ("heel Friesland", "friesland", 1), ("Harlingen", str(harlingen.id), 3),
+        ("Leeuwarden", str(leeuwarden.id), 3), ("Vlieland", str(factories_id("Vlieland")), 1)]
+    # With another facet chosen, the counts follow it.
+    chosen = search_library(LibraryQuery(q="Harlingen"), visible_to_network=False).facets["gemeente"]
+    assert {(v.label, v.count) for v in chosen} == {("Harlingen", 2), ("Leeuwarden", 1)}
+
+
+def factories_id(name: str) -> int:
+    from sqlalchemy import select
+
+    from leernetwerk.coalitions.models import Municipality
+    from leernetwerk.extensions import db
+
+    return db.session.execute(select(Municipality.id).where(Municipality.name == name)).scalar_one()

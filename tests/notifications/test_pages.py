@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from leernetwerk.extensions import db
 from leernetwerk.notifications import reminders
+from leernetwerk.notifications.kinds import kinds_for
 from leernetwerk.notifications.mail import MAX_ATTEMPTS
 from leernetwerk.notifications.models import (
-    PREFERENCE_KINDS,
     Delivery,
+    EventKind,
     Notification,
     NotificationPreference,
     OutboxMail,
@@ -22,6 +23,7 @@ from leernetwerk.notifications.models import (
     ReminderKind,
 )
 from leernetwerk.notifications.services import calendar_token, notify
+from tests import factories
 
 from .conftest import NOW, TODAY, days
 
@@ -72,8 +74,8 @@ def test_preferences_per_kind(scene, client, login):
     login(scene.member)
     page = client.get("/meldingen/instellingen").text
     checked = re.findall(r'<input checked id="[a-z_]+-\d" name="[a-z_]+" required type="radio" value="(\w+)"', page)
-    assert checked == ["direct"] * len(PREFERENCE_KINDS)
-    choices = dict.fromkeys(PREFERENCE_KINDS, Delivery.IMMEDIATE.value)
+    assert checked == ["direct"] * len(kinds_for(scene.member))
+    choices = dict.fromkeys(kinds_for(scene.member), Delivery.IMMEDIATE.value)
     choices[ReminderKind.WORK_PACKAGE_QUIET] = Delivery.DIGEST.value
     choices[ReminderKind.ROUND_STARTING] = Delivery.OFF.value
     assert client.post("/meldingen/instellingen", data=choices).status_code == 302
@@ -83,6 +85,32 @@ def test_preferences_per_kind(scene, client, login):
     refused = client.post("/meldingen/instellingen", data=choices)
     assert refused.status_code == 200 and 'class="error-summary"' in refused.text
     assert _delivery(scene.member, ReminderKind.ROUND_STARTING) == "uit"
+
+
+def test_settings_offer_only_the_kinds_that_can_reach_a_person(client, login, db):
+    """A coalition member without a table hears only about the library and their coalition's
+    questions; a table member about their table's work too; a liaison, the core group and staff
+    about what they steer."""
+    from leernetwerk.rounds.models import MemberRole
+
+    coalition_member = factories.make_coalition_member()
+    assert kinds_for(coalition_member) == [EventKind.LIBRARY_PUBLISHED, EventKind.QUESTION_MOVED,
+                                           EventKind.QUESTION_ANSWERED]
+    login(coalition_member)
+    page = client.get("/meldingen/instellingen").text
+    assert 'name="library_published"' in page and 'name="milestone_due"' not in page and "Herinneringen</h2>" not in page
+    assert client.post("/meldingen/instellingen", data={"library_published": "wekelijks", "question_moved": "direct",
+                                                        "question_answered": "direct"}).status_code == 302
+    assert _delivery(coalition_member, EventKind.LIBRARY_PUBLISHED) == "wekelijks"
+
+    staff, member = factories.make_user(staff=True), factories.make_user()
+    table = factories.make_table(staff, members=[(member, MemberRole.MEMBER)])
+    assert set(kinds_for(member)) == {ReminderKind.MILESTONE_DUE, ReminderKind.MILESTONE_OVERDUE,
+                                      ReminderKind.WORK_PACKAGE_QUIET, ReminderKind.ROUND_STARTING,
+                                      ReminderKind.ROUND_ENDING, EventKind.TABLE_SEAT, EventKind.SUPPORT_ANSWER,
+                                      EventKind.REVIEW_DONE, EventKind.LIBRARY_PUBLISHED}
+    assert EventKind.SUPPORT_REQUEST in kinds_for(table.liaison)
+    assert ReminderKind.MILESTONE_DUE not in kinds_for(staff) and EventKind.REVIEW_REQUESTED in kinds_for(staff)
 
 
 def test_unsubscribe_link_works_without_login_get_confirms_and_post_unsubscribes(scene, make_client):

@@ -1,0 +1,71 @@
+"""/mijn for a coalition member: what is new for their municipality since their last visit, and
+no panels that can never have content for them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from leernetwerk.auth.models import User
+from leernetwerk.database import utcnow
+from tests import factories
+from tests.library.helpers import Team
+
+TABLE_PANELS = ("Mijn mijlpalen", "Werkpakketten zonder update", "op mijn review wachten", "Klaar om te publiceren",
+                "Open ondersteuningsvragen")
+
+
+def test_a_coalition_member_sees_new_end_products_for_their_municipality_and_friesland(client, login, make_client, db):
+    team = Team()
+    leeuwarden, harlingen = factories.make_coalition("Leeuwarden"), factories.make_coalition("Harlingen")
+    member = factories.make_coalition_member(leeuwarden)
+    team.publish("Voor Leeuwarden", municipalities=[leeuwarden.municipality])
+    team.publish("Voor heel Friesland")
+    team.publish("Voor Harlingen", municipalities=[harlingen.municipality])
+    login(member)
+    page = client.get("/mijn").text
+    assert "Nieuw voor Leeuwarden" in page and "Voor Leeuwarden" in page and "Voor heel Friesland" in page
+    assert "Voor Harlingen" not in page and 'href="/gemeenten/leeuwarden"' in page
+    for panel in TABLE_PANELS:
+        assert panel not in page
+    assert "Mijn thematafels" not in page
+    # The same session keeps the list; the next visit (a new session) starts from this one.
+    assert "Voor Leeuwarden" in client.get("/mijn").text
+    db.session.expire_all()
+    assert db.session.get(User, member.id).last_seen_at is not None
+    later = login(member, c=make_client())
+    assert "Niets nieuws sinds je vorige bezoek" in later.get("/mijn").text
+
+
+def test_only_what_was_published_after_the_last_visit_is_new(client, login, db):
+    team = Team()
+    coalition = factories.make_coalition("Leeuwarden")
+    member = factories.make_coalition_member(coalition)
+    team.publish("Oud zorgpad")
+    db.session.get(User, member.id).last_seen_at = utcnow() + timedelta(seconds=1)
+    db.session.commit()
+    login(member)
+    assert "Oud zorgpad" not in client.get("/mijn").text
+
+
+def test_table_people_still_see_their_panels_and_no_coalition_panel(client, login):
+    team = Team()
+    login(team.lead)
+    page = client.get("/mijn").text
+    assert "Mijn mijlpalen" in page and "Mijn thematafels" in page and "Nieuw voor" not in page
+    assert "op mijn review wachten" not in page  # a kartrekker reviews nothing
+
+
+def test_my_page_costs_the_same_queries_for_1_or_50_new_end_products(client, login, count_queries):
+    team = Team()
+    coalition = factories.make_coalition("Leeuwarden")
+    member = factories.make_coalition_member(coalition)
+    team.publish("Eerste")
+    login(member)
+    with count_queries() as few:
+        client.get("/mijn")
+    for n in range(15):
+        team.publish(f"Zorgpad {n}", municipalities=[coalition.municipality] if n % 2 else [])
+    with count_queries() as many:
+        page = client.get("/mijn").text
+    assert "Zorgpad 14" in page
+    assert many.count == few.count

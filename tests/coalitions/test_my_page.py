@@ -69,3 +69,22 @@ def test_my_page_costs_the_same_queries_for_1_or_50_new_end_products(client, log
         page = client.get("/mijn").text
     assert "Zorgpad 14" in page
     assert many.count == few.count
+
+
+def test_my_page_and_the_municipality_page_list_the_coalitions_questions(client, login, db):
+    """/mijn shows the questions my coalition raised or shares, and questions of other coalitions
+    that look like them; the municipality's page lists its open questions."""
+    leeuwarden, sneek = factories.make_coalition("Leeuwarden"), factories.make_coalition("Súdwest-Fryslân")
+    member, other = factories.make_coalition_member(leeuwarden), factories.make_coalition_member(sneek)
+    ours = factories.make_question(member, leeuwarden, title="Schulden vroeg zien bij zwangeren")
+    factories.make_question(other, sneek, title="Schulden en geldzorgen in de zwangerschap")
+    factories.make_question(other, sneek, title="Tolken bij het huisbezoek")
+    login(member)
+    page = client.get("/mijn").text
+    panel = page.split('id="d-vraagstukken"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/vraagstukken/{ours.id}">Schulden vroeg zien bij zwangeren</a>' in panel
+    alike = panel.split("Lijkt op jullie vragen", 1)[1]
+    assert "Schulden en geldzorgen in de zwangerschap" in alike and "Tolken" not in alike
+    municipality = client.get("/gemeenten/leeuwarden").text
+    assert "Open vraagstukken" in municipality and "Schulden vroeg zien bij zwangeren" in municipality
+    assert "Tolken bij het huisbezoek" not in municipality

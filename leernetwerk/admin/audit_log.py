@@ -3,6 +3,9 @@ instead of ids, readable values, and a link to the object's page where it has on
 
 `references(events)` says which ids the page must look up (one query, `queries.audit_labels`);
 `describe(event, labels)` turns one event into an `AuditRow` for the template.
+
+Over 400 lines on purpose: most of it is the one table of labels for every recorded action and
+kind of object, kept together so that a new action is labelled in one place (a test checks it).
 """
 
 from __future__ import annotations

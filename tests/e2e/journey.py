@@ -29,9 +29,7 @@ from flask import Flask, got_request_exception, request
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Response, expect
 
-from .browsing import Person
-from .test_accessibility import WCAG_21_AA
-from .test_accessibility_network import DUPLICATE_IDS
+from .browsing import DUPLICATE_IDS, WCAG_21_AA, Person
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "journeys"

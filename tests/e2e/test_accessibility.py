@@ -12,14 +12,10 @@ from playwright.sync_api import Page, expect
 from leernetwerk.rounds.models import MemberRole
 from tests import factories
 
-from .browsing import Person, log_in, visitor
+from .browsing import WCAG_21_AA, Person, log_in, visitor
 
 pytestmark = pytest.mark.e2e
 
-WCAG_21_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 def _home_anonymous(page: Page, me: Person) -> None:

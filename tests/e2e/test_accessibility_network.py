@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.library.helpers import make_pdf
 
-from .browsing import log_in
+from .browsing import assert_accessible, log_in
 from .scenes import Network, network
-from .test_accessibility import WCAG_21_AA
 
 pytestmark = pytest.mark.e2e
 
@@ -242,25 +240,11 @@ ON_A_PHONE = {"rondes", "ronde", "tafel as liaison", "werkpakket", "werkpakket b
               "mijn as liaison", "bibliotheek search logged in", "eindproduct", "eindproduct nieuw bad upload"}
 assert ON_A_PHONE <= PAGES.keys()
 
-DUPLICATE_IDS = """() => {
-  const seen = new Map();
-  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
-  return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
-}"""
-
-
-def _assert_accessible(page: Page, width: str) -> None:
-    results = Axe().run(page, options=WCAG_21_AA)
-    assert results.violations_count == 0, f"at {width}:\n{results.generate_report()}"
-    # WCAG 2.1 4.1.1: axe 4.12 no longer checks ids that no ARIA attribute refers to; every id counts here.
-    assert page.evaluate(DUPLICATE_IDS) == [], f"duplicate ids at {width}"
-
-
 @pytest.mark.parametrize("name", PAGES.keys())
 def test_working_page_has_no_wcag_violations(page: Page, name: str):
     """axe-core finds nothing against WCAG 2.1 A/AA with a real round behind the page; no id twice."""
     PAGES[name](page, network())
-    _assert_accessible(page, "1280 px")
+    assert_accessible(page, "1280 px")
     if name in ON_A_PHONE:
         page.set_viewport_size({"width": 360, "height": 740})
-        _assert_accessible(page, "360 px")
+        assert_accessible(page, "360 px")

@@ -16,8 +16,7 @@ from leernetwerk.library.models import VersionStatus
 from leernetwerk.rounds.models import ActionLine, MemberRole
 from tests import factories
 
-from .browsing import Person, log_in
-from .test_accessibility_network import _assert_accessible
+from .browsing import Person, assert_accessible_on_desktop_and_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -143,9 +142,7 @@ PAGES: dict[str, Callable[[Page, Places], None]] = {
 def test_places_page_has_no_wcag_violations(page: Page, name: str):
     """axe-core finds nothing against WCAG 2.1 A/AA, at 1280 px and again at 360 px; no id twice."""
     PAGES[name](page, places())
-    _assert_accessible(page, "1280 px")
-    page.set_viewport_size({"width": 360, "height": 740})
-    _assert_accessible(page, "360 px")
+    assert_accessible_on_desktop_and_phone(page)
 
 
 def test_the_map_scrolls_inside_its_box_at_360_px(page: Page):

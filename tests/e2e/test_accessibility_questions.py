@@ -15,8 +15,7 @@ from leernetwerk.library.models import VersionStatus
 from leernetwerk.rounds.models import ActionLine, MemberRole
 from tests import factories
 
-from .browsing import Person, log_in
-from .test_accessibility_network import _assert_accessible
+from .browsing import Person, assert_accessible_on_desktop_and_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +110,4 @@ PAGES: dict[str, Callable[[Page, Scene], None]] = {
 @pytest.mark.parametrize("name", PAGES.keys())
 def test_question_page_has_no_wcag_violations(page: Page, name: str):
     PAGES[name](page, scene())
-    _assert_accessible(page, "1280 px")
-    page.set_viewport_size({"width": 360, "height": 740})
-    _assert_accessible(page, "360 px")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways at 360 px"
+    assert_accessible_on_desktop_and_phone(page)

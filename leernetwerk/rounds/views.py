@@ -47,15 +47,19 @@ def dashboard():
     from ..coalitions import directory, places
 
     user = me()
-    # "New since your previous visit": the moment stored at the previous session's first look,
-    # kept for this session so that reloading the page does not empty the list.
+    # "New since your previous visit": the moment of the previous session's first look, kept for
+    # this session so that reloading the page does not empty the list. Only that first look of a
+    # session writes (a GET that writes on every visit would take the write lock every time).
     key = f"places_since_{user.id}"
-    since = session.get(key, user.last_seen_at.isoformat() if user.last_seen_at else "")
-    session[key] = since
+    first_look = key not in session
+    if first_look:
+        session[key] = user.last_seen_at.isoformat() if user.last_seen_at else ""
+    since = session[key]
     mine = directory.my_places(user, datetime.fromisoformat(since) if since else None)
     html = render_template("rounds/dashboard.html", page=queries.dashboard(user, today()), places=mine)
-    places.mark_seen(user)  # after the page is made: a commit expires what it read
-    db.session.commit()
+    if first_look and mine is not None:
+        places.mark_seen(user)  # after the page is made: a commit expires what it read
+        db.session.commit()
     return html
 
 

@@ -61,6 +61,7 @@ def test_my_page_costs_the_same_queries_for_1_or_50_new_end_products(client, log
     member = factories.make_coalition_member(coalition)
     team.publish("Eerste")
     login(member)
+    client.get("/mijn")  # a session's first look also stores when it was; measure the looks after it
     with count_queries() as few:
         client.get("/mijn")
     for n in range(15):

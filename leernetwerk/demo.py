@@ -20,6 +20,7 @@ from .demo_data import (
     END_PRODUCT_DAYS,
     EVALUATED_ON,
     EVALUATIONS,
+    FOLLOWS,
     MILESTONES,
     MUNICIPALITIES,
     ORGANISATION_DETAILS,
@@ -46,6 +47,7 @@ from .factories import (
     make_coalition,
     make_deliverable,
     make_evaluation,
+    make_follow,
     make_milestone,
     make_municipality,
     make_organisation,
@@ -192,6 +194,8 @@ class _Demo:
         finish_round(staff, self.rounds["closed"], closed_at=self.at(ROUND_CLOSED_ON))
         for title, municipality, who, note in USES:
             make_use(self.people[who], self.deliverables[title], self.coalitions[municipality], note)
+        for who, facet, value in FOLLOWS:
+            make_follow(self.people[who], facet, value)
 
     def end_product(self, row: dict, staff: User) -> None:
         author, wp = self.people[row.get("author", "tafel")], self.work_packages[row["wp"]]

@@ -137,6 +137,13 @@ USES = [
     ("Handreiking geldzorgen bespreekbaar maken in de spreekkamer", "Heerenveen", "coalitie4", ""),
 ]
 
+# What people follow in the library: (person, facet, value); "soort" is a kind of end product.
+FOLLOWS = [
+    ("coalitie", "soort", "handreiking"),
+    ("coalitie", "thema", "Bestaanszekerheid"),
+    ("tafel", "thema", "Taal en tolken"),
+]
+
 # (email, name, organisation, staff, core group, coalition), all with DEMO_PASSWORD.
 PEOPLE = [
     ("staf@leernetwerk.test", "Coördinator ROS", "ROS Friesland", True, False, None),

@@ -49,6 +49,7 @@ from .library.models import (
     Deliverable,
     DeliverableKind,
     DeliverableVersion,
+    Follow,
     LibraryEntry,
     VersionStatus,
     Visibility,
@@ -122,6 +123,11 @@ def make_use(by: User, deliverable: Deliverable, coalition: Coalition | None = N
     """'Gebruikt in': `by`'s coalition (their first, unless given) uses a published end product."""
     coalition = coalition or places.coalitions_of(by)[0]
     return places.mark_used(by, deliverable, coalition, note)
+
+
+def make_follow(user: User, facet: str, value: str) -> Follow:
+    """`user` follows a kind of end product (facet "soort") or a theme ("thema") in the library."""
+    return library.follow(user, facet, value)
 
 
 def make_user(by: User | None = None, *, email: str | None = None, name: str | None = None,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -26,6 +26,9 @@ from .models import (
     Municipality,
     Organisation,
     OrganisationKind,
+    Question,
+    QuestionSignal,
+    QuestionStatus,
     WorkingArea,
     organisation_action_lines,
 )
@@ -56,6 +59,7 @@ class DirectoryPage:
     municipalities: list[Municipality]
     tiles: list[MapTile]
     filters: dict[str, str] = field(default_factory=dict)
+    question_map: bool = False    # the map shows open questions instead of organisations
 
 
 # A schematic tile map of Friesland: each municipality one square, roughly where it lies
@@ -95,7 +99,38 @@ def _level(count: int, most: int) -> int:
     return max(1, min(4, -(-count * 4 // most)))
 
 
-def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_line: str = "") -> DirectoryPage:
+def _tiles(municipalities: list[Municipality], counts: dict[int, int]) -> list[MapTile]:
+    most = max(counts.values(), default=0)
+    return [MapTile(m, counts.get(m.id, 0), _level(counts.get(m.id, 0), most),
+                    *TILE_POSITIONS.get(m.name, (i % MAP_COLUMNS, MAP_ROWS + i // MAP_COLUMNS)))
+            for i, m in enumerate(municipalities)]
+
+
+OPEN_QUESTION_STATES = (QuestionStatus.NEW, QuestionStatus.IN_PROGRESS, QuestionStatus.PLACED)
+
+
+def open_question_counts() -> dict[int, int]:
+    """Municipality id → open questions its coalition raised or shares ("ook bij ons"); merged
+    duplicates count through the question they were merged into. One query."""
+    live = (Question.merged_into_id.is_(None), Question.status.in_(OPEN_QUESTION_STATES))
+    raised = (select(Coalition.municipality_id.label("municipality_id"), Question.id.label("question_id"))
+              .join(Question, Question.coalition_id == Coalition.id).where(*live))
+    shared = (select(Coalition.municipality_id, QuestionSignal.question_id)
+              .join(QuestionSignal, QuestionSignal.coalition_id == Coalition.id)
+              .join(Question, Question.id == QuestionSignal.question_id).where(*live))
+    pairs = union(raised, shared).subquery()
+    return dict(db.session.execute(
+        select(pairs.c.municipality_id, func.count()).group_by(pairs.c.municipality_id)).tuples().all())
+
+
+def question_tiles() -> list[MapTile]:
+    """The tile map coloured by open questions. Two queries."""
+    municipalities = list(db.session.execute(select(Municipality).order_by(Municipality.name)).scalars())
+    return _tiles(municipalities, open_question_counts())
+
+
+def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_line: str = "",
+              question_map: bool = False) -> DirectoryPage:
     """The organisation directory, filtered; with the map's count per municipality (counted under
     the same filters, except the municipality). Four queries: municipalities, organisations, their
     municipalities, their action lines."""
@@ -122,10 +157,7 @@ def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_l
         if organisation.working_area != WorkingArea.PROVINCE:
             for m in organisation.municipalities:
                 counts[m.id] = counts.get(m.id, 0) + 1
-    most = max(counts.values(), default=0)
-    tiles = [MapTile(m, counts[m.id], _level(counts[m.id], most),
-                     *TILE_POSITIONS.get(m.name, (i % MAP_COLUMNS, MAP_ROWS + i // MAP_COLUMNS)))
-             for i, m in enumerate(municipalities)]
+    tiles = _tiles(municipalities, open_question_counts() if question_map else counts)
 
     chosen = next((m for m in municipalities if m.slug == municipality_slug), None)
     if chosen is not None:
@@ -133,7 +165,7 @@ def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_l
                          or any(m.id == chosen.id for m in o.municipalities)]
     return DirectoryPage(
         rows=[OrganisationRow(o, lines.get(o.id, [])) for o in organisations], municipalities=municipalities,
-        tiles=tiles,
+        tiles=tiles, question_map=question_map,
         filters={"q": q, "soort": kind, "gemeente": chosen.slug if chosen else "", "actielijn": action_line})
 
 
@@ -219,6 +251,7 @@ class MyPlaces:
     since: datetime | None               # new since this moment (their previous visit)
     questions: list = field(default_factory=list)  # (question, shared) their coalitions raised or share
     alike: list = field(default_factory=list)      # questions of other coalitions that look like theirs
+    tiles: list[MapTile] = field(default_factory=list)  # the map, coloured by open questions
 
 
 def my_places(user: User, since: datetime | None) -> MyPlaces | None:
@@ -244,4 +277,4 @@ def my_places(user: User, since: datetime | None) -> MyPlaces | None:
     own = {q.id for q, _shared in questions}
     alike = [q for q, _score in similar_questions(" ".join(q.title for q, _shared in questions), limit=8)
              if q.id not in own][:5] if questions else []
-    return MyPlaces(coalitions, new_entries, since, questions, alike)
+    return MyPlaces(coalitions, new_entries, since, questions, alike, question_tiles())

@@ -26,7 +26,8 @@ def organisations():
     require("organisations.view")
     args = request.args
     page = directory.directory(q=args.get("q", "")[:200], kind=args.get("soort", ""),
-                               municipality_slug=args.get("gemeente", ""), action_line=args.get("actielijn", ""))
+                               municipality_slug=args.get("gemeente", ""), action_line=args.get("actielijn", ""),
+                               question_map=args.get("kaart") == "vraagstukken")
     return render_template("coalitions/organisations.html", page=page)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
+from ..database import utcnow
 from ..dates import today
 from ..extensions import db
 from ..policy import require
@@ -44,7 +45,8 @@ def person_by_id(user_id: int | None) -> User | None:
 @bp.route("/mijn")
 def dashboard():
     require("dashboard.view")
-    from ..coalitions import directory, places
+    from ..coalitions import directory, places  # /mijn gathers every area's part: imported here, not at the top
+    from ..library import queries as library_queries
 
     user = me()
     # "New since your previous visit": the moment of the previous session's first look, kept for
@@ -55,8 +57,11 @@ def dashboard():
     if first_look:
         session[key] = user.last_seen_at.isoformat() if user.last_seen_at else ""
     since = session[key]
-    mine = directory.my_places(user, datetime.fromisoformat(since) if since else None)
-    html = render_template("rounds/dashboard.html", page=queries.dashboard(user, today()), places=mine)
+    previous = datetime.fromisoformat(since) if since else None
+    mine = directory.my_places(user, previous)
+    follows = library_queries.my_follows(user, previous or utcnow() - timedelta(days=30))
+    html = render_template("rounds/dashboard.html", page=queries.dashboard(user, today()), places=mine,
+                           follows=follows, follows_since=previous)
     if first_look and mine is not None:
         places.mark_seen(user)  # after the page is made: a commit expires what it read
         db.session.commit()

@@ -183,3 +183,19 @@ def test_the_audit_log_reads_organisations_and_gebruikt_in(client, login):
     assert "Eindproduct gemarkeerd als gebruikt in een gemeente" in page
     assert f'href="/eindproducten/{deliverable.id}">Leeuwarden</a>' in page
     assert "verwijderd" not in page
+
+
+def test_the_directory_map_can_show_open_questions_instead_and_keeps_the_filters(client, login):
+    leeuwarden = factories.make_coalition("Leeuwarden")
+    factories.make_coalition("Vlieland")
+    member = factories.make_coalition_member(leeuwarden)
+    factories.make_question(member, leeuwarden, title="Tolken bij het huisbezoek")
+    factories.make_organisation("Verloskundigen", municipalities=[leeuwarden.municipality])
+    login(member)
+    page = client.get("/organisaties", query_string={"soort": "verloskunde"}).text
+    assert 'href="/organisaties?kaart=vraagstukken&amp;soort=verloskunde"' in page
+    page = client.get("/organisaties", query_string={"soort": "verloskunde", "kaart": "vraagstukken"}).text
+    assert 'aria-label="Leeuwarden: 1 open vraagstuk"' in page and 'aria-label="Vlieland: 0 open vraagstukken"' in page
+    assert "Open vraagstukken per gemeente" in page and "1 organisatie" in page
+    assert 'href="/organisaties?soort=verloskunde" aria-current' not in page  # the chosen map is marked, not the other
+    assert 'href="/organisaties?kaart=vraagstukken&amp;soort=verloskunde" aria-current="page"' in page

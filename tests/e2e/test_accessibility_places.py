@@ -126,11 +126,23 @@ def _my_page(page: Page, p: Places) -> None:
     page.goto("/mijn")
     expect(page.get_by_role("region", name="Nieuw voor Leeuwarden")).to_contain_text("Sociale kaart Leeuwarden")
     expect(page.get_by_role("region", name="Mijn mijlpalen")).to_have_count(0)
+    expect(page.get_by_role("region", name="Wat ik volg")).to_contain_text("Je volgt nog niets")
+    expect(page.get_by_role("table", name="Open vraagstukken per gemeente")).to_contain_text("Schiermonnikoog")
+
+
+def _organisations_question_map(page: Page, p: Places) -> None:
+    log_in(page, p.coalition_member)
+    page.goto("/organisaties")
+    switch = page.get_by_role("navigation", name="Wat de kaart toont")
+    switch.get_by_role("link", name="open vraagstukken").click()
+    expect(page.get_by_role("table", name="Open vraagstukken per gemeente")).to_be_visible()
+    expect(switch.get_by_role("link", name="open vraagstukken")).to_have_attribute("aria-current", "page")
 
 
 PAGES: dict[str, Callable[[Page, Places], None]] = {
     "organisaties": _organisations,
     "organisaties filtered": _organisations_filtered,
+    "organisaties with the map of open questions": _organisations_question_map,
     "organisatie nieuw with errors": _organisation_form_with_errors,
     "gemeente": _municipality,
     "eindproduct gebruikt in": _end_product_used,

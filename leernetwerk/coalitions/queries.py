@@ -90,6 +90,7 @@ class HistoryRow:
     action: str
     after: dict | None
     label: str
+    merged_from: str = ""   # the title of the duplicate it happened to, before that was merged in
 
 
 @dataclass
@@ -105,17 +106,20 @@ def question_page(question: Question) -> QuestionPage:
     signals = list(db.session.execute(
         select(QuestionSignal).where(QuestionSignal.question_id == question.id)
         .order_by(QuestionSignal.created_at)).scalars())
+    merged = list(db.session.execute(select(Question).where(Question.merged_into_id == question.id)).scalars())
+    # Its history includes that of the duplicates merged into it: nothing is lost by a merge.
+    titles = {m.id: m.title for m in merged}
     events = db.session.execute(
         select(AuditEvent).where(AuditEvent.object_type == Question.__tablename__,
-                                 AuditEvent.object_id == question.id).order_by(AuditEvent.created_at, AuditEvent.id)
+                                 AuditEvent.object_id.in_([question.id, *titles]))
+        .order_by(AuditEvent.created_at, AuditEvent.id)
     ).scalars()
     history = [HistoryRow(e.created_at, e.actor.name if e.actor else "", e.action, e.after,
-                          AuditAction.label_of(e.action)) for e in events]
+                          AuditAction.label_of(e.action), titles.get(e.object_id, "")) for e in events]
     answers = list(db.session.execute(
         select(Deliverable).join(question_answers, question_answers.c.deliverable_id == Deliverable.id)
         .where(question_answers.c.question_id == question.id, Deliverable.withdrawn_at.is_(None))
         .options(selectinload(Deliverable.published_version))).scalars())
-    merged = list(db.session.execute(select(Question).where(Question.merged_into_id == question.id)).scalars())
     return QuestionPage(question, signals, history, answers, merged)
 
 

@@ -339,6 +339,8 @@ def test_the_core_group_triages_and_merges_through_the_page(net, login, make_cli
     assert "Dit vraagstuk is samengevoegd met" in page
     listing = core.get("/vraagstukken").text
     assert "Geldzorgen" not in listing and "Schulden" in listing
+    kept = core.get(f"/vraagstukken/{question.id}").text.split('class="history"', 1)[1]
+    assert "(bij het samengevoegde vraagstuk ‘Geldzorgen’)" in kept  # the duplicate's history moved along
 
 
 def test_linking_another_published_end_product_to_an_answered_question_notifies(net, login, make_client):

@@ -257,6 +257,7 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "organisations.view": _logged_in,
     "organisation.create": _staff_or_core,
     "organisation.edit": _staff_or_core,
+    "organisation.archive": _staff_or_core,
     "municipality.view": _logged_in,
     "deliverable.mark_used": _mark_used,
     "reminders.admin": _staff,

@@ -159,6 +159,8 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "coalitions.organisations": {"GET": only(LOGGED_IN)},
     "coalitions.organisation_create": {"GET": only(CORE_OR_STAFF), "POST": only(CORE_OR_STAFF, 400)},
     "coalitions.organisation_edit": {"GET": only(CORE_OR_STAFF), "POST": only(CORE_OR_STAFF, 400)},
+    "coalitions.organisation_archive": {"POST": only(CORE_OR_STAFF, 302)},
+    "coalitions.organisation_restore": {"POST": only(CORE_OR_STAFF, 302)},
     "coalitions.municipality": {"GET": only(LOGGED_IN)},
     # "Gebruikt in": only a coalition member (an empty post is sent back to the page with a message).
     "coalitions.mark_used": {"POST": only(COALITION, 302)},
@@ -425,6 +427,7 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "organisations.view": (None, LOGGED_IN),
     "organisation.create": (None, CORE_OR_STAFF),
     "organisation.edit": ("organisation", CORE_OR_STAFF),
+    "organisation.archive": ("organisation", CORE_OR_STAFF),
     "municipality.view": (None, LOGGED_IN),
     "deliverable.mark_used": ("published", COALITION),
     "reminders.admin": (None, STAFF),

@@ -75,6 +75,8 @@ class AuditAction(LabeledEnum):
     DELIVERABLE_USE = "deliverable.use"
     ORGANISATION_CREATE = "organisation.create"
     ORGANISATION_UPDATE = "organisation.update"
+    ORGANISATION_ARCHIVE = "organisation.archive"
+    ORGANISATION_RESTORE = "organisation.restore"
     NOTIFICATIONS_PREFERENCES = "notifications.preferences"
     CALENDAR_RENEW = "calendar.renew"
     CALENDAR_REVOKE = "calendar.revoke"
@@ -130,6 +132,8 @@ class AuditAction(LabeledEnum):
         DELIVERABLE_USE: _l("Eindproduct gemarkeerd als gebruikt in een gemeente"),
         ORGANISATION_CREATE: _l("Organisatie toegevoegd"),
         ORGANISATION_UPDATE: _l("Organisatie bewerkt"),
+        ORGANISATION_ARCHIVE: _l("Organisatie gearchiveerd"),
+        ORGANISATION_RESTORE: _l("Organisatie weer actief gemaakt"),
         NOTIFICATIONS_PREFERENCES: _l("Keuzes voor herinneringen gewijzigd"),
         CALENDAR_RENEW: _l("Nieuwe agenda-link gemaakt"),
         CALENDAR_REVOKE: _l("Agenda-link uitgezet"),

@@ -60,6 +60,8 @@ class DirectoryPage:
     tiles: list[MapTile]
     filters: dict[str, str] = field(default_factory=dict)
     question_map: bool = False    # the map shows open questions instead of organisations
+    archived: bool = False        # the list shows the archived organisations (for staff and core group)
+    archived_count: int = 0
 
 
 # A schematic tile map of Friesland: each municipality one square, roughly where it lies
@@ -130,12 +132,12 @@ def question_tiles() -> list[MapTile]:
 
 
 def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_line: str = "",
-              question_map: bool = False) -> DirectoryPage:
+              question_map: bool = False, archived: bool = False) -> DirectoryPage:
     """The organisation directory, filtered; with the map's count per municipality (counted under
     the same filters, except the municipality). Four queries: municipalities, organisations, their
     municipalities, their action lines."""
     municipalities = list(db.session.execute(select(Municipality).order_by(Municipality.name)).scalars())
-    query = (select(Organisation).where(Organisation.active.is_(True))
+    query = (select(Organisation).where(Organisation.active.is_(not archived))
              .options(selectinload(Organisation.municipalities)).order_by(Organisation.name))
     words = q.strip().lower()
     if words:
@@ -165,7 +167,9 @@ def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_l
                          or any(m.id == chosen.id for m in o.municipalities)]
     return DirectoryPage(
         rows=[OrganisationRow(o, lines.get(o.id, [])) for o in organisations], municipalities=municipalities,
-        tiles=tiles, question_map=question_map,
+        tiles=tiles, question_map=question_map, archived=archived,
+        archived_count=db.session.execute(select(func.count()).select_from(Organisation).where(
+            Organisation.active.is_(False))).scalar_one(),
         filters={"q": q, "soort": kind, "gemeente": chosen.slug if chosen else "", "actielijn": action_line})
 
 

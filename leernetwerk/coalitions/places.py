@@ -158,6 +158,16 @@ def update_organisation(by: User, organisation: Organisation, *, version: int | 
     return organisation
 
 
+def set_organisation_active(by: User, organisation: Organisation, active: bool) -> Organisation:
+    """Archive an organisation that stopped or merged (it leaves the directory and the municipality
+    pages, nothing is deleted), or bring it back. Audited; asking for the state it is in changes nothing."""
+    if organisation.active != active:
+        organisation.active = active
+        record(by, "organisation.restore" if active else "organisation.archive", organisation,
+               before={"active": not active}, after={"active": active})
+    return organisation
+
+
 # --- "gebruikt in" --------------------------------------------------------------------------------
 
 def coalitions_of(user: User) -> list[Coalition]:

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..library.models import Deliverable
-from ..policy import require
+from ..policy import can, require
 from ..web import form_status, me, save
 from . import directory, places
 from .models import Coalition, Municipality, Organisation
@@ -27,7 +27,8 @@ def organisations():
     args = request.args
     page = directory.directory(q=args.get("q", "")[:200], kind=args.get("soort", ""),
                                municipality_slug=args.get("gemeente", ""), action_line=args.get("actielijn", ""),
-                               question_map=args.get("kaart") == "vraagstukken")
+                               question_map=args.get("kaart") == "vraagstukken",
+                               archived=bool(args.get("gearchiveerd")) and can(me(), "organisation.archive"))
     return render_template("coalitions/organisations.html", page=page)
 
 
@@ -81,6 +82,24 @@ def organisation_edit(organisation_id: int):
         return redirect(url_for("coalitions.organisations", _anchor=f"organisatie-{organisation.id}"))
     return (render_template("coalitions/organisation_form.html", form=form, organisation=organisation),
             form_status(form))
+
+
+@bp.route("/organisaties/<int:organisation_id>/archiveren", methods=["POST"])
+def organisation_archive(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require("organisation.archive", organisation)
+    save(lambda: places.set_organisation_active(me(), organisation, False),
+         success=_("‘%(name)s’ is gearchiveerd.", name=organisation.name))
+    return redirect(url_for("coalitions.organisations", gearchiveerd=1))
+
+
+@bp.route("/organisaties/<int:organisation_id>/herstellen", methods=["POST"])
+def organisation_restore(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require("organisation.archive", organisation)
+    save(lambda: places.set_organisation_active(me(), organisation, True),
+         success=_("‘%(name)s’ staat weer in de lijst.", name=organisation.name))
+    return redirect(url_for("coalitions.organisations", _anchor=f"organisatie-{organisation.id}"))
 
 
 # --- a municipality ------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from leernetwerk.audit import AuditEvent
 from leernetwerk.coalitions.models import DeliverableUse, Organisation, OrganisationKind, WorkingArea
 from leernetwerk.rounds.models import ActionLine
 from tests import factories
@@ -199,3 +202,27 @@ def test_the_directory_map_can_show_open_questions_instead_and_keeps_the_filters
     assert "Open vraagstukken per gemeente" in page and "1 organisatie" in page
     assert 'href="/organisaties?soort=verloskunde" aria-current' not in page  # the chosen map is marked, not the other
     assert 'href="/organisaties?kaart=vraagstukken&amp;soort=verloskunde" aria-current="page"' in page
+
+
+def test_the_core_group_archives_an_organisation_and_brings_it_back(client, login, make_client, db):
+    leeuwarden = factories.make_municipality("Leeuwarden")
+    org = factories.make_organisation("Stichting die stopt", municipalities=[leeuwarden])
+    factories.make_organisation("Blijft", municipalities=[leeuwarden])
+    core = login(factories.make_user(core=True))
+    response = core.post(f"/organisaties/{org.id}/archiveren")
+    assert response.status_code == 302 and response.headers["Location"] == "/organisaties?gearchiveerd=1"
+    archived = core.get(response.headers["Location"]).text
+    assert "‘Stichting die stopt’ is gearchiveerd." in archived and "Weer actief maken" in archived
+    assert "Blijft" not in archived
+    listing = core.get("/organisaties").text
+    assert "Stichting die stopt" not in listing and "1 gearchiveerde organisatie" in listing
+    assert "Stichting die stopt" not in core.get("/gemeenten/leeuwarden").text
+    reader = login(factories.make_coalition_member(), c=make_client())
+    assert "Blijft" in reader.get("/organisaties?gearchiveerd=1").text  # only editors see the archive
+    assert "gearchiveerde" not in reader.get("/organisaties").text
+    assert core.post(f"/organisaties/{org.id}/herstellen").status_code == 302
+    assert "Stichting die stopt" in core.get("/gemeenten/leeuwarden").text
+    actions = [e.action for e in db.session.execute(
+        select(AuditEvent).where(AuditEvent.object_id == org.id, AuditEvent.object_type == "organisations")
+        .order_by(AuditEvent.id)).scalars()]
+    assert actions == ["organisation.create", "organisation.archive", "organisation.restore"]

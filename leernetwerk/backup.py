@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, column, create_engine, inspect, literal_column, select, table, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.pool import NullPool
 
@@ -303,13 +303,11 @@ def table_checksums(conn: Connection) -> dict[str, dict[str, Any]]:
     Table names come from the database's own catalogue.
     """
     inspector = inspect(conn)
-    quote = conn.dialect.identifier_preparer.quote
     result = {}
     for name in sorted(inspector.get_table_names()):
-        keys = inspector.get_pk_constraint(name).get("constrained_columns") or []
-        order = ", ".join(quote(key) for key in keys) or ", ".join(
-            str(position) for position in range(1, len(inspector.get_columns(name)) + 1))
-        query = text(f"SELECT * FROM {quote(name)} ORDER BY {order}")  # nosec B608 # names from the catalogue, quoted
+        order = (inspector.get_pk_constraint(name).get("constrained_columns")
+                 or [found["name"] for found in inspector.get_columns(name)])
+        query = select(literal_column("*")).select_from(table(name)).order_by(*(column(key) for key in order))
         digest, rows = hashlib.sha256(), 0
         for row in conn.execute(query, execution_options={"yield_per": 1000}):
             digest.update(json.dumps(list(row), default=_plain, ensure_ascii=False, sort_keys=True).encode())

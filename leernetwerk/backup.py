@@ -61,11 +61,27 @@ class BackupError(Exception):
 # --- backup ------------------------------------------------------------------------------------
 
 def create_backup(target: Path) -> dict[str, Any]:
-    """Copy the app's database, its uploads and a manifest into `target` (new or empty)."""
+    """Copy the app's database, its uploads and a manifest into `target` (new or empty). A backup
+    that fails leaves `target` empty again."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} bestaat al en is niet leeg; kies voor elke back-up een nieuwe map.")
+    created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
+    try:
+        return _backup_into(target)
+    except BaseException:
+        for path in target.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        if created:
+            target.rmdir()
+        raise
+
+
+def _backup_into(target: Path) -> dict[str, Any]:
     engine = db.engine
     created_at = utcnow()
     if engine.dialect.name == "sqlite":

@@ -147,8 +147,8 @@ def backup_command(directory: Path) -> None:
 
     try:
         manifest = create_backup(directory)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (BackupError, OSError) as exc:  # OSError: a full disk, an unreadable file
+        raise click.ClickException(f"Back-up mislukt: {exc}") from exc
     click.echo(f"Back-up gemaakt in {directory}: {_summary(manifest)}.")
     for problem in manifest["problems"]:
         click.echo(f"LET OP: {problem}", err=True)
@@ -164,8 +164,8 @@ def restore_command(directory: Path) -> None:
 
     try:
         manifest = restore_backup(directory)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Herstel mislukt: {exc}") from exc
     click.echo(f"Hersteld uit {directory} (gemaakt {manifest['created_at']}): {_summary(manifest)}; "
                "aantallen en controlegetallen kloppen met het manifest.")
     click.echo("Is de code nieuwer dan de back-up? Draai dan `flask --app wsgi db upgrade`.")

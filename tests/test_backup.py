@@ -250,6 +250,25 @@ def test_backup_goes_into_a_new_folder_only(app, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["vorige-week.txt"]
 
 
+def test_a_failed_backup_leaves_no_half_backup_behind(app, tmp_path, monkeypatch):
+    from leernetwerk import backup as backup_module
+
+    def disk_full(folder, target):
+        (target / "half-gekopieerd").parent.mkdir(parents=True, exist_ok=True)
+        (target / "half-gekopieerd").write_bytes(b"x")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup_module, "_copy_uploads", disk_full)
+    folder = tmp_path / "backup"
+
+    result = backup(app, folder)
+
+    assert result.exit_code == 1
+    assert "Back-up mislukt" in result.output
+    assert "No space left on device" in result.output
+    assert not folder.exists()
+
+
 def test_a_backup_names_attachments_whose_file_is_missing(app, tmp_path):
     version = Team().draft("Met bijlage", uploads=[(b"een regel tekst\n", "notitie.txt")])
     [attachment] = version.attachments

@@ -168,7 +168,13 @@ def restore_command(directory: Path) -> None:
         raise click.ClickException(f"Herstel mislukt: {exc}") from exc
     click.echo(f"Hersteld uit {directory} (gemaakt {manifest['created_at']}): {_summary(manifest)}; "
                "aantallen en controlegetallen kloppen met het manifest.")
-    click.echo("Is de code nieuwer dan de back-up? Draai dan `flask --app wsgi db upgrade`.")
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    head = ScriptDirectory(current_app.extensions["migrate"].directory).get_current_head()
+    if manifest["alembic_revision"] != head:
+        click.echo(f"De back-up staat op revisie {manifest['alembic_revision']}, de code op {head}: "
+                   "draai nu `flask --app wsgi db upgrade`.")
 
 
 def _summary(manifest: dict) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -35,15 +36,14 @@ from tests.test_migrations import head_revision
 WRITER = "Schrijver"
 
 
-@pytest.fixture
-def restore_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of the suite's kind to restore into, dropped afterwards."""
+@contextmanager
+def scratch_database(database_url: str, tmp_path: Path, suffix: str) -> Iterator[str]:
+    """A fresh, empty database of the suite's kind, named after the suite's, dropped afterwards."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite'}"
+        yield f"sqlite:///{tmp_path / f'{suffix}.sqlite'}"
         return
-    name = f"{url.database}_restore"
-    assert name != url.database
+    name = f"{url.database}_{suffix}"
     server = create_engine(url, isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -54,6 +54,13 @@ def restore_url(database_url: str, tmp_path: Path) -> Iterator[str]:
         with server.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+@pytest.fixture
+def restore_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database to restore into."""
+    with scratch_database(database_url, tmp_path, "restore") as url:
+        yield url
 
 
 @contextmanager
@@ -147,6 +154,7 @@ def test_a_backup_under_concurrent_writes_restores_exactly_one_moment(app, tmp_p
         result = restore(restored, folder)
         assert result.exit_code == 0, result.output
         assert "aantallen en controlegetallen kloppen" in result.output
+        assert "db upgrade" not in result.output  # the backup is at the code's revision
 
         # One moment: the accounts written before the backup began, none of those written after it
         # ended, numbered without a gap, and every one with the audit event of its own transaction.
@@ -169,6 +177,22 @@ def test_a_backup_under_concurrent_writes_restores_exactly_one_moment(app, tmp_p
 
         # The restored database takes new rows (its id sequences came along).
         factories.make_user(name="Na het herstel", email="nieuw@x.nl")
+
+
+def test_a_backup_from_an_older_release_restores_and_says_to_upgrade(database_url, tmp_path, restore_url):
+    with scratch_database(database_url, tmp_path, "restore_source") as source_url:
+        with other_app(source_url, tmp_path / "old") as old:
+            upgrade(revision="0007")
+            db.session.execute(text("INSERT INTO municipalities (name, slug) VALUES ('Harlingen', 'harlingen')"))
+            db.session.commit()
+            assert backup(old, tmp_path / "backup").exit_code == 0
+
+    with other_app(restore_url, tmp_path / "restored") as restored:
+        result = restore(restored, tmp_path / "backup")
+        assert result.exit_code == 0, result.output
+        assert f"revisie 0007, de code op {head_revision()}: draai nu `flask --app wsgi db upgrade`" in result.output
+        upgrade()
+        assert db.session.scalar(text("SELECT name FROM municipalities")) == "Harlingen"
 
 
 def test_restore_refuses_a_database_that_is_not_empty(app, tmp_path):

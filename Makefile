@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+BANDIT := $(BIN)/bandit --quiet --configfile pyproject.toml --recursive leernetwerk migrations bench wsgi.py
 
-.PHONY: translations-update run test test-fast test-sqlite test-postgres lint install install-dev translations chromium migrate seed bench clean
+.PHONY: translations-update run test test-fast test-sqlite test-postgres lint security install install-dev translations chromium migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,9 +52,14 @@ test-postgres: install-dev chromium
 test-fast: install-dev
 	$(BIN)/python -m pytest -m "not e2e"
 
-# Ruff with the rules in pyproject.toml; CI runs it before the tests.
+# Ruff and bandit with their settings in pyproject.toml; CI runs them before the tests.
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BANDIT)
+
+# Bandit alone: any finding fails; pyproject.toml says why each accepted one (`# nosec`) is fine.
+security: install-dev
+	$(BANDIT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

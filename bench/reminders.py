@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import sys
 import tempfile
 import time
@@ -59,7 +60,7 @@ def fill(today: date, now: datetime) -> None:
         WorkPackage,
     )
 
-    rng = random.Random(5)
+    rng = random.Random(5)  # nosec B311 # made-up benchmark data, the same every run; no secret
     people = [{"id": i, "email": f"persoon{i}@bench.test", "name": f"Persoon {i}", "is_staff": i <= 10,
                "is_core_group": 10 < i <= 400, "active": True, "locale": "en" if i % 10 == 0 else "nl",
                "created_at": now} for i in range(1, PEOPLE + 1)]
@@ -156,7 +157,7 @@ def main() -> None:
     from tests.conftest import reset_schema
 
     reset_schema(url)
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench",
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secrets.token_hex(16),
                       "BASE_URL": "https://leernetwerk.example"})
     now = datetime.now(timezone.utc).replace(microsecond=0)
     today = now.date()

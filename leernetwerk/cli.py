@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -137,7 +138,56 @@ def library_reindex_command() -> None:
     click.echo(f"{count} eindproducten opnieuw geïndexeerd.")
 
 
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(directory: Path) -> None:
+    """Copy the database, the uploads and a manifest into DIRECTORY (new or empty), while the app runs."""
+    from .backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(directory)
+    except (BackupError, OSError) as exc:  # OSError: a full disk, an unreadable file
+        raise click.ClickException(f"Back-up mislukt: {exc}") from exc
+    click.echo(f"Back-up gemaakt in {directory}: {_summary(manifest)}.")
+    for problem in manifest["problems"]:
+        click.echo(f"LET OP: {problem}", err=True)
+
+
+@click.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(directory: Path) -> None:
+    """Restore a backup from DIRECTORY into the empty database of DATABASE_URL and the upload folder,
+    then check every table and file against the backup's manifest."""
+    from .backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(directory)
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"Herstel mislukt: {exc}") from exc
+    click.echo(f"Hersteld uit {directory} (gemaakt {manifest['created_at']}): {_summary(manifest)}; "
+               "aantallen en controlegetallen kloppen met het manifest.")
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    head = ScriptDirectory(current_app.extensions["migrate"].directory).get_current_head()
+    if manifest["alembic_revision"] != head:
+        click.echo(f"De back-up staat op revisie {manifest['alembic_revision']}, de code op {head}: "
+                   "draai nu `flask --app wsgi db upgrade`.")
+
+
+def _summary(manifest: dict) -> str:
+    tables = manifest["tables"]
+    size = sum(entry["bytes"] for entry in manifest["uploads"].values()) / 1024 / 1024
+    return (f"{manifest['database']['kind']}, revisie {manifest['alembic_revision']}, {len(tables)} tabellen met "
+            f"{sum(entry['rows'] for entry in tables.values())} rijen, {len(manifest['uploads'])} bestanden "
+            f"({size:.1f} MB)")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(library_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)

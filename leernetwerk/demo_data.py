@@ -13,7 +13,7 @@ from .coalitions.models import OrganisationKind, QuestionStatus, WorkingArea
 from .library.models import Audience, DeliverableKind, VersionStatus, Visibility
 from .rounds.models import ActionLine, Decision, Light, MemberRole, WorkPackageStatus
 
-DEMO_PASSWORD = "demo-wachtwoord"
+DEMO_PASSWORD = "demo-wachtwoord"  # nosec B105 # the demo's published login (README), for demo data only
 DEMO_LOGINS = [
     ("staf@leernetwerk.test", "ROS-medewerker (beheer)"),
     ("kern@leernetwerk.test", "kerngroep, verbindingspersoon van lopende tafels"),

@@ -72,7 +72,7 @@ from .rounds.models import (
 )
 from .text import slugify
 
-PASSWORD = "een-lang-test-wachtwoord"
+PASSWORD = "een-lang-test-wachtwoord"  # nosec B105 # the tests' accounts' password; the demo sets its own
 # From any start day, 95 days is at least three and at most four calendar months (rule R1).
 ROUND_DAYS = 95
 

@@ -38,7 +38,7 @@ class AuditAction(LabeledEnum):
     USER_INVITE = "user.invite"
     USER_UPDATE = "user.update"
     USER_RESET_REQUESTED = "user.reset_requested"
-    USER_PASSWORD_SET = "user.password_set"
+    USER_PASSWORD_SET = "user.password_set"  # nosec B105 # the name of an audit action, not a password
     USER_DEACTIVATE = "user.deactivate"
     USER_REACTIVATE = "user.reactivate"
     ROUND_CREATE = "round.create"

@@ -35,8 +35,11 @@ def index(deliverable_id: int, title: str, body: str) -> None:
 
 
 def remove(deliverable_id: int) -> None:
-    column = "deliverable_id" if _dialect() == "postgresql" else "rowid"
-    db.session.execute(text(f"DELETE FROM library_search WHERE {column} = :id"), {"id": deliverable_id})
+    if _dialect() == "postgresql":
+        statement = text("DELETE FROM library_search WHERE deliverable_id = :id")
+    else:
+        statement = text("DELETE FROM library_search WHERE rowid = :id")
+    db.session.execute(statement, {"id": deliverable_id})
 
 
 def matches(terms: list[str], ranked: bool = True) -> Subquery:

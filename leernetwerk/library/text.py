@@ -86,6 +86,6 @@ def snippet(text: str, wanted: list[str], width: int = 220) -> Markup:
             out.append(Markup("<mark>") + escape(m.group()) + Markup("</mark>"))
             last = m.end()
     out.append(escape(piece[last:]))
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    return Markup(prefix) + Markup("").join(out) + Markup(suffix)
+    prefix = Markup("… ") if start > 0 else Markup("")
+    suffix = Markup(" …") if end < len(text) else Markup("")
+    return prefix + Markup("").join(out) + suffix

@@ -35,11 +35,11 @@ def upgrade():
 
     # ### end Alembic commands ###
     # Existing link rows take their entry's visibility (the default only suits public ones).
-    for table in ('library_entry_audiences', 'library_entry_municipalities'):
-        op.execute(
-            f"UPDATE {table} SET visibility = (SELECT e.visibility FROM library_entries e "
-            f"WHERE e.deliverable_id = {table}.deliverable_id)"
-        )
+    # (Written out per table, so that no SQL is built from strings.)
+    op.execute("UPDATE library_entry_audiences SET visibility = (SELECT e.visibility FROM library_entries e "
+               "WHERE e.deliverable_id = library_entry_audiences.deliverable_id)")
+    op.execute("UPDATE library_entry_municipalities SET visibility = (SELECT e.visibility FROM library_entries e "
+               "WHERE e.deliverable_id = library_entry_municipalities.deliverable_id)")
 
 
 def downgrade():

@@ -96,7 +96,7 @@ def reminders_digest_command() -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the scheduler until stopped: reminders, mail delivery and the weekly digest.
+    """Run the scheduler until stopped: reminders, mail delivery, attachment text and the weekly digest.
 
     Only one may run; a second one stops at once with an error.
     """
@@ -110,7 +110,8 @@ def scheduler_command() -> None:
     except SchedulerLocked as exc:
         raise click.ClickException(str(exc)) from exc
     scheduler = build_scheduler(current_app._get_current_object(), BlockingScheduler, lock)
-    click.echo("Scheduler draait (herinneringen elke 5 minuten, mail elke minuut, weekoverzicht maandag 08:00). "
+    click.echo("Scheduler draait (herinneringen elke 5 minuten, mail elke minuut, tekst van bijlagen elke 15 seconden, "
+               "weekoverzicht maandag 08:00). "
                "Stoppen met Ctrl+C.")
     # Ctrl+C or a stop signal ends the blocking loop; what follows releases the lock.
     with suppress(KeyboardInterrupt, SystemExit):
@@ -123,7 +124,17 @@ def scheduler_command() -> None:
 
 @click.group("library")
 def library_group() -> None:
-    """The library's search index."""
+    """The library's search index and attachment text."""
+
+
+@library_group.command("extract")
+@with_appcontext
+def library_extract_command() -> None:
+    """Read the text of every attachment waiting in the queue now (what the scheduler does every 15 seconds)."""
+    from .library.extraction import run_queue
+
+    counts = run_queue()
+    click.echo(f"bijlagen gelezen: {counts['done']}, niet leesbaar: {counts['failed']}, later opnieuw: {counts['retry']}")
 
 
 @library_group.command("reindex")

@@ -99,7 +99,7 @@ def run_worker(kind: str, path: Path, time_limit: int, memory_mb: int) -> Outcom
     when it takes longer than twice the time limit on the clock (a loaded machine, or sleeping)."""
     command = [sys.executable, "-I", str(WORKER), kind, str(path), str(time_limit), str(memory_mb)]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=time_limit * 2, check=False,  # noqa: S603
+        done = subprocess.run(command, capture_output=True, timeout=time_limit * 2, check=False,
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return Outcome(error=f"stopped after {time_limit * 2} s")

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..extensions import db
 
@@ -93,11 +93,11 @@ class ZipLimits:
 def _entry_count(data: bytes) -> int | None:
     """The number of members the end of the archive announces, read before the directory is parsed
     (a 25 MB zip can hold hundreds of thousands of empty members, each an object in memory)."""
-    try:
-        end = zipfile._EndRecData(io.BytesIO(data))  # noqa: SLF001 - the stdlib's own EOCD reader (zip64 too)
+    try:  # zipfile's own reader of the end record (zip64 too): private, but what ZipFile itself calls
+        end = zipfile._EndRecData(io.BytesIO(data))
     except (OSError, struct.error):
         return None
-    return None if end is None else int(end[zipfile._ECD_ENTRIES_TOTAL])  # noqa: SLF001
+    return None if end is None else int(end[zipfile._ECD_ENTRIES_TOTAL])
 
 
 def _office_kind(archive: zipfile.ZipFile) -> str | None:
@@ -153,9 +153,10 @@ class _Refuse:
                               "zegt. Sla het opnieuw op, of kies een ander bestand.", name=name))
 
 
-def check_archive(data: bytes, name: str, limits: ZipLimits) -> None:
-    """Refuse a zip-based file that unpacks to too much: by what its directory declares, then by
-    what its members actually unpack to, read in chunks and stopped at the first limit passed."""
+def check_archive(data: bytes, name: str, limits: ZipLimits, *, unpack: bool = True) -> None:
+    """Refuse a zip-based file that unpacks to too much: by what its directory declares, then (with
+    `unpack`) by what its members actually unpack to, read in chunks and stopped at the first limit
+    passed."""
     count = _entry_count(data)
     if count is not None and count > limits.entries:
         raise _Refuse.too_many(name, limits)
@@ -171,6 +172,8 @@ def check_archive(data: bytes, name: str, limits: ZipLimits) -> None:
             for member in members:
                 if member.file_size > RATIO_FROM_BYTES and member.file_size > member.compress_size * limits.ratio:
                     raise _Refuse.packed(name, limits)
+            if not unpack:
+                return
             unpacked = 0
             for member in members:
                 if member.is_dir():
@@ -256,6 +259,9 @@ def check(data: bytes, filename: str) -> CheckedFile:
     if len(data) > MAX_BYTES:
         raise FileRejected(_("Het bestand ‘%(name)s’ is %(size)s MB; het mag hoogstens 25 MB zijn.",
                              name=filename, size=f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")))
+    limits = ZipLimits.from_config()
+    if data[:2] == b"PK":  # a zip, whatever it holds: what it declares is checked before anything is read
+        check_archive(data, filename, limits, unpack=False)
     kind = detect(data, filename)
     named = _named_kind(filename)
     if kind is None and named is not None:
@@ -267,7 +273,7 @@ def check(data: bytes, filename: str) -> CheckedFile:
                              "Excel (XLSX), PowerPoint (PPTX), OpenDocument (ODT), PNG, JPG, CSV en tekst.",
                              name=filename))
     if kind in ZIP_KINDS:
-        check_archive(data, filename, ZipLimits.from_config())
+        check_archive(data, filename, limits)
     _label, content_type, extension = ACCEPTED[kind]
     return CheckedFile(kind=kind, content_type=content_type, safe_name=safe_filename(filename, extension), data=data)
 

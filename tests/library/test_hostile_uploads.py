@@ -1,6 +1,6 @@
 """Uploads cannot take the service down: zip bombs are refused by what they declare and by what they
 actually unpack to, and a file's text is read outside the request, in a subprocess that is stopped
-at its time and memory limits (docs/architecture.md, rule R18)."""
+at its time and memory limits (docs/architecture.md, rule R??)."""
 
 from __future__ import annotations
 

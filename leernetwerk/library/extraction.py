@@ -173,10 +173,10 @@ def finish(claim: Claim, outcome: Outcome) -> str:
     deliverable_id = db.session.execute(
         select(DeliverableVersion.deliverable_id).join(Attachment, Attachment.version_id == DeliverableVersion.id)
         .where(Attachment.id == claim.attachment_id)).scalar_one()
-    lock = select(Deliverable).where(Deliverable.id == deliverable_id).execution_options(populate_existing=True)
+    lock = select(Deliverable.id).where(Deliverable.id == deliverable_id)
     if db.engine.dialect.name == "postgresql":
-        lock = lock.with_for_update()
-    deliverable = db.session.execute(lock).scalar_one()
+        db.session.execute(lock.with_for_update())  # the row only: its eager joins cannot be locked
+    deliverable = db.session.get(Deliverable, deliverable_id, populate_existing=True)
     attachment = db.session.get(Attachment, claim.attachment_id)
     attachment.extracted_text = outcome.text
     job.status, job.last_error, job.finished_at = ExtractionStatus.DONE, None, now

@@ -68,7 +68,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "UPLOAD_ZIP_MAX_ENTRIES": _int(env.get("UPLOAD_ZIP_MAX_ENTRIES"), 5000),
         # Reading an attachment's text (in the scheduler, one subprocess per file): CPU seconds
         # (the clock allows twice that) and address space.
-        "EXTRACT_TIME_LIMIT": _int(env.get("EXTRACT_TIME_LIMIT"), 30),
+        "EXTRACT_TIME_LIMIT": _int(env.get("EXTRACT_TIME_LIMIT"), 60),
         "EXTRACT_MEMORY_LIMIT_MB": _int(env.get("EXTRACT_MEMORY_LIMIT_MB"), 512),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "leernetwerk_session",

@@ -32,7 +32,7 @@ from .models import Attachment, Deliverable, DeliverableVersion, ExtractionStatu
 TEXT_KINDS = frozenset({"pdf", "docx", "txt", "csv"})
 MAX_ATTEMPTS = 3
 BACKOFF = [timedelta(minutes=m) for m in (1, 5)]
-TIME_LIMIT = 30
+TIME_LIMIT = 60
 MEMORY_LIMIT_MB = 512
 WORKER = Path(extract_worker.__file__).resolve()
 

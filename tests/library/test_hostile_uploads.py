@@ -5,6 +5,7 @@ at its time and memory limits (docs/architecture.md, rule R??)."""
 from __future__ import annotations
 
 import io
+import threading
 import time
 import tracemalloc
 from datetime import timedelta
@@ -208,6 +209,27 @@ def test_a_run_that_crashed_is_taken_over_after_its_lease_and_given_up_after_thr
     assert extraction.run_queue() == {"done": 0, "failed": 0, "retry": 0}
     db.session.refresh(job)
     assert job.status == ExtractionStatus.FAILED and "gave up after 3 attempts" in job.last_error
+
+
+def test_two_runs_at_once_read_each_file_once(app, db):
+    """Two drainers (a scheduler and someone running the command) never claim the same row."""
+    team = Team()
+    team.draft("Zorgpad", uploads=[(make_pdf(f"Kraamzorg {n}"), f"zorgpad-{n}.pdf") for n in range(4)])
+    results = []
+
+    def drain() -> None:
+        with app.app_context():
+            results.append(extraction.run_queue())
+            db.session.remove()
+
+    runs = [threading.Thread(target=drain) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=120)
+    assert sum(r["done"] for r in results) == 4 and len(results) == 2
+    jobs = db.session.query(TextExtraction).all()
+    assert {j.status for j in jobs} == {ExtractionStatus.DONE} and {j.attempts for j in jobs} == {1}
 
 
 def test_a_worker_that_cannot_start_is_retried_later(db, monkeypatch):

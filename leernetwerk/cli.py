@@ -22,12 +22,17 @@ def seed_demo_command(force: bool) -> None:
     if not force and not database_is_empty():
         click.echo("De database bevat al gegevens; demodata niet geladen.")
     else:
+        from .library.extraction import run_queue
+
         summary = seed_demo()
         db.session.commit()
         click.echo(
             "Demodata geladen: "
             + ", ".join(f"{count} {name}" for name, count in summary.items())
         )
+        # The scheduler would read the attachments' text within seconds; the demo is searchable at once.
+        read = run_queue()
+        click.echo(f"Tekst van bijlagen gelezen: {read['done']} (niet leesbaar: {read['failed']}).")
     click.echo("Demo-logins (wachtwoord: %s):" % DEMO_PASSWORD)
     for email, role in DEMO_LOGINS:
         click.echo(f"  {email:32} {role}")
@@ -97,7 +102,7 @@ def reminders_digest_command() -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the scheduler until stopped: reminders, mail delivery and the weekly digest.
+    """Run the scheduler until stopped: reminders, mail delivery, attachment text and the weekly digest.
 
     Only one may run; a second one stops at once with an error.
     """
@@ -111,7 +116,8 @@ def scheduler_command() -> None:
     except SchedulerLocked as exc:
         raise click.ClickException(str(exc)) from exc
     scheduler = build_scheduler(current_app._get_current_object(), BlockingScheduler, lock)
-    click.echo("Scheduler draait (herinneringen elke 5 minuten, mail elke minuut, weekoverzicht maandag 08:00). "
+    click.echo("Scheduler draait (herinneringen elke 5 minuten, mail elke minuut, tekst van bijlagen elke 15 seconden, "
+               "weekoverzicht maandag 08:00). "
                "Stoppen met Ctrl+C.")
     # Ctrl+C or a stop signal ends the blocking loop; what follows releases the lock.
     with suppress(KeyboardInterrupt, SystemExit):
@@ -124,7 +130,17 @@ def scheduler_command() -> None:
 
 @click.group("library")
 def library_group() -> None:
-    """The library's search index."""
+    """The library's search index and attachment text."""
+
+
+@library_group.command("extract")
+@with_appcontext
+def library_extract_command() -> None:
+    """Read the text of every attachment waiting in the queue now (what the scheduler does every 15 seconds)."""
+    from .library.extraction import run_queue
+
+    counts = run_queue()
+    click.echo(f"bijlagen gelezen: {counts['done']}, niet leesbaar: {counts['failed']}, later opnieuw: {counts['retry']}")
 
 
 @library_group.command("reindex")

@@ -13,6 +13,10 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
 
 
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.strip() else default
+
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once into instance/."""
     if os.environ.get("SECRET_KEY"):
@@ -58,6 +62,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # nobody can fake their address to dodge the login throttle).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        # Zip-based uploads (DOCX, XLSX, PPTX, ODT) are refused past these (decompression bombs).
+        "UPLOAD_ZIP_MAX_UNPACKED_MB": _int(env.get("UPLOAD_ZIP_MAX_UNPACKED_MB"), 200),
+        "UPLOAD_ZIP_MAX_RATIO": _int(env.get("UPLOAD_ZIP_MAX_RATIO"), 100),
+        "UPLOAD_ZIP_MAX_ENTRIES": _int(env.get("UPLOAD_ZIP_MAX_ENTRIES"), 5000),
+        # Reading an attachment's text (in the scheduler, one subprocess per file): CPU seconds
+        # (the clock allows twice that) and address space.
+        "EXTRACT_TIME_LIMIT": _int(env.get("EXTRACT_TIME_LIMIT"), 60),
+        "EXTRACT_MEMORY_LIMIT_MB": _int(env.get("EXTRACT_MEMORY_LIMIT_MB"), 512),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,
         "SESSION_COOKIE_NAME": "leernetwerk_session",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -107,6 +107,28 @@ def seed_demo(today: date | None = None) -> dict[str, int]:
     }
 
 
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF with one line of text (Helvetica, Latin-1), for the demo's attachment."""
+    content = f"BT /F1 11 Tf 56 780 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 class _Demo:
     """Each row of demo_data, made with its factory; what the rows refer to by name, by name."""
 
@@ -204,7 +226,8 @@ class _Demo:
         status = row.get("status", VersionStatus.PUBLISHED)
         content = dict(summary=row["summary"], kind=row["kind"], action_line=row["action_line"],
                        audiences=row["audiences"], visibility=row.get("visibility", "openbaar"),
-                       municipalities=[self.municipalities[m] for m in row.get("municipalities", [])])
+                       municipalities=[self.municipalities[m] for m in row.get("municipalities", [])],
+                       uploads=[(demo_pdf(row["attachment"][1]), row["attachment"][0])] if "attachment" in row else [])
         if first:  # version 1, published earlier, held the body's first paragraph
             version = make_deliverable(author, wp, title=row["title"], body=row["body"].split("\n\n")[0],
                                        status=status, publisher=staff, comment=REVIEW_COMMENT, **content)

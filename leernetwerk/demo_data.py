@@ -302,6 +302,10 @@ DELIVERABLES = [
               "(verloskundige of huisarts)\n2. Bespreken in het VSV-overleg\n3. Doorverwijzen naar het sociaal "
               "wijkteam\n4. Warme overdracht naar JGZ en kraamzorg\n\n## Afspraken\n\nDe verloskundige is "
               "casushouder tot de overdracht.",
+         # A PDF attachment: its words (such as "stroomschema") are found only through its text.
+         attachment=("stroomschema-zorgpad.pdf", "Stroomschema zorgpad kwetsbare zwangeren. De verloskundige "
+                     "signaleert bij de intake en bespreekt binnen vijf werkdagen in het VSV-overleg. Het sociaal "
+                     "wijkteam neemt binnen tien werkdagen contact op."),
          published=(CLOSED_END, -5), first_published=(CLOSED_END, -30)),
     dict(wp="map", title="Sociale kaart Kansrijke Start Friesland", kind=DeliverableKind.SOCIAL_MAP,
          action_line=ActionLine.AFTER_BIRTH, audiences=[*EVERYONE, Audience.MUNICIPALITIES],

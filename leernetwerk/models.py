@@ -10,7 +10,15 @@ from .coalitions.models import (  # noqa: F401
     Question,
     QuestionSignal,
 )
-from .library.models import Attachment, Deliverable, DeliverableVersion, Follow, LibraryEntry, Review  # noqa: F401
+from .library.models import (  # noqa: F401
+    Attachment,
+    Deliverable,
+    DeliverableVersion,
+    Follow,
+    LibraryEntry,
+    Review,
+    TextExtraction,
+)
 from .notifications.models import (  # noqa: F401
     Notification,
     NotificationPreference,

@@ -9,6 +9,7 @@ from itertools import combinations
 import pytest
 import time_machine
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from leernetwerk.auth.models import User
 from leernetwerk.coalitions.directory import directory
@@ -21,6 +22,7 @@ from leernetwerk.coalitions.models import (
     WorkingArea,
 )
 from leernetwerk.library.models import Deliverable, DeliverableVersion, VersionStatus, Visibility
+from leernetwerk.library.queries import LibraryQuery, search_library
 from leernetwerk.rounds.models import Milestone, ProgressUpdate, Round, TableMembership, WorkPackage
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -135,6 +137,10 @@ def test_seed_demo_builds_the_frisian_network(app, db):
     )
     assert len(published_public) >= 6
     assert "Zorgpad kwetsbare zwangeren" in {v.title for v in published_public}
+    # Its PDF's text was read by the seed (the scheduler's job, run at once): the library finds it.
+    assert "Tekst van bijlagen gelezen: 2 (niet leesbaar: 0)." in result.output  # version 1 and its copy
+    hits = search_library(LibraryQuery.from_args(MultiDict({"q": "stroomschema"})), visible_to_network=False).hits
+    assert [h.entry.title for h in hits] == ["Zorgpad kwetsbare zwangeren"]
 
     assert_round_rules_hold(today)
 

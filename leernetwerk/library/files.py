@@ -1,5 +1,12 @@
 """Attachments: checked by content (never by extension), size-limited, stored under generated
-names in instance/uploads, with their text extracted for search (PDF, DOCX)."""
+names in instance/uploads. Their text is read later, outside the request (`extraction.py`).
+
+Zip-based kinds (DOCX, XLSX, PPTX, ODT) are checked for decompression bombs: the number of members,
+their declared sizes and compression ratios first (the central directory, nothing unpacked), then
+every member is unpacked in chunks, counting what actually comes out, and the check stops at the
+first limit passed. A header is never trusted alone: a member that unpacks to more (or, by its
+checksum, to other bytes) than it declares is refused as damaged. The limits are settings
+(`UPLOAD_ZIP_MAX_ENTRIES`, `UPLOAD_ZIP_MAX_UNPACKED_MB`, `UPLOAD_ZIP_MAX_RATIO`)."""
 
 from __future__ import annotations
 
@@ -7,17 +14,33 @@ import hashlib
 import io
 import re
 import secrets
+import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from ..extensions import db
 
 MAX_BYTES = 25 * 1024 * 1024
-MAX_TEXT = 500_000
+MB = 1024 * 1024
+
+# Defaults of the zip limits (the settings override them). Real office files stay far below:
+# XML compresses about 5-20 times, images not at all.
+ZIP_MAX_ENTRIES = 5000
+ZIP_MAX_UNPACKED_MB = 200
+ZIP_MAX_RATIO = 100
+# Tiny members may compress far better than that (a few KB of spaces); the ratio counts from here.
+RATIO_FROM_BYTES = 1 * MB
+CHUNK = 64 * 1024
+ZIP_KINDS = frozenset({"docx", "xlsx", "pptx", "odt"})
 
 # What we accept, by detected content: (label, MIME type served, file extension we name it by).
 ACCEPTED = {
@@ -51,21 +74,129 @@ class CheckedFile:
     data: bytes
 
 
-def _office_kind(data: bytes) -> str | None:
-    """OOXML and ODF are zip files; look at what is inside, not at the name."""
+@dataclass(frozen=True)
+class ZipLimits:
+    entries: int = ZIP_MAX_ENTRIES
+    unpacked_bytes: int = ZIP_MAX_UNPACKED_MB * MB
+    ratio: int = ZIP_MAX_RATIO
+
+    @classmethod
+    def from_config(cls) -> ZipLimits:
+        if not has_app_context():
+            return cls()
+        config = current_app.config
+        return cls(entries=int(config.get("UPLOAD_ZIP_MAX_ENTRIES", ZIP_MAX_ENTRIES)),
+                   unpacked_bytes=int(config.get("UPLOAD_ZIP_MAX_UNPACKED_MB", ZIP_MAX_UNPACKED_MB)) * MB,
+                   ratio=int(config.get("UPLOAD_ZIP_MAX_RATIO", ZIP_MAX_RATIO)))
+
+
+def _entry_count(data: bytes) -> int | None:
+    """The number of members the end of the archive announces, read before the directory is parsed
+    (a 25 MB zip can hold hundreds of thousands of empty members, each an object in memory)."""
+    try:  # zipfile's own reader of the end record (zip64 too): private, but what ZipFile itself calls
+        end = zipfile._EndRecData(io.BytesIO(data))
+    except (OSError, struct.error):
+        return None
+    return None if end is None else int(end[zipfile._ECD_ENTRIES_TOTAL])
+
+
+def _office_kind(archive: zipfile.ZipFile) -> str | None:
+    """OOXML and ODF are zip files; look at what is inside, not at the name. Reads the directory and
+    at most the first bytes of an ODF `mimetype` member, nothing else."""
+    names = set(archive.namelist())
+    if "mimetype" in names:
+        with archive.open("mimetype") as member:
+            mimetype = member.read(100).decode("ascii", "ignore").strip()
+        return "odt" if mimetype == "application/vnd.oasis.opendocument.text" else None
+    if "[Content_Types].xml" in names:
+        for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
+            if any(n.startswith(prefix) for n in names):
+                return kind
+    return None
+
+
+def _zip_kind(data: bytes, filename: str) -> str | None:
+    limits = ZipLimits.from_config()
+    if (_entry_count(data) or 0) > limits.entries:
+        raise _Refuse.too_many(filename, limits)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "ignore").strip()
-                return "odt" if mimetype == "application/vnd.oasis.opendocument.text" else None
-            if "[Content_Types].xml" in names:
-                for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
-                    if any(n.startswith(prefix) for n in names):
-                        return kind
-    except zipfile.BadZipFile:
+            return _office_kind(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return None
-    return None
+
+
+class _Refuse:
+    """The messages of the zip check, in the user's language."""
+
+    @staticmethod
+    def too_big(name: str, limits: ZipLimits) -> FileRejected:
+        return FileRejected(_("‘%(name)s’ wordt uitgepakt groter dan %(limit)s MB. Zo'n bestand nemen we niet aan: "
+                              "verklein het (bijvoorbeeld door afbeeldingen te comprimeren) of splits het op.",
+                              name=name, limit=limits.unpacked_bytes // MB))
+
+    @staticmethod
+    def too_many(name: str, limits: ZipLimits) -> FileRejected:
+        return FileRejected(_("‘%(name)s’ bestaat uit meer dan %(limit)s losse onderdelen. Zo'n bestand nemen we "
+                              "niet aan: splits het op, of kies een ander bestand.", name=name, limit=limits.entries))
+
+    @staticmethod
+    def packed(name: str, limits: ZipLimits) -> FileRejected:
+        return FileRejected(_("‘%(name)s’ is verdacht sterk ingepakt: uitgepakt wordt een deel ervan meer dan "
+                              "%(ratio)s keer zo groot. Zo'n bestand nemen we niet aan; sla het opnieuw op vanuit "
+                              "het programma waarmee je het maakte, of kies een ander bestand.",
+                              name=name, ratio=limits.ratio))
+
+    @staticmethod
+    def damaged(name: str) -> FileRejected:
+        return FileRejected(_("‘%(name)s’ is beschadigd: de inhoud klopt niet met wat het bestand over zichzelf "
+                              "zegt. Sla het opnieuw op, of kies een ander bestand.", name=name))
+
+
+def check_archive(data: bytes, name: str, limits: ZipLimits, *, unpack: bool = True) -> None:
+    """Refuse a zip-based file that unpacks to too much: by what its directory declares, then (with
+    `unpack`) by what its members actually unpack to, read in chunks and stopped at the first limit
+    passed."""
+    count = _entry_count(data)
+    if count is not None and count > limits.entries:
+        raise _Refuse.too_many(name, limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > limits.entries:
+                raise _Refuse.too_many(name, limits)
+            if sum(m.compress_size for m in members) > len(data):
+                raise _Refuse.damaged(name)
+            if sum(m.file_size for m in members) > limits.unpacked_bytes:
+                raise _Refuse.too_big(name, limits)
+            for member in members:
+                if member.file_size > RATIO_FROM_BYTES and member.file_size > member.compress_size * limits.ratio:
+                    raise _Refuse.packed(name, limits)
+            if not unpack:
+                return
+            unpacked = 0
+            for member in members:
+                if member.is_dir():
+                    continue
+                allowed = max(RATIO_FROM_BYTES, member.compress_size * limits.ratio)
+                size = 0
+                with archive.open(member) as stream:
+                    while chunk := stream.read(CHUNK):
+                        size += len(chunk)
+                        unpacked += len(chunk)
+                        if size > member.file_size:
+                            raise _Refuse.damaged(name)
+                        if unpacked > limits.unpacked_bytes:
+                            raise _Refuse.too_big(name, limits)
+                        if size > allowed:
+                            raise _Refuse.packed(name, limits)
+                if size != member.file_size:
+                    raise _Refuse.damaged(name)
+    except FileRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError, zlib.error) as exc:  # a broken stream, a bad checksum, encryption
+        raise _Refuse.damaged(name) from exc
 
 
 def _is_text(data: bytes) -> bool:
@@ -93,7 +224,7 @@ def detect(data: bytes, filename: str) -> str | None:
         if guess.extension == "jpg":
             return "jpg"
         if guess.extension in ("zip", "docx", "xlsx", "pptx", "odt"):
-            return _office_kind(data)
+            return _zip_kind(data, filename)
         return None
     if _is_text(data):
         return "csv" if filename.lower().endswith(".csv") else "txt"
@@ -128,6 +259,9 @@ def check(data: bytes, filename: str) -> CheckedFile:
     if len(data) > MAX_BYTES:
         raise FileRejected(_("Het bestand ‘%(name)s’ is %(size)s MB; het mag hoogstens 25 MB zijn.",
                              name=filename, size=f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")))
+    limits = ZipLimits.from_config()
+    if data[:2] == b"PK":  # a zip, whatever it holds: what it declares is checked before anything is read
+        check_archive(data, filename, limits, unpack=False)
     kind = detect(data, filename)
     named = _named_kind(filename)
     if kind is None and named is not None:
@@ -138,54 +272,41 @@ def check(data: bytes, filename: str) -> CheckedFile:
         raise FileRejected(_("‘%(name)s’ is geen bestand dat we aannemen. Toegestaan: PDF, Word (DOCX), "
                              "Excel (XLSX), PowerPoint (PPTX), OpenDocument (ODT), PNG, JPG, CSV en tekst.",
                              name=filename))
+    if kind in ZIP_KINDS:
+        check_archive(data, filename, limits)
     _label, content_type, extension = ACCEPTED[kind]
     return CheckedFile(kind=kind, content_type=content_type, safe_name=safe_filename(filename, extension), data=data)
 
 
 def store(data: bytes) -> tuple[str, str]:
-    """Write under a generated name; returns (stored name, sha256)."""
+    """Write under a generated name; returns (stored name, sha256). The file belongs to the current
+    transaction: when that is rolled back (or ends without a commit), the file is removed again."""
     name = secrets.token_hex(20)
     path = upload_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    db.session.info.setdefault(_STORED, []).append(path)
     return name, hashlib.sha256(data).hexdigest()
+
+
+_STORED = "leernetwerk.stored_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_stored_files(session: Session) -> None:
+    session.info.pop(_STORED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
+    """After a rollback, or a session closed without a commit: no row points to these files."""
+    if transaction.parent is not None or transaction.nested:
+        return
+    for path in session.info.pop(_STORED, []):
+        path.unlink(missing_ok=True)
 
 
 def upload_path(stored_name: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{40}", stored_name):
         raise ValueError("not a stored name")
     return Path(current_app.config["UPLOAD_FOLDER"]) / stored_name[:2] / stored_name
-
-
-def extract_text(kind: str, data: bytes) -> str:
-    """Text inside PDF and DOCX files (and plain text), for the search index. Never raises."""
-    try:
-        if kind == "pdf":
-            from pypdf import PdfReader
-
-            reader = PdfReader(io.BytesIO(data))
-            parts, size = [], 0
-            for page in reader.pages:
-                piece = page.extract_text() or ""
-                parts.append(piece)
-                size += len(piece)
-                if size > MAX_TEXT:
-                    break
-            text = "\n".join(parts)
-        elif kind == "docx":
-            import docx
-
-            document = docx.Document(io.BytesIO(data))
-            parts = [p.text for p in document.paragraphs]
-            for table in document.tables:
-                for row in table.rows:
-                    parts.extend(cell.text for cell in row.cells)
-            text = "\n".join(parts)
-        elif kind in ("txt", "csv"):
-            text = data.decode("utf-8", errors="replace")
-        else:
-            return ""
-    except Exception:  # noqa: BLE001 - a broken file still uploads; it just adds no search text
-        current_app.logger.warning("text extraction failed for a %s attachment", kind)
-        return ""
-    return re.sub(r"\s+", " ", text).strip()[:MAX_TEXT]

@@ -198,6 +198,37 @@ class Attachment(db.Model):
     version: Mapped[DeliverableVersion] = relationship(back_populates="attachments")
 
 
+class ExtractionStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class TextExtraction(db.Model):
+    """The queue of attachments whose text is still to be read for search (`library.extraction`):
+    claimed with a lease like the mail outbox, run in a subprocess with time and memory limits.
+    The row stays when it is done or failed: it is the attachment's "tekst niet leesbaar"."""
+
+    __tablename__ = "text_extractions"
+    __table_args__ = (
+        enum_check("status", ExtractionStatus),
+        Index("ix_text_extractions_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default=ExtractionStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    attachment: Mapped[Attachment] = relationship()
+
+
 class Review(db.Model):
     __tablename__ = "reviews"
     __table_args__ = (enum_check("decision", ReviewDecision),)

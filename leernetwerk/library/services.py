@@ -19,7 +19,7 @@ from ..extensions import db
 from ..rounds.models import WorkPackage
 from ..text import slugify
 from ..versioning import check_version, conflict_with
-from . import files, search
+from . import extraction, files, search
 from .models import (
     Attachment,
     Audience,
@@ -182,14 +182,16 @@ def remove_attachment(by: User, attachment: Attachment) -> Attachment:
 
 
 def _attach(by: User, version: DeliverableVersion, checked: files.CheckedFile) -> Attachment:
-    """Stored under a generated name, with its text extracted for search."""
+    """Stored under a generated name (removed again if the transaction rolls back); its text is read
+    for search outside the request (`extraction`), so a hostile file cannot hold up the request."""
     stored_name, digest = files.store(checked.data)
     attachment = Attachment(
         version_id=version.id, original_name=checked.safe_name, stored_name=stored_name,
-        content_type=checked.content_type, size_bytes=len(checked.data), sha256=digest,
-        extracted_text=files.extract_text(checked.kind, checked.data), uploaded_by_id=by.id,
+        content_type=checked.content_type, size_bytes=len(checked.data), sha256=digest, extracted_text="",
+        uploaded_by_id=by.id,
     )
     db.session.add(attachment)
+    extraction.queue(attachment, checked.kind)
     return attachment
 
 
@@ -207,12 +209,17 @@ def new_version(by: User, deliverable: Deliverable) -> DeliverableVersion:
     db.session.add(draft)
     db.session.flush()
     _set_audiences(draft, audiences_of(current))
+    copies = []
     for old in current.attachments:
         data = files.upload_path(old.stored_name).read_bytes()
         stored_name, digest = files.store(data)
-        db.session.add(Attachment(version_id=draft.id, original_name=old.original_name, stored_name=stored_name,
-                                  content_type=old.content_type, size_bytes=old.size_bytes, sha256=digest,
-                                  extracted_text=old.extracted_text, uploaded_by_id=by.id))
+        copy = Attachment(version_id=draft.id, original_name=old.original_name, stored_name=stored_name,
+                          content_type=old.content_type, size_bytes=old.size_bytes, sha256=digest,
+                          extracted_text="", uploaded_by_id=by.id)
+        db.session.add(copy)
+        copies.append((old, copy))
+    if copies:
+        extraction.copy_states(copies)
     record(by, "deliverable.new_version", deliverable, after={"version": draft.number})
     return draft
 

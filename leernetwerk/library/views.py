@@ -17,7 +17,7 @@ from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
-from . import feed, files, queries, review_changes, services
+from . import extraction, feed, files, queries, review_changes, services
 from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
 from .models import Attachment, Deliverable, DeliverableVersion, VersionStatus
 
@@ -156,6 +156,7 @@ def manage(deliverable_id: int):
     latest = services.latest_version(deliverable)
     return render_template("library/manage.html", deliverable=deliverable, latest=latest,
                            audiences=services.audiences_of(latest), review_form=ReviewForm(),
+                           text_states=extraction.states([a.id for a in latest.attachments]),
                            withdraw_form=WithdrawForm(), changes=review_changes.since_returned(latest),
                            uses=uses_of(deliverable.id))
 
@@ -176,7 +177,8 @@ def edit(deliverable_id: int):
             _tell_renamed(content["uploads"])
             return redirect(url_for("library.manage", deliverable_id=deliverable.id))
     return render_template("library/form.html", form=form, wp=deliverable.work_package, deliverable=deliverable,
-                           version=version), form_status(form)
+                           version=version, text_states=extraction.states([a.id for a in version.attachments])
+                           ), form_status(form)
 
 
 @bp.route("/bijlagen/<int:attachment_id>/verwijderen", methods=["POST"])

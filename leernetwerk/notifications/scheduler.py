@@ -1,5 +1,6 @@
-"""The one scheduler: reminders every few minutes, the mail outbox every minute, the weekly
-digest on Monday 08:00 Europe/Amsterdam (and once at start, to catch up after downtime).
+"""The one scheduler: reminders every few minutes, the mail outbox every minute, attachment text
+(the library's extraction queue) every 15 seconds, the weekly digest on Monday 08:00
+Europe/Amsterdam (and once at start, to catch up after downtime).
 
 Only one scheduler may run against a database: it holds a PostgreSQL session advisory lock on
 a dedicated connection, or on SQLite an fcntl lock on a file in instance/. A second one is
@@ -31,6 +32,7 @@ from werkzeug.serving import is_running_from_reloader
 from ..database import utcnow
 from ..dates import AMSTERDAM
 from ..extensions import db
+from ..library.extraction import run_queue
 from .mail import deliver_outbox
 from .reminders.digest import send_digests
 from .reminders.sweep import run_sweep
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_EVERY = timedelta(minutes=5)
 DELIVER_EVERY = timedelta(minutes=1)
+EXTRACT_EVERY = timedelta(seconds=15)
 # pg_try_advisory_lock takes a bigint; this one is ours ("LNSC").
 ADVISORY_LOCK_KEY = 0x4C4E5343
 
@@ -132,7 +135,7 @@ def _in_app_context(app: Flask, work: Callable[[], object], name: str) -> Callab
 
 
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler], lock: SchedulerLock) -> BaseScheduler:
-    """The jobs: sweep, delivery and digest run once at start, then on their schedule."""
+    """The jobs: sweep, delivery, text extraction and digest run once at start, then on their schedule."""
     scheduler = scheduler_class(
         timezone=AMSTERDAM,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
@@ -142,6 +145,8 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler], lock: Sche
         seconds=SWEEP_EVERY.total_seconds(), timezone=AMSTERDAM), id="reminders", next_run_time=now)
     scheduler.add_job(_in_app_context(app, deliver_outbox, "mail"), IntervalTrigger(
         seconds=DELIVER_EVERY.total_seconds(), timezone=AMSTERDAM), id="mail", next_run_time=now)
+    scheduler.add_job(_in_app_context(app, run_queue, "extract"), IntervalTrigger(
+        seconds=EXTRACT_EVERY.total_seconds(), timezone=AMSTERDAM), id="extract", next_run_time=now)
     scheduler.add_job(_in_app_context(app, lambda: send_digests(utcnow()), "digest"), CronTrigger(
         day_of_week="mon", hour=8, minute=0, timezone=AMSTERDAM), id="digest", next_run_time=now)
 
@@ -187,7 +192,7 @@ def start_embedded(app: Flask) -> Callable[[], None] | None:
         lock.release()
 
     atexit.register(stop)
-    app.logger.info("scheduler runs in this process (reminders, mail, weekly digest)")
+    app.logger.info("scheduler runs in this process (reminders, mail, attachment text, weekly digest)")
     return stop
 
 

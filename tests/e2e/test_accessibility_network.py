@@ -7,7 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import update
 
+from leernetwerk.extensions import db
+from leernetwerk.library.models import ExtractionStatus, TextExtraction
 from tests.library.helpers import make_pdf
 
 from .browsing import assert_accessible, log_in
@@ -207,6 +210,19 @@ def _manage_published_as_staff(page: Page, net: Network) -> None:
     _heading(page, "Zorgpad kwetsbare zwangerschap")
     expect(page.get_by_role("button", name="Goedkeuren voor publicatie")).to_be_visible()
     expect(page.get_by_label("Reden van intrekken")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("zorgpad.pdf (1 kB) tekst wordt gelezen")  # in the queue
+
+
+def _manage_text_not_readable(page: Page, net: Network) -> None:
+    """The scheduler could not read the copy of the PDF in version 3 (in review)."""
+    db.session.execute(update(TextExtraction).where(TextExtraction.status == ExtractionStatus.PENDING)
+                       .values(status=ExtractionStatus.FAILED, last_error="stopped after 60 s"))
+    db.session.commit()
+    log_in(page, net.lead)
+    page.goto(f"/eindproducten/{net.deliverable_id}")
+    _heading(page, "Zorgpad kwetsbare zwangerschap")
+    expect(page.get_by_role("main")).to_contain_text("zorgpad.pdf (1 kB) tekst niet leesbaar")
+    expect(page.get_by_role("main")).to_contain_text("Het bestand blijft gewoon te downloaden")
 
 
 PAGES: dict[str, Callable[[Page, Network], None]] = {
@@ -231,13 +247,15 @@ PAGES: dict[str, Callable[[Page, Network], None]] = {
     "eindproduct nieuw bad upload": _end_product_form_bad_upload,
     "eindproduct beheer in review": _manage_in_review,
     "eindproduct beheer published as staff": _manage_published_as_staff,
+    "eindproduct beheer tekst niet leesbaar": _manage_text_not_readable,
 }
 
 
 # These are checked again at 360 px wide, where the timeline and tables scroll in their own box
 # (which axe checks too): the same page resized, so no second round of data and logging in.
 ON_A_PHONE = {"rondes", "ronde", "tafel as liaison", "werkpakket", "werkpakket bewerken conflict 409",
-              "mijn as liaison", "bibliotheek search logged in", "eindproduct", "eindproduct nieuw bad upload"}
+              "mijn as liaison", "bibliotheek search logged in", "eindproduct", "eindproduct nieuw bad upload",
+              "eindproduct beheer tekst niet leesbaar"}
 assert ON_A_PHONE <= PAGES.keys()
 
 @pytest.mark.parametrize("name", PAGES.keys())

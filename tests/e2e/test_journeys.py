@@ -34,6 +34,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from leernetwerk.extensions import db
+from leernetwerk.library.extraction import run_queue
 from leernetwerk.notifications.mail import deliver_outbox
 from tests.library.helpers import make_pdf
 
@@ -301,6 +302,7 @@ def journey_b_member_works_at_the_table(member: Journey, net: Network) -> None:
     member.flash("Eindproduct aangemaakt als concept.")
     member.heading(END_PRODUCT)
     expect(page.get_by_role("link", name=PDF_NAME)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"{PDF_NAME} (1 kB) tekst wordt gelezen")  # outside the request
     member.button("Indienen ter review", "end product submitted")
     member.flash("Ingediend ter review bij de verbindingspersoon.")
     expect(page.get_by_role("main")).to_contain_text("In review")
@@ -338,6 +340,7 @@ def journey_c_review_and_publish(liaison: Journey, member: Journey, staff: Journ
     member.heading("Eindproduct bewerken")
     expect(member.region(f"Teruggestuurd door {net.liaison.name}", exact=False)).to_contain_text(REVIEW_COMMENT)
     expect(page.get_by_role("main")).to_contain_text(f"Al toegevoegd: {PDF_NAME}")
+    expect(page.get_by_role("main")).not_to_contain_text("tekst wordt gelezen")  # the scheduler has read it
     page.get_by_label("Samenvatting").fill(NEW_SUMMARY)
     member.button("Concept opslaan", "edit saved without a new file")
     member.flash("Concept opgeslagen.")
@@ -415,6 +418,8 @@ def test_a_round_from_planning_to_a_download_in_the_library(viewport: Viewport, 
         journey_a_staff_plans_a_round(staff, net, app, newcomer)
         trail.section("B member works at the table")
         journey_b_member_works_at_the_table(member, net)
+        read = run_queue()  # the scheduler's job: the PDF's text (and the scene's), for the search in D
+        assert read["done"] >= 1 and read["failed"] == 0
         trail.section("C review, correct, approve, publish")
         journey_c_review_and_publish(liaison, member, staff, net)
         trail.section("D reader finds and downloads")

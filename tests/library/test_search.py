@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from leernetwerk.library import extraction
 from leernetwerk.library.queries import LibraryQuery, search_library
 from tests import factories
 
@@ -30,6 +31,7 @@ def corpus(db):
     team.publish("Scholing meldcode", kind="scholing", summary="Twee dagdelen.",
                  uploads=[(make_pdf("Huiselijk geweld rond de bevalling herkennen"), "scholing.pdf")])
     team.draft("Concept zorgpad zwangerschap", summary="Nog niet klaar: zwangerschap.")
+    extraction.run_queue()  # the scheduler's job: the PDF's text into the index
     return team
 
 

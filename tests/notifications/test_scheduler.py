@@ -56,16 +56,17 @@ def test_reminders_run_command_does_one_sweep(scene, app):
     assert app.test_cli_runner().invoke(args=["reminders", "digest"]).output.strip() == "weekoverzichten: 0"
 
 
-def test_jobs_sweep_every_five_minutes_deliver_every_minute_and_digest_on_monday_8_amsterdam(app):
+def test_jobs_sweep_every_five_minutes_deliver_every_minute_read_text_often_and_digest_on_monday_8_amsterdam(app):
     lock = SchedulerLock(app).acquire()
     try:
         scheduler = build_scheduler(app, BackgroundScheduler, lock)
         jobs = {job.id: job for job in scheduler.get_jobs()}
     finally:
         lock.release()
-    assert set(jobs) == {"reminders", "mail", "digest", "lock"}
+    assert set(jobs) == {"reminders", "mail", "extract", "digest", "lock"}
     assert jobs["reminders"].trigger.interval.total_seconds() == 300
     assert jobs["mail"].trigger.interval.total_seconds() == 60
+    assert jobs["extract"].trigger.interval.total_seconds() == 15  # attachment text, soon after an upload
     sunday = datetime(2026, 3, 29, 12, tzinfo=AMSTERDAM)  # the day summer time starts
     monday = jobs["digest"].trigger.get_next_fire_time(None, sunday)
     assert monday == datetime(2026, 3, 30, 8, tzinfo=AMSTERDAM) and monday.utcoffset().total_seconds() == 7200

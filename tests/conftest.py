@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,6 +109,8 @@ def db(app: Flask) -> Iterator:
         _db.session.rollback()
         _empty_all_tables()
         _db.session.remove()
+        # The stored files go with the rows that named them.
+        shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

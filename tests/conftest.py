@@ -77,6 +77,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SECRET_KEY": "test-secret-key-not-for-production",
             "MAIL_URL": f"file://{instance / 'mail'}",
             "BASE_URL": "http://localhost",
+            # Tests log staff and the core group in with their password alone; the tests of
+            # two-factor login turn the requirement on (tests/auth/test_two_factor.py).
+            "TWO_FACTOR_REQUIRED": False,
             # Cheap hashing in tests; the production parameters are tested separately.
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,

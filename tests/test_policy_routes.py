@@ -67,12 +67,19 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "auth.reset_password": {"GET": public(), "POST": public()},
     "auth.choose_locale": {"POST": public(302)},
     "auth.account": {"GET": only(LOGGED_IN)},
+    "auth.login_code": {"GET": guests_only(302), "POST": guests_only(302)},  # without a password first: back to it
+    "auth.two_factor_setup": {"GET": only(LOGGED_IN), "POST": only(LOGGED_IN, 400)},
+    "auth.recovery_codes": {"POST": only(frozenset(), 404)},  # nobody in the world has two-factor login on
+    "auth.two_factor_disable": {"POST": only(LOGGED_IN, 302)},
+    "auth.end_device_session": {"POST": only(frozenset(), 404)},  # an id that is not one's own session
+    "auth.end_other_sessions": {"POST": only(LOGGED_IN, 302)},
     "admin.users": {"GET": only(STAFF)},
     # Without ?tafel= (see test_invite_for_a_table_answers_each_role for the table's own invite).
     "admin.invite": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "admin.edit_person": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "admin.deactivate": {"POST": only(STAFF, 302)},
     "admin.reactivate": {"POST": only(STAFF, 302)},
+    "admin.reset_two_factor": {"POST": only(STAFF, 302)},
     "admin.audit_log": {"GET": only(STAFF)},
     "rounds.dashboard": {"GET": only(LOGGED_IN)},
     "rounds.round_list": {"GET": only(LOGGED_IN)},
@@ -210,6 +217,7 @@ class World:
             "question_id": self.question.id,
             "signal_id": self.signal.id,
             "organisation_id": self.organisation.id,
+            "session_id": 999_999,
         }
         if endpoint == "library.remove_attachment":
             from leernetwerk.library.services import latest_version
@@ -405,6 +413,7 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "users.invite_to_table": ("table", STEERS_TABLE),
     "users.edit": ("target", STAFF),
     "users.deactivate": ("target", STAFF),
+    "users.reset_two_factor": ("target", STAFF),
     "users.reactivate": ("target", STAFF),
     "audit.view": (None, STAFF),
     "round.create": (None, STAFF),

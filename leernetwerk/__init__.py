@@ -55,6 +55,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_security(app)
 
+    import logging
+
+    from .access_log import RedactingFilter
+
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactingFilter())  # the dev server's access log: no link tokens
+
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp

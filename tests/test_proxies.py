@@ -11,7 +11,7 @@ def _echo_app(hops: int, addresses: str) -> Flask:
     app = Flask("echo")
 
     @app.route("/")
-    def echo():  # noqa: ANN202
+    def echo():
         return jsonify(addr=request.remote_addr, scheme=request.scheme)
 
     app.wsgi_app = TrustedProxyFix(app.wsgi_app, hops, addresses)

@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..notifications.mail import queue_mail
+from ..tokens import seal, unseal
 from . import throttle, two_factor
 from .models import User
 from .passwords import hash_password, needs_rehash, verify_password
@@ -114,7 +115,8 @@ def _fingerprint(user: User) -> str:
 
 
 def make_token(user: User, purpose: str) -> str:
-    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+    """A signed link token; the person's id in it is sealed (tokens.seal), not readable."""
+    return _serializer(purpose).dumps({"s": seal(purpose, user.id), "f": _fingerprint(user)})
 
 
 def user_from_token(token: str, purpose: str) -> User:
@@ -125,7 +127,8 @@ def user_from_token(token: str, purpose: str) -> User:
         raise AuthError(_("Deze link is verlopen. Vraag een nieuwe aan.")) from exc
     except BadSignature as exc:
         raise AuthError(_("Deze link is ongeldig.")) from exc
-    user = db.session.get(User, data.get("u"))
+    user_id = unseal(purpose, data.get("s")) if isinstance(data, dict) else None
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active or data.get("f") != _fingerprint(user):
         raise AuthError(_("Deze link is al gebruikt of niet meer geldig. Vraag een nieuwe aan."))
     return user

@@ -80,7 +80,7 @@ def _matches_totp(user: User, secret: str, code: str) -> bool:
     return False
 
 
-def _code_hash(code: str) -> str:
+def code_hash(code: str) -> str:
     normalised = "".join(ch for ch in code.lower() if ch in _ALPHABET)
     return hashlib.sha256(normalised.encode()).hexdigest()
 
@@ -89,7 +89,7 @@ def _make_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4))
              for _ in range(RECOVERY_CODES)]
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_code_hash(c)) for c in codes)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=code_hash(c)) for c in codes)
     return codes
 
 
@@ -155,7 +155,7 @@ def check_code(user: User, code: str) -> bool:
     if _matches_totp(user, user.totp_secret, code):
         return True
     row = db.session.execute(
-        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(code),
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == code_hash(code),
                                    RecoveryCode.used_at.is_(None))
     ).scalar_one_or_none()
     if row is None:

@@ -4,7 +4,6 @@ the requirement for staff and the core group, and the staff reset (audited)."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -20,12 +19,8 @@ from tests import factories
 
 
 def enable_for(user: User) -> list[str]:
-    """Two-factor login on for `user` (through the service, with the previous step's code, so
-    that the current code is still unused); returns the recovery codes."""
-    secret = pyotp.random_base32()
-    codes = two_factor.enable(user, secret, pyotp.TOTP(secret).at(time.time() - 30))
-    db.session.commit()
-    return codes
+    """Two-factor login on for `user`; returns the recovery codes."""
+    return factories.make_two_factor(user)
 
 
 def code_now(user: User) -> str:

@@ -232,7 +232,7 @@ def two_factor_setup():
             session.pop(SETUP_SECRET, None)
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = two_factor.provisioning_uri(user, secret)
-    return render_template("auth/two_factor_setup.html", form=form, qr=two_factor.qr_svg(uri),
+    return render_template("auth/two_factor_setup.html", form=form, qr=two_factor.qr_svg(uri), uri=uri,
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
                            required=two_factor.required_for(user)), form_status(form)
 

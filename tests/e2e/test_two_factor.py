@@ -74,3 +74,41 @@ def test_staff_set_up_two_factor_and_log_in_with_a_code(page: Page, required):
         page.get_by_role("button", name="Uitloggen").first.click()
         log_in(page, me)
         expect(page.get_by_text("Welkom, Staf Tweestaps. Je bent ingelogd.")).to_be_visible()
+
+
+def test_staff_reset_a_lost_phone_from_the_person_page(page: Page):
+    staff = visitor(factories.make_user(staff=True, name="Staf Beheer"))
+    kern = factories.make_user(core=True, name="Kern Telefoonkwijt")
+    factories.make_two_factor(kern)
+    kern_id = kern.id
+    visitor(kern)
+    log_in(page, staff)
+    page.goto(f"/beheer/mensen/{kern_id}/bewerken")
+    expect(page.get_by_role("heading", name="Tweestapsverificatie")).to_be_visible()
+    _check(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Tweestapsverificatie herstellen").click()
+    expect(page.get_by_text("De tweestapsverificatie van Kern Telefoonkwijt is hersteld")).to_be_visible()
+    expect(page.get_by_text("Staat uit.")).to_be_visible()
+    _check(page)
+
+
+def test_an_expired_unsubscribe_link_asks_to_log_in(page: Page, app: Flask):
+    from flask import url_for
+
+    from leernetwerk.notifications.models import ReminderKind
+    from leernetwerk.notifications.services import unsubscribe_token
+
+    user = factories.make_user()
+    with time_machine.travel(datetime.now(UTC) - timedelta(days=400), tick=False), app.test_request_context():
+        path = url_for("notifications.unsubscribe", token=unsubscribe_token(user.id, [ReminderKind.MILESTONE_DUE]))
+    me = visitor(user)
+    page.goto(path)
+    expect(page.get_by_role("heading", name="Deze afmeldlink is verlopen")).to_be_visible()
+    _check(page)
+    page.get_by_role("link", name="Inloggen", exact=True).last.click()
+    page.get_by_label("E-mailadres").fill(me.email)
+    page.get_by_label("Wachtwoord", exact=True).fill(me.password)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    page.get_by_role("button", name="Ja, afmelden").click()
+    expect(page.get_by_role("heading", name="Je bent afgemeld")).to_be_visible()

@@ -170,10 +170,15 @@ def _password_page(token: str, purpose: str):  # noqa: ANN202
 
     def set_and_log_in() -> None:
         services.set_password(user, form.password.data)
-        start_session(user)
+        if not two_factor.enabled(user):
+            start_session(user)
 
     if form.validate_on_submit() and save(set_and_log_in, form,
                                           success=_("Je wachtwoord is ingesteld. Welkom bij het Leernetwerk.")):
+        if two_factor.enabled(user):
+            # The link proves the mailbox, not the phone: the code step still comes.
+            session[PENDING] = {"u": user.id, "t": int(time.time()), "next": None}
+            return redirect(url_for("auth.login_code"))
         return redirect(url_for("main.index"))
     return render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
 

@@ -204,3 +204,17 @@ def test_staff_reset_someones_two_factor_audited(client, login, make_client, req
     assert again.get("/mijn").headers["Location"] == "/account/tweestaps"
     # Nobody resets their own.
     assert client.post(f"/beheer/mensen/{staff.id}/tweestaps-herstellen").status_code == 403
+
+
+def test_a_reset_link_sets_the_password_but_the_code_still_comes(client, db):
+    from leernetwerk.auth.services import make_token
+
+    user = factories.make_user()
+    enable_for(user)
+    path = f"/wachtwoord-herstellen/{make_token(user, 'reset')}"
+    db.session.commit()
+    response = client.post(path, data={"password": "een heel nieuw wachtwoord", "confirm": "een heel nieuw wachtwoord"})
+    assert response.status_code == 302 and response.headers["Location"] == "/inloggen/code"
+    assert client.get("/account").status_code == 302  # the mailbox alone does not log in
+    assert client.post("/inloggen/code", data={"code": code_now(user)}).status_code == 302
+    assert client.get("/account").status_code == 200

@@ -102,7 +102,12 @@ def init_security(app: Flask) -> None:
     def _unauthorised(error: HTTPException):  # noqa: ANN202
         if _wants_json():
             return jsonify(error=_("Log in om dit te zien.")), 401
-        flash(_("Log in om deze pagina te zien."), "info")
+        from flask import g
+
+        if g.get("session_expired"):
+            flash(_("Je sessie is verlopen. Log opnieuw in."), "info")
+        else:
+            flash(_("Log in om deze pagina te zien."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.errorhandler(HTTPException)

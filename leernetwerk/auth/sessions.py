@@ -63,7 +63,7 @@ def touch_session() -> None:
     committed at once (before the view has changed anything)."""
     from flask_login import current_user
 
-    if not current_user.is_authenticated:
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     row = g.get("user_session")
     now = utcnow()

@@ -48,7 +48,7 @@ SETUP_ALLOWED = {"auth.two_factor_setup", "auth.logout", "auth.choose_locale", "
 @bp.before_app_request
 def _two_factor_first():  # noqa: ANN202
     """Staff and the core group set up two-factor login before they can use the site."""
-    if (current_user.is_authenticated and request.endpoint not in SETUP_ALLOWED
+    if (request.endpoint not in SETUP_ALLOWED and current_user.is_authenticated
             and two_factor.required_for(current_user) and not two_factor.enabled(current_user)):
         if request.method == "GET":
             flash(_("Stel eerst tweestapsverificatie in. Voor jouw rol is dat verplicht."), "info")
@@ -98,6 +98,8 @@ def _pending_user() -> User | None:
 @bp.route("/inloggen/code", methods=["GET", "POST"])
 def login_code():
     """The second step: a code from the app (or a recovery code) after the right password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
     user = _pending_user()
     if user is None:
         session.pop(PENDING, None)

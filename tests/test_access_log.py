@@ -96,3 +96,20 @@ def test_gunicorn_with_the_production_config_logs_no_tokens(app, database_url, t
     text = log.read_text()
     assert text.count("[token]") == 3, text
     assert not any(s in text for s in secrets), text
+
+
+def test_links_mailed_before_ids_were_sealed_still_work_until_they_expire(app, client, db):
+    """A calendar link and a reset link in the old form (a readable id) keep working."""
+    from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
+
+    from leernetwerk.auth.services import _fingerprint, user_from_token
+
+    user = factories.make_user()
+    renew_calendar_token(user)
+    db.session.commit()
+    old_calendar = URLSafeSerializer(app.config["SECRET_KEY"], salt="leernetwerk-calendar").dumps(
+        {"u": user.id, "n": user.calendar_token})
+    assert client.get(f"/agenda/{old_calendar}.ics").status_code == 200
+    old_reset = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="leernetwerk-reset").dumps(
+        {"u": user.id, "f": _fingerprint(user)})
+    assert user_from_token(old_reset, "reset").id == user.id

@@ -127,8 +127,11 @@ def user_from_token(token: str, purpose: str) -> User:
         raise AuthError(_("Deze link is verlopen. Vraag een nieuwe aan.")) from exc
     except BadSignature as exc:
         raise AuthError(_("Deze link is ongeldig.")) from exc
-    user_id = unseal(purpose, data.get("s")) if isinstance(data, dict) else None
-    user = db.session.get(User, user_id) if user_id is not None else None
+    if not isinstance(data, dict):
+        data = {}
+    # A link mailed before ids were sealed carries "u"; it still expires as any link does.
+    user_id = unseal(purpose, data.get("s")) if "s" in data else data.get("u")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or data.get("f") != _fingerprint(user):
         raise AuthError(_("Deze link is al gebruikt of niet meer geldig. Vraag een nieuwe aan."))
     return user

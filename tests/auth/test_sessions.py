@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 import time_machine
 from sqlalchemy import select
+
+from leernetwerk import config
 
 from leernetwerk.auth.models import UserSession
 from tests import factories
@@ -13,6 +17,16 @@ from tests import factories
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
           "Version/18.1 Mobile/15E148 Safari/604.1")
+
+
+@pytest.fixture(autouse=True)
+def production_limits(app, monkeypatch):
+    """The limits a real installation has (the suite's own configuration lets sessions live)."""
+    defaults = config.load(Path(app.instance_path), {"SECRET_KEY": "x"})
+    assert defaults["SESSION_IDLE_SECONDS"] == 8 * 3600
+    assert defaults["SESSION_ABSOLUTE_SECONDS"] == 30 * 24 * 3600
+    for key in ("SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS"):
+        monkeypatch.setitem(app.config, key, defaults[key])
 
 
 def test_a_session_ends_after_eight_idle_hours(client, login, app):

@@ -10,7 +10,6 @@ import time_machine
 from sqlalchemy import select
 
 from leernetwerk import config
-
 from leernetwerk.auth.models import UserSession
 from tests import factories
 

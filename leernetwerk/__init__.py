@@ -23,10 +23,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config_module.load(instance_path, config))
     instance_path.mkdir(parents=True, exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from .security import TrustedProxyFix
 
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"],
+                                       app.config["TRUSTED_PROXY_ADDRESSES"])
 
     from . import models  # noqa: F401  (register every table with the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
@@ -54,6 +54,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .security import init_security
 
     init_security(app)
+
+    import logging
+
+    from .access_log import RedactingFilter
+
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(RedactingFilter())  # the dev server's access log: no link tokens
 
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp

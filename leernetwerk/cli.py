@@ -17,7 +17,15 @@ from .extensions import db
 @with_appcontext
 def seed_demo_command(force: bool) -> None:
     """Load realistic Frisian demo data, relative to today (only into an empty database)."""
-    from .demo import DEMO_LOGINS, DEMO_PASSWORD, database_is_empty, seed_demo
+    from .demo import (
+        DEMO_LOGINS,
+        DEMO_PASSWORD,
+        DEMO_RECOVERY_CODE,
+        DEMO_TOTP_SECRET,
+        DEMO_TWO_FACTOR_LOGIN,
+        database_is_empty,
+        seed_demo,
+    )
 
     if not force and not database_is_empty():
         click.echo("De database bevat al gegevens; demodata niet geladen.")
@@ -36,6 +44,9 @@ def seed_demo_command(force: bool) -> None:
     click.echo("Demo-logins (wachtwoord: %s):" % DEMO_PASSWORD)
     for email, role in DEMO_LOGINS:
         click.echo(f"  {email:32} {role}")
+    click.echo("Deze demo-accounts hoeven geen tweestapsverificatie in te stellen (alleen in de demo).")
+    click.echo(f"Inloggen met tweestapsverificatie proberen: {DEMO_TWO_FACTOR_LOGIN} (zelfde wachtwoord), dan de code "
+               f"uit een authenticator-app met sleutel {DEMO_TOTP_SECRET}, of eenmalig herstelcode {DEMO_RECOVERY_CODE}.")
 
 
 @click.command("create-user")

@@ -59,8 +59,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # A question shared by at least this many coalitions is a candidate for the next round.
         "CANDIDATE_THRESHOLD": int(env.get("CANDIDATE_THRESHOLD", "3") or 3),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: trust none, so
-        # nobody can fake their address to dodge the login throttle).
+        # nobody can fake their address to dodge the login throttle), and from which peer
+        # addresses (comma-separated IPs or networks): forwarded headers from any other peer
+        # are ignored, so the app reached directly cannot be fooled (security.TrustedProxyFix).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
+        "TRUSTED_PROXY_ADDRESSES": env.get("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1"),
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         # Zip-based uploads (DOCX, XLSX, PPTX, ODT) are refused past these (decompression bombs).
         "UPLOAD_ZIP_MAX_UNPACKED_MB": _int(env.get("UPLOAD_ZIP_MAX_UNPACKED_MB"), 200),
@@ -80,10 +83,21 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ("nl", "en"),
-        # Login throttling: failures allowed within the window, per account and per address.
-        "LOGIN_WINDOW_SECONDS": 15 * 60,
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        # Login throttling (auth.throttle): progressive delays after the free failures within
+        # the window, per account and per address, doubling up to the cap.
+        "LOGIN_WINDOW_SECONDS": 60 * 60,
+        "LOGIN_FREE_FAILURES_PER_ACCOUNT": 3,
+        "LOGIN_FREE_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_MAX_DELAY_SECONDS": 60,
+        # Server-side session limits: idle since the last request, and since the login.
+        "SESSION_IDLE_SECONDS": int(env.get("SESSION_IDLE_SECONDS", "") or 8 * 3600),
+        "SESSION_ABSOLUTE_SECONDS": int(env.get("SESSION_ABSOLUTE_SECONDS", "") or 30 * 24 * 3600),
+        # Two-factor login: required for staff and the core group (False only in tests that
+        # log in through the password form alone); a remembered device skips it this long.
+        "TWO_FACTOR_REQUIRED": True,
+        "TWO_FACTOR_REMEMBER_DAYS": 30,
+        # An unsubscribe link in a mail works this long without logging in.
+        "UNSUBSCRIBE_MAX_AGE_SECONDS": 365 * 24 * 3600,
         "INVITE_MAX_AGE_SECONDS": 7 * 24 * 3600,
         "RESET_MAX_AGE_SECONDS": 2 * 3600,
         # Argon2id parameters (RFC 9106 second recommended option); a change rehashes at login.

@@ -17,6 +17,9 @@ from .demo_data import (
     DELIVERABLES,
     DEMO_LOGINS,
     DEMO_PASSWORD,
+    DEMO_RECOVERY_CODE,
+    DEMO_TOTP_SECRET,
+    DEMO_TWO_FACTOR_LOGIN,
     END_PRODUCT_DAYS,
     EVALUATED_ON,
     EVALUATIONS,
@@ -56,6 +59,7 @@ from .factories import (
     make_round,
     make_support_request,
     make_table,
+    make_two_factor,
     make_update,
     make_use,
     make_user,
@@ -66,7 +70,8 @@ from .factories import (
 )
 from .library.models import Deliverable, DeliverableVersion, VersionStatus
 
-__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "database_is_empty", "seed_demo"]
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_RECOVERY_CODE", "DEMO_TOTP_SECRET", "DEMO_TWO_FACTOR_LOGIN",
+           "database_is_empty", "seed_demo"]
 
 Day = tuple[str, int]
 
@@ -166,6 +171,9 @@ class _Demo:
             person = make_user(email=email, name=name, password=DEMO_PASSWORD, staff=staff, core=core,
                                organisation=self.organisations[organisation],
                                coalitions=[self.coalitions[coalition]] if coalition else [])
+            person.demo_account = True  # demo only: not forced into two-factor set-up (demo_data.py)
+            if email == DEMO_TWO_FACTOR_LOGIN:
+                make_two_factor(person, secret=DEMO_TOTP_SECRET, recovery_codes=[DEMO_RECOVERY_CODE])
             self.people[email.split("@")[0]] = backdate(person, created_at=self.at(ACCOUNTS_SINCE))
 
     def working_cycle(self) -> None:

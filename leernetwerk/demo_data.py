@@ -14,6 +14,14 @@ from .library.models import Audience, DeliverableKind, VersionStatus, Visibility
 from .rounds.models import ActionLine, Decision, Light, MemberRole, WorkPackageStatus
 
 DEMO_PASSWORD = "demo-wachtwoord"  # nosec B105 # the demo's published login (README), for demo data only
+# Two-factor login in the demo (demo data only; never use these anywhere else). The demo's own
+# accounts are marked as demo accounts and are not forced to set it up (so the four logins
+# below work with the password alone, for a newcomer and for the crawler); this one has it on,
+# to try the code step: add the key to an authenticator app, or use the recovery code (once).
+DEMO_TWO_FACTOR_LOGIN = "staf2@leernetwerk.test"
+DEMO_TOTP_SECRET = "LEERNETWERKDEMOKANSRIJKESTARTDEM"  # nosec B105 # the demo's published key (README), demo data only
+DEMO_RECOVERY_CODE = "abcd-efgh-jkmn-pqrs"
+
 DEMO_LOGINS = [
     ("staf@leernetwerk.test", "ROS-medewerker (beheer)"),
     ("kern@leernetwerk.test", "kerngroep, verbindingspersoon van lopende tafels"),

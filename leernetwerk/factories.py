@@ -158,6 +158,26 @@ def make_user(by: User | None = None, *, email: str | None = None, name: str | N
     return user
 
 
+def make_two_factor(user: User, *, secret: str | None = None, recovery_codes: list[str] | None = None) -> list[str]:
+    """Two-factor login on for `user` (through the service, confirmed with the previous time
+    step's code, so the current code is still unused); returns the recovery codes. With
+    `recovery_codes`, those replace the random ones (the demo's fixed, documented code)."""
+    import time as _time
+
+    import pyotp
+
+    from .auth import two_factor
+    from .auth.models import RecoveryCode
+
+    secret = secret or pyotp.random_base32()
+    codes = two_factor.enable(user, secret, pyotp.TOTP(secret).at(_time.time() - 30))
+    if recovery_codes is not None:
+        db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        db.session.add_all(RecoveryCode(user_id=user.id, code_hash=two_factor.code_hash(c)) for c in recovery_codes)
+        codes = list(recovery_codes)
+    return codes
+
+
 def make_coalition_member(coalition: Coalition | None = None, **user: Any) -> User:
     """A person in a local coalition (a new one unless given)."""
     return make_user(coalitions=[coalition or make_coalition()], **user)

@@ -1,7 +1,7 @@
 """Imports every area's models so that the metadata (and Alembic) sees the whole schema."""
 
 from .audit import AuditEvent  # noqa: F401
-from .auth.models import LoginAttempt, User, UserSession  # noqa: F401
+from .auth.models import LoginAttempt, RecoveryCode, RememberedDevice, User, UserSession  # noqa: F401
 from .coalitions.models import (  # noqa: F401
     Coalition,
     CoalitionMember,

@@ -233,6 +233,7 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     # Inviting someone for a table seats them at it: staff, and the table's own liaison.
     "users.invite_to_table": _table_steer,
     "users.deactivate": _staff_on_other_user,
+    "users.reset_two_factor": _staff_on_other_user,
     "users.reactivate": _staff,
     "audit.view": _staff,
     "dashboard.view": _logged_in,

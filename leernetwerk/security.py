@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     [
@@ -23,6 +26,35 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class TrustedProxyFix:
+    """ProxyFix, but only for requests whose peer (REMOTE_ADDR) is one of the trusted proxies.
+
+    `TRUSTED_PROXIES` says how many proxies set X-Forwarded-For/-Proto/-Host, and
+    `TRUSTED_PROXY_ADDRESSES` from which addresses or networks they connect. A request from any
+    other peer (the app reached directly, past the proxy) keeps its real address and scheme,
+    whatever forwarded headers it sends: they cannot dodge the login throttle or fake HTTPS.
+    """
+
+    def __init__(self, app, hops: int, addresses: str | Iterable[str]) -> None:  # noqa: ANN001
+        if isinstance(addresses, str):
+            addresses = [a for a in (part.strip() for part in addresses.split(",")) if a]
+        self.networks = [ipaddress.ip_network(a, strict=False) for a in addresses]
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=hops, x_proto=hops, x_host=hops)
+
+    def trusts(self, peer: str | None) -> bool:
+        try:
+            address = ipaddress.ip_address((peer or "").split("%")[0])
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+        if self.trusts(environ.get("REMOTE_ADDR")):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -70,7 +102,12 @@ def init_security(app: Flask) -> None:
     def _unauthorised(error: HTTPException):  # noqa: ANN202
         if _wants_json():
             return jsonify(error=_("Log in om dit te zien.")), 401
-        flash(_("Log in om deze pagina te zien."), "info")
+        from flask import g
+
+        if g.get("session_expired"):
+            flash(_("Je sessie is verlopen. Log opnieuw in."), "info")
+        else:
+            flash(_("Log in om deze pagina te zien."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.errorhandler(HTTPException)

@@ -78,6 +78,13 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SECRET_KEY": "test-secret-key-not-for-production",
             "MAIL_URL": f"file://{instance / 'mail'}",
             "BASE_URL": "http://localhost",
+            # Tests log staff and the core group in with their password alone; the tests of
+            # two-factor login turn the requirement on (tests/auth/test_two_factor.py).
+            "TWO_FACTOR_REQUIRED": False,
+            # Tests jump days ahead with a browser still logged in; the tests of session limits
+            # set the production limits (tests/auth/test_sessions.py).
+            "SESSION_IDLE_SECONDS": 10 * 365 * 24 * 3600,
+            "SESSION_ABSOLUTE_SECONDS": 10 * 365 * 24 * 3600,
             # Cheap hashing in tests; the production parameters are tested separately.
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,

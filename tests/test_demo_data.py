@@ -149,8 +149,11 @@ def test_seed_demo_builds_the_frisian_network(app, db):
         assert email in result.output
 
 
-def test_demo_logins_work_and_have_their_roles(app, db, make_client):
+def test_demo_logins_work_and_have_their_roles(app, db, make_client, monkeypatch):
     seed(app)
+    # As in production: two-factor login required for staff and the core group. The demo's own
+    # logins are marked as demo accounts, so the password alone lets them in.
+    monkeypatch.setitem(app.config, "TWO_FACTOR_REQUIRED", True)
     today = date.today()
     for email in DEMO_LOGINS:
         browser = make_client()
@@ -175,6 +178,21 @@ def test_demo_logins_work_and_have_their_roles(app, db, make_client):
     leeuwarden = _scalar(select(Coalition).join(Municipality).where(Municipality.name == "Leeuwarden"))
     assert _scalar(select(func.count()).select_from(CoalitionMember).where(
         CoalitionMember.user_id == coalitie.id, CoalitionMember.coalition_id == leeuwarden.id)) == 1
+
+
+def test_the_demo_two_factor_login_works_with_the_printed_key_and_recovery_code(app, db, make_client):
+    import pyotp
+
+    from leernetwerk.demo import DEMO_RECOVERY_CODE, DEMO_TOTP_SECRET, DEMO_TWO_FACTOR_LOGIN
+
+    output = seed(app).output
+    assert DEMO_TOTP_SECRET in output and DEMO_RECOVERY_CODE in output and DEMO_TWO_FACTOR_LOGIN in output
+    for code in (pyotp.TOTP(DEMO_TOTP_SECRET).now(), DEMO_RECOVERY_CODE):
+        browser = make_client()
+        response = browser.post("/inloggen", data={"email": DEMO_TWO_FACTOR_LOGIN, "password": DEMO_PASSWORD})
+        assert response.headers["Location"] == "/inloggen/code"
+        assert browser.post("/inloggen/code", data={"code": code}).status_code == 302, code
+        assert browser.get("/beheer/mensen").status_code == 200
 
 
 def test_seed_demo_a_second_time_adds_nothing(app, db):

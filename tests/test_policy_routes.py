@@ -36,6 +36,7 @@ AUTHOR_OR_STAFF = AUTHOR | STAFF               # staff may withdraw anyone's (mo
 CORE_OR_STAFF = frozenset({"liaison", "core", "staff"})   # the liaison is in the core group too
 COALITION = frozenset({"coalition"})
 LOGIN = "to the login page"
+RESTART = "to the login page, to start again"  # without `next`
 CORE = frozenset({"liaison", "core", "staff"})                     # the core group (liaisons are in it) and staff
 COALITION = frozenset({"coalition"})   # in the coalition that raised the world's question and in one that signalled it
 SEES_QUESTIONS = COALITION | CORE
@@ -50,7 +51,7 @@ def only(allowed: frozenset[str], ok: int = 200) -> dict[str, int | str]:
     return {role: LOGIN if role == "anonymous" else ok if role in allowed else 403 for role in ROLES}
 
 
-def guests_only(ok: int = 200) -> dict[str, int | str]:
+def guests_only(ok: int | str = 200) -> dict[str, int | str]:
     """Pages for people not logged in; a logged-in person is sent on (302)."""
     return {role: ok if role == "anonymous" else 302 for role in ROLES}
 
@@ -67,12 +68,20 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "auth.reset_password": {"GET": public(), "POST": public()},
     "auth.choose_locale": {"POST": public(302)},
     "auth.account": {"GET": only(LOGGED_IN)},
+    # The code step without a password first: back to the login form (a logged-in person goes on).
+    "auth.login_code": {"GET": guests_only(RESTART), "POST": guests_only(RESTART)},
+    "auth.two_factor_setup": {"GET": only(LOGGED_IN), "POST": only(LOGGED_IN, 400)},
+    "auth.recovery_codes": {"POST": only(LOGGED_IN, 404)},  # nobody in the world has two-factor login on
+    "auth.two_factor_disable": {"POST": only(LOGGED_IN, 302)},
+    "auth.end_device_session": {"POST": only(LOGGED_IN, 404)},  # an id that is not one's own session
+    "auth.end_other_sessions": {"POST": only(LOGGED_IN, 302)},
     "admin.users": {"GET": only(STAFF)},
     # Without ?tafel= (see test_invite_for_a_table_answers_each_role for the table's own invite).
     "admin.invite": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "admin.edit_person": {"GET": only(STAFF), "POST": only(STAFF, 400)},
     "admin.deactivate": {"POST": only(STAFF, 302)},
     "admin.reactivate": {"POST": only(STAFF, 302)},
+    "admin.reset_two_factor": {"POST": only(STAFF, 302)},
     "admin.audit_log": {"GET": only(STAFF)},
     "rounds.dashboard": {"GET": only(LOGGED_IN)},
     "rounds.round_list": {"GET": only(LOGGED_IN)},
@@ -212,6 +221,7 @@ class World:
             "question_id": self.question.id,
             "signal_id": self.signal.id,
             "organisation_id": self.organisation.id,
+            "session_id": 999_999,
         }
         if endpoint == "library.remove_attachment":
             from leernetwerk.library.services import latest_version
@@ -309,6 +319,8 @@ def _browsers(world: World, login, make_client) -> dict[str, object]:
 def _outcome(response, path: str) -> int | str:
     if response.status_code == 302:
         location = urlsplit(response.headers["Location"])
+        if location.path == "/inloggen" and not location.query:
+            return RESTART
         if location.path == "/inloggen":
             assert parse_qs(location.query).get("next") == [path], response.headers["Location"]
             return LOGIN
@@ -407,6 +419,7 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "users.invite_to_table": ("table", STEERS_TABLE),
     "users.edit": ("target", STAFF),
     "users.deactivate": ("target", STAFF),
+    "users.reset_two_factor": ("target", STAFF),
     "users.reactivate": ("target", STAFF),
     "audit.view": (None, STAFF),
     "round.create": (None, STAFF),

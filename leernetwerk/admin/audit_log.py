@@ -41,6 +41,10 @@ class AuditAction(LabeledEnum):
     USER_PASSWORD_SET = "user.password_set"  # nosec B105 # the name of an audit action, not a password
     USER_DEACTIVATE = "user.deactivate"
     USER_REACTIVATE = "user.reactivate"
+    USER_TWO_FACTOR_ENABLE = "user.two_factor_enable"
+    USER_TWO_FACTOR_DISABLE = "user.two_factor_disable"
+    USER_TWO_FACTOR_RESET = "user.two_factor_reset"
+    USER_RECOVERY_CODES_RENEW = "user.recovery_codes_renew"
     ROUND_CREATE = "round.create"
     ROUND_UPDATE = "round.update"
     ROUND_CLOSE = "round.close"
@@ -98,6 +102,10 @@ class AuditAction(LabeledEnum):
         USER_PASSWORD_SET: _l("Wachtwoord ingesteld"),
         USER_DEACTIVATE: _l("Account gedeactiveerd"),
         USER_REACTIVATE: _l("Account weer geactiveerd"),
+        USER_TWO_FACTOR_ENABLE: _l("Tweestapsverificatie aangezet"),
+        USER_TWO_FACTOR_DISABLE: _l("Tweestapsverificatie uitgezet"),
+        USER_TWO_FACTOR_RESET: _l("Tweestapsverificatie hersteld door ROS"),
+        USER_RECOVERY_CODES_RENEW: _l("Nieuwe herstelcodes gemaakt"),
         ROUND_CREATE: _l("Ronde aangemaakt"),
         ROUND_UPDATE: _l("Ronde bewerkt"),
         ROUND_CLOSE: _l("Ronde afgesloten"),

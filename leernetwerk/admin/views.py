@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ..auth import services as accounts
+from ..auth import two_factor
 from ..auth.models import User
 from ..extensions import db
 from ..policy import can, require
@@ -100,6 +101,18 @@ def deactivate(user_id: int):
     save(lambda: accounts.deactivate(me(), user), success=_("%(name)s is gedeactiveerd en overal uitgelogd.",
                                                             name=user.name))
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/mensen/<int:user_id>/tweestaps-herstellen", methods=["POST"])
+def reset_two_factor(user_id: int):
+    """A lost phone: the person's two-factor login is cleared (audited) and their sessions end;
+    with their password they set it up again."""
+    user = _target(user_id)
+    require("users.reset_two_factor", user)
+    save(lambda: two_factor.reset(me(), user),
+         success=_("De tweestapsverificatie van %(name)s is hersteld; bij de volgende keer inloggen stelt "
+                   "%(name)s die opnieuw in.", name=user.name))
+    return redirect(url_for("admin.edit_person", user_id=user.id))
 
 
 @bp.route("/mensen/<int:user_id>/activeren", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -36,3 +36,27 @@ class SetPasswordForm(FlaskForm):
 
 class LocaleForm(FlaskForm):
     locale = SelectField(_l("Taal"), choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")])
+
+
+class LoginCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(_l("Vul de code in.")), Length(max=40)],
+        description=_l("De zes cijfers uit je authenticator-app, of een van je herstelcodes."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+    remember = BooleanField(_l("Onthoud dit apparaat 30 dagen"))
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = StringField(
+        _l("Code uit de app"), validators=[DataRequired(_l("Vul de code uit de app in.")), Length(max=20)],
+        description=_l("Zes cijfers; de app maakt elke 30 seconden een nieuwe."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TwoFactorDisableForm(FlaskForm):
+    code = StringField(
+        _l("Code uit de app of een herstelcode"), validators=[DataRequired(_l("Vul de code in.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )

@@ -43,6 +43,14 @@ class User(db.Model):
     # When this person last looked at /mijn: "new since your last visit" counts from here.
     last_seen_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
+    # Two-factor login (auth.two_factor): the TOTP secret, set when it is confirmed with a code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_since: Mapped[datetime | None]
+    # The last TOTP time step accepted: the same code is never accepted twice.
+    totp_last_step: Mapped[int | None]
+    # Made by `flask seed-demo` for its demo logins only: never forced into two-factor set-up
+    # (so a newcomer and the crawler can look around); nothing else sets it.
+    demo_account: Mapped[bool] = mapped_column(default=False)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     coalitions: Mapped[list[Coalition]] = relationship(
@@ -90,6 +98,8 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # Moved on a request at most every few minutes; the idle limit counts from here.
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(300))
 
@@ -113,3 +123,30 @@ class LoginAttempt(db.Model):
     ip_address: Mapped[str] = mapped_column(String(45))
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
     succeeded: Mapped[bool] = mapped_column(default=False)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]
+
+
+class RememberedDevice(db.Model):
+    """"Onthoud dit apparaat": a browser that skips the two-factor code until `expires_at`.
+
+    The cookie holds a signed random token; the database holds its hash, so a device can be
+    forgotten (2FA reset, new password) and a copied cookie of a forgotten device is refused."""
+
+    __tablename__ = "remembered_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    user_agent: Mapped[str | None] = mapped_column(String(300))

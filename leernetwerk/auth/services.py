@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from typing import Any
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..audit import record, snapshot
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..notifications.mail import queue_mail
-from .models import LoginAttempt, User
+from ..tokens import seal, unseal
+from . import throttle, two_factor
+from .models import User
 from .passwords import hash_password, needs_rehash, verify_password
 from .sessions import end_all_sessions
 
@@ -30,7 +31,11 @@ class AuthError(DomainError):
 
 
 class Throttled(AuthError):
-    """Too many failed logins for this account or address."""
+    """Too many failed logins for this account or address: wait `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def normalise_email(email: str) -> str:
@@ -41,40 +46,57 @@ def find_user(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 
 
-def _recent_failures(column: Any, value: str) -> int:
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return db.session.execute(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.attempted_at >= since, LoginAttempt.succeeded.is_(False)
-        )
-    ).scalar_one()
+def authenticate(email: str, password: str, ip_address: str, remembered_device: str | None = None) -> tuple[User, bool]:
+    """Check a login; returns the person and whether a two-factor code is still needed.
 
-
-def authenticate(email: str, password: str, ip_address: str) -> User:
-    """Check a login. Failures are counted in the database, so the limit holds across workers.
-
-    Raises Throttled after too many recent failures for the account or the address, and
-    AuthError for a wrong combination (never saying which half was wrong).
+    Attempts are throttled per account and per address with progressive delays (auth.throttle),
+    counted and recorded in one atomic step, so the limit holds across workers and parallel
+    requests. Raises Throttled while a delay runs, and AuthError for a wrong combination (never
+    saying which half was wrong). A failure is committed before the error is raised.
     """
     email = normalise_email(email)
-    cfg = current_app.config
-    if (
-        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginAttempt.ip_address, ip_address) >= cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        raise Throttled(_("Te veel mislukte inlogpogingen. Probeer het over een kwartier opnieuw."))
+    now = utcnow()
+    throttle.hold(email, ip_address)
+    _refuse_while_throttled(email, ip_address, now)
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     if ok and user is not None and not user.active:
         ok = False
-    db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=ok))
     if not ok or user is None:
+        throttle.record_attempt(email, ip_address, False, now)
         db.session.commit()
         raise AuthError(_("Dit e-mailadres en wachtwoord horen niet bij een actief account."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    return user
+    needs_code = two_factor.enabled(user) and not two_factor.device_remembered(user, remembered_device, now)
+    if not needs_code:
+        _logged_in(user, ip_address, now)
+    return user, needs_code
+
+
+def _refuse_while_throttled(email: str, ip_address: str, now: Any) -> None:
+    wait = throttle.wait_seconds(email, ip_address, now)
+    if wait:
+        raise Throttled(ngettext("Te veel mislukte inlogpogingen. Probeer het over %(num)d seconde opnieuw.",
+                                 "Te veel mislukte inlogpogingen. Probeer het over %(num)d seconden opnieuw.",
+                                 wait), retry_after=wait)
+
+
+def _logged_in(user: User, ip_address: str, now: Any) -> None:
+    throttle.record_attempt(user.email, ip_address, True, now)
+    user.last_login_at = now
+
+
+def second_factor(user: User, code: str, ip_address: str) -> None:
+    """The code step of a login: an app code or a recovery code, throttled like the password."""
+    now = utcnow()
+    throttle.hold(user.email, ip_address)
+    _refuse_while_throttled(user.email, ip_address, now)
+    if not user.active or not two_factor.check_code(user, code):
+        throttle.record_attempt(user.email, ip_address, False, now)
+        db.session.commit()
+        raise AuthError(_("Deze code klopt niet. Typ de zes cijfers uit je app, of een herstelcode."), "code")
+    _logged_in(user, ip_address, now)
 
 
 def validate_new_password(password: str) -> None:
@@ -93,7 +115,8 @@ def _fingerprint(user: User) -> str:
 
 
 def make_token(user: User, purpose: str) -> str:
-    return _serializer(purpose).dumps({"u": user.id, "f": _fingerprint(user)})
+    """A signed link token; the person's id in it is sealed (tokens.seal), not readable."""
+    return _serializer(purpose).dumps({"s": seal(purpose, user.id), "f": _fingerprint(user)})
 
 
 def user_from_token(token: str, purpose: str) -> User:
@@ -104,7 +127,11 @@ def user_from_token(token: str, purpose: str) -> User:
         raise AuthError(_("Deze link is verlopen. Vraag een nieuwe aan.")) from exc
     except BadSignature as exc:
         raise AuthError(_("Deze link is ongeldig.")) from exc
-    user = db.session.get(User, data.get("u"))
+    if not isinstance(data, dict):
+        data = {}
+    # A link mailed before ids were sealed carries "u"; it still expires as any link does.
+    user_id = unseal(purpose, data.get("s")) if "s" in data else data.get("u")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or data.get("f") != _fingerprint(user):
         raise AuthError(_("Deze link is al gebruikt of niet meer geldig. Vraag een nieuwe aan."))
     return user
@@ -253,11 +280,25 @@ def request_password_reset(email: str) -> None:
         record(None, "user.reset_requested", user)
 
 
+def request_password_reset_after_response(app: Any, email: str, ip_address: str | None) -> None:
+    """`request_password_reset` once the answer has gone out, in its own app context and
+    transaction: the asker waits the same time whether the account exists or not."""
+    with app.app_context(), app.test_request_context("/wachtwoord-vergeten", method="POST",
+                                                      environ_base={"REMOTE_ADDR": ip_address or ""}):
+        try:
+            request_password_reset(email)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("password reset request failed after the response")
+
+
 def set_password(user: User, password: str) -> None:
     validate_new_password(password)
     user.password_hash = hash_password(password)
-    # A new password ends every other session of this person.
+    # A new password ends every other session of this person, and forgets remembered devices.
     end_all_sessions(user)
+    two_factor.forget_devices(user)
     record(user, "user.password_set", user)
 
 

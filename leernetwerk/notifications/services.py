@@ -8,10 +8,11 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
 from ..audit import record
@@ -19,6 +20,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..tokens import seal, unseal
 from ..urls import external_url
 from .models import PREFERENCE_KINDS, Delivery, Notification, NotificationPreference, ReminderLog
 
@@ -126,30 +128,54 @@ def set_preferences(user: User, choices: dict[str, str]) -> None:
     record(user, "notifications.preferences", user, before=before, after=dict(choices))
 
 
-def _unsubscribe_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="leernetwerk-unsubscribe")
+def _unsubscribe_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="leernetwerk-unsubscribe-v2")
 
 
 def unsubscribe_token(user_id: int, kinds: Iterable[str]) -> str:
-    """A signed token that turns these kinds of mail off for this person.
+    """A signed token that turns these kinds of mail off for this person, without logging in.
 
-    It does not expire: a mail may be read months later, and the token can only ever switch
-    mail off, never read or change anything else.
+    It works for UNSUBSCRIBE_MAX_AGE_SECONDS (a year: a mail may be read months later); after
+    that it still unsubscribes, but only the person it was made for, logged in. It can only ever
+    switch mail off, and the person's id in it is sealed (tokens.seal), not readable.
     """
-    return _unsubscribe_serializer().dumps({"u": user_id, "k": sorted(set(kinds))})
+    return _unsubscribe_serializer().dumps({"s": seal("unsubscribe", user_id), "k": sorted(set(kinds))})
 
 
-def unsubscribe_link_target(token: str) -> tuple[User, list[str]]:
-    """The person and kinds a one-click unsubscribe token stands for; refused when tampered with."""
+@dataclass
+class UnsubscribeTarget:
+    user: User
+    kinds: list[str]
+    expired: bool  # then only the person it was made for, logged in, may use it
+
+
+def _unsubscribe_data(token: str) -> tuple[dict, bool]:
+    serializer = _unsubscribe_serializer()
     try:
-        data = _unsubscribe_serializer().loads(token)
+        return serializer.loads(token, max_age=current_app.config["UNSUBSCRIBE_MAX_AGE_SECONDS"]), False
+    except SignatureExpired as exc:
+        # Genuinely signed by us, only old: the payload can be trusted, the bearer not.
+        return serializer.load_payload(exc.payload), True
+    except BadData:
+        pass
+    try:  # a link from before links expired (untimed, with a plain id): treated as expired
+        legacy = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="leernetwerk-unsubscribe").loads(token)
     except BadData as exc:
         raise NotificationsError(_("Deze afmeldlink is ongeldig.")) from exc
-    user = db.session.get(User, data.get("u"))
+    return {"id": legacy.get("u"), "k": legacy.get("k", [])} if isinstance(legacy, dict) else {}, True
+
+
+def unsubscribe_link_target(token: str) -> UnsubscribeTarget:
+    """The person and kinds an unsubscribe token stands for; refused when tampered with."""
+    data, expired = _unsubscribe_data(token)
+    if not isinstance(data, dict):
+        raise NotificationsError(_("Deze afmeldlink is ongeldig."))
+    user_id = data["id"] if "id" in data else unseal("unsubscribe", data.get("s"))
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     kinds = [k for k in data.get("k", []) if k in PREFERENCE_KINDS]
     if user is None or not kinds:
         raise NotificationsError(_("Deze afmeldlink is ongeldig."))
-    return user, kinds
+    return UnsubscribeTarget(user, kinds, expired)
 
 
 def unsubscribe(user: User, kinds: list[str]) -> None:
@@ -164,12 +190,12 @@ def _calendar_serializer() -> URLSafeSerializer:
 
 
 def calendar_token(user: User) -> str | None:
-    """The secret in the person's calendar link: their id and the random value stored with
-    them, signed. A new value (renew) or none (revoke) makes every older link stop working;
-    the database alone is not enough to forge a link."""
+    """The secret in the person's calendar link: the random value stored with them, signed (no
+    id: the value itself finds the person). A new value (renew) or none (revoke) makes every
+    older link stop working; the database alone is not enough to forge a link."""
     if not user.calendar_token:
         return None
-    return _calendar_serializer().dumps({"u": user.id, "n": user.calendar_token})
+    return _calendar_serializer().dumps({"n": user.calendar_token})
 
 
 def renew_calendar_token(user: User) -> str:
@@ -191,9 +217,10 @@ def user_for_calendar(token: str) -> User | None:
         data = _calendar_serializer().loads(token)
     except BadData:
         return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.active or not user.calendar_token:
+    secret = data.get("n") if isinstance(data, dict) else None
+    if not isinstance(secret, str) or not secret:
         return None
-    if not hmac.compare_digest(str(data.get("n", "")), user.calendar_token):
+    user = db.session.execute(select(User).where(User.calendar_token == secret)).scalar_one_or_none()
+    if user is None or not user.active or not hmac.compare_digest(secret, user.calendar_token or ""):
         return None
     return user

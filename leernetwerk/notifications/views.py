@@ -118,14 +118,18 @@ def calendar_feed(token: str):
 # authorises the request (a forger would need it), and all it can do is switch mail off.
 @csrf.exempt
 def unsubscribe(token: str):
-    """GET shows what will be switched off and asks to confirm; POST switches it off. No login."""
+    """GET shows what will be switched off and asks to confirm; POST switches it off. No login,
+    while the link is younger than a year; an older one asks its own person to log in first."""
     try:
-        user, kinds = services.unsubscribe_link_target(token)
+        target = services.unsubscribe_link_target(token)
     except services.NotificationsError as exc:
         return render_template("notifications/unsubscribe.html", error=str(exc), kinds=[], done=False), 400
-    labels = [kind_label(kind) for kind in kinds]
+    labels = [kind_label(kind) for kind in target.kinds]
+    if target.expired and not (current_user.is_authenticated and current_user.id == target.user.id):
+        return render_template("notifications/unsubscribe.html", error=None, kinds=labels, done=False,
+                               expired=True, wrong_person=current_user.is_authenticated), 403
     if request.method == "POST":
-        services.unsubscribe(user, kinds)
+        services.unsubscribe(target.user, target.kinds)
         db.session.commit()
         return render_template("notifications/unsubscribe.html", error=None, kinds=labels, done=True)
     return render_template("notifications/unsubscribe.html", error=None, kinds=labels, done=False)

@@ -212,3 +212,38 @@ def test_only_staff_hand_out_roles_and_a_seat_is_given_once_in_an_open_round(db)
     db.session.commit()
     with pytest.raises(RoundsError, match="afgesloten"):
         seat(liaison, table, factories.make_user(), "lid")
+
+
+def test_forgot_password_does_the_same_work_whether_or_not_the_account_exists(client, count_queries, monkeypatch):
+    """No timing difference to measure: during the request both cases run the same statements
+    (none about the account); the look-up and the mail come after the response has gone out."""
+    from leernetwerk.auth import services
+
+    later: list[str] = []
+    monkeypatch.setattr(services, "request_password_reset_after_response",
+                        lambda app, email, ip: later.append(email))
+    user = factories.make_user()
+    runs = []
+    for email in (user.email, "niemand@nergens.test"):
+        done_before = len(later)
+        with count_queries() as q:
+            response = client.post("/wachtwoord-vergeten", data={"email": email})
+        assert response.status_code == 302 and len(later) == done_before  # nothing looked up yet
+        runs.append([re.sub(r"\d+", "N", s) for s in q.statements])
+        response.close()  # the response has gone out: now the work is done
+    assert runs[0] == runs[1]
+    assert not any("users" in s.lower() for s in runs[0])
+    assert later == [user.email, "niemand@nergens.test"]
+
+
+def test_the_reset_mail_is_queued_after_the_response(client, db):
+    from sqlalchemy import func, select
+
+    from leernetwerk.notifications.models import OutboxMail
+
+    user = factories.make_user()
+    client.post("/wachtwoord-vergeten", data={"email": user.email}).close()
+    client.post("/wachtwoord-vergeten", data={"email": "niemand@nergens.test"}).close()
+    recipients = db.session.execute(select(OutboxMail.recipient)).scalars().all()
+    assert recipients == [user.email]
+    assert db.session.execute(select(func.count()).select_from(OutboxMail)).scalar_one() == 1

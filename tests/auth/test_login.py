@@ -90,34 +90,13 @@ def test_next_only_redirects_to_our_own_paths(client):
     assert r.headers["Location"] == "/account"
 
 
-def test_too_many_failures_for_one_account_answer_429_in_dutch(client):
-    user = factories.make_user()
-    for _ in range(5):
-        assert client.post("/inloggen", data={"email": user.email, "password": "fout"}).status_code == 200
-    response = client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
-    assert response.status_code == 429
-    assert "Te veel mislukte inlogpogingen" in response.text
-
-
-def test_throttle_counts_per_address_across_accounts(client, app):
-    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
-    try:
-        for n in range(3):
-            client.post("/inloggen", data={"email": f"onbekend{n}@x.test", "password": "fout"})
-        user = factories.make_user()
-        response = client.post("/inloggen", data={"email": user.email, "password": factories.PASSWORD})
-        assert response.status_code == 429
-    finally:
-        app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 20
-
-
 def test_throttle_holds_across_worker_processes(client, app, db):
     """Another worker (its own app and engine on the same database) sees the same failures."""
     email = factories.make_user().email
     db.session.rollback()  # the test's own session must not hold SQLite's write lock
     other_worker = create_app({key: app.config[key] for key in ("DATABASE_URL", "SECRET_KEY")}
                               | {"INSTANCE_PATH": app.instance_path, "TESTING": True})
-    for _ in range(5):
+    for _ in range(3):
         client.post("/inloggen", data={"email": email, "password": "fout"})
     with other_worker.app_context():
         other_client = other_worker.test_client()
@@ -132,7 +111,7 @@ def test_throttle_holds_across_worker_processes(client, app, db):
         from leernetwerk.extensions import db as other_db
 
         other_db.session.remove()
-    assert db.session.query(LoginAttempt).filter_by(email=email, succeeded=False).count() == 5
+    assert db.session.query(LoginAttempt).filter_by(email=email, succeeded=False).count() == 3
 
 
 def test_password_is_rehashed_at_login_when_parameters_change(client, app, db):

@@ -1,6 +1,6 @@
 """the queue of attachments whose text is read outside the request
 
-Revision ID: 0009x
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-26 22:00:00
 
@@ -11,7 +11,7 @@ import leernetwerk.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0009x'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """two-factor login (TOTP secret, recovery codes, remembered devices), session last seen
 
-Revision ID: 0009z
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-26 22:10:00
 
 """
@@ -11,8 +11,8 @@ import leernetwerk.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0009z'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

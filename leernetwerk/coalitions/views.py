@@ -27,7 +27,7 @@ def organisations():
     args = request.args
     page = directory.directory(q=args.get("q", "")[:200], kind=args.get("soort", ""),
                                municipality_slug=args.get("gemeente", ""), action_line=args.get("actielijn", ""),
-                               question_map=args.get("kaart") == "vraagstukken",
+                               question_map=args.get("kaart") == "vraagstukken" and can(me(), "questions.view"),
                                archived=bool(args.get("gearchiveerd")) and can(me(), "organisation.archive"))
     return render_template("coalitions/organisations.html", page=page)
 

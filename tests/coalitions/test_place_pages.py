@@ -226,3 +226,11 @@ def test_the_core_group_archives_an_organisation_and_brings_it_back(client, logi
         select(AuditEvent).where(AuditEvent.object_id == org.id, AuditEvent.object_type == "organisations")
         .order_by(AuditEvent.id)).scalars()]
     assert actions == ["organisation.create", "organisation.archive", "organisation.restore"]
+
+
+def test_the_map_of_questions_is_offered_only_to_those_who_may_read_questions(client, login):
+    factories.make_municipality("Leeuwarden")
+    login(Team().lead)   # a table member outside any coalition or the core group
+    page = client.get("/organisaties", query_string={"kaart": "vraagstukken"}).text
+    assert "open vraagstukken" not in page and "/vraagstukken?gemeente=" not in page
+    assert "Organisaties per gemeente" in page

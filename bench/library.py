@@ -47,7 +47,8 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) if rng.random() < 1 / 12 else rng.choice(FILLER) for _ in range(n))
 
 
-def fill(app) -> None:  # noqa: ANN001
+def fill(app, demo: bool = True) -> None:  # noqa: ANN001
+    """`demo=False` spreads the end products over the tables already there (bench/national.py)."""
     from leernetwerk.demo import seed_demo
     from leernetwerk.library import search
     from leernetwerk.library.models import (
@@ -62,11 +63,12 @@ def fill(app) -> None:  # noqa: ANN001
 
     rng = random.Random(42)
     with app.app_context():
-        seed_demo()
-        db.session.commit()
+        if demo:
+            seed_demo()
+            db.session.commit()
         user_id = db.session.execute(text("SELECT min(id) FROM users")).scalar()
-        tables = db.session.execute(db.select(ThematicTable)).scalars().all()
         wps = {wp.table_id: wp.id for wp in db.session.execute(db.select(WorkPackage)).scalars()}
+        tables = [t for t in db.session.execute(db.select(ThematicTable)).scalars() if t.id in wps]
         municipality_ids = [m for (m,) in db.session.execute(text("SELECT id FROM municipalities"))]
         start_id = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverables")).scalar() + 1
         version_start = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverable_versions")).scalar() + 1

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_check, utcnow
@@ -283,3 +283,15 @@ class LibraryEntry(db.Model):
     theme: Mapped[str] = mapped_column(String(120))
     version_number: Mapped[int]
     published_at: Mapped[datetime]
+
+
+class LibraryState(db.Model):
+    """One row: the library's generation, moved by every change an anonymous visitor could see
+    (see library/generation.py). Cached public pages and their ETags are keyed by it, so every
+    worker and every app server agrees on what is current."""
+
+    __tablename__ = "library_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime]

@@ -71,9 +71,12 @@ def build(url: str) -> None:
     from flask_migrate import upgrade
 
     if is_built(url):
+        import library
+
         app = make_app(url)
         with app.app_context():
             upgrade()
+            library.publish_versions()  # a build from before this step was added
         print(f"{url.split('@')[-1]}: national data already built, reused", flush=True)
         return
 

@@ -9,9 +9,9 @@ every anonymous visitor who reads it in the same language, until the library's g
 2. the key is (release, generation, language, path with query); its hash is the ETag, and a
    request that already holds it gets 304 without anything being rendered;
 3. a page rendered before under the same key in this process is sent again as it was;
-4. otherwise the view runs, and a 200 that set no cookie is kept (least recently used first out,
-   bounded in bytes and in age: the age bounds what the generation does not track, such as a
-   person's name on an end product).
+4. otherwise the view runs, and a 200 that set no cookie is kept, with a gzipped copy for the
+   browsers that accept it (least recently used first out, bounded in bytes and in age: the age
+   bounds what the generation does not track, such as a person's name on an end product).
 
 A logged-in person, a visitor with anything in the session but their language (a flashed
 message, a login half done), and every other method bypass it all and get `no-store` pages as
@@ -22,6 +22,7 @@ page is never rendered for an anonymous visitor, so never kept under an anonymou
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -44,6 +45,17 @@ class _Page:
     body: bytes
     content_type: str
     stored: float
+    gzipped: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
+
+def _gzip(body: bytes) -> bytes | None:
+    """Compressed once when kept, sent to every visitor whose browser accepts it (a library page
+    with all its facets is over a megabyte at national scale, a tenth of that gzipped)."""
+    return gzip.compress(body, compresslevel=6, mtime=0) if len(body) > 1024 else None
 
 
 class PageCache:
@@ -67,18 +79,18 @@ class PageCache:
             return page
 
     def put(self, key: tuple, page: _Page) -> None:
-        if len(page.body) > self.max_bytes // 8:
+        if page.size > self.max_bytes // 8:
             return
         with self._lock:
             if key in self._pages:
                 self._drop(key)
             self._pages[key] = page
-            self._bytes += len(page.body)
+            self._bytes += page.size
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._pages)))
 
     def _drop(self, key: tuple) -> None:
-        self._bytes -= len(self._pages.pop(key).body)
+        self._bytes -= self._pages.pop(key).size
 
     def clear(self) -> None:
         with self._lock:
@@ -153,7 +165,7 @@ def public_page(view: Callable) -> Callable:
         key = (code, number, _language(), request.path, request.query_string)
         etag = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
         changed = max(changed_at or released, released)
-        if request.if_none_match.contains(etag):
+        if request.if_none_match.contains(etag) or request.if_none_match.contains(etag + "-gz"):
             response = Response(status=304)
             return _public_headers(response, etag, changed)
         cache = _cache()
@@ -163,10 +175,16 @@ def public_page(view: Callable) -> Callable:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or session.modified or response.direct_passthrough:
                 return response
-            page = _Page(response.get_data(), response.content_type, time.monotonic())
+            body = response.get_data()
+            page = _Page(body, response.content_type, time.monotonic(), _gzip(body) if max_age > 0 else None)
             if max_age > 0:
                 cache.put(key, page)
         response = Response(page.body, content_type=page.content_type)
+        if page.gzipped is not None and "gzip" in request.accept_encodings:
+            response.set_data(page.gzipped)
+            response.headers["Content-Encoding"] = "gzip"
+            etag += "-gz"
+        response.vary.add("Accept-Encoding")
         _public_headers(response, etag, changed)
         return response.make_conditional(request)
 

@@ -44,6 +44,19 @@ def test_anonymous_public_pages_are_cacheable_by_anyone_and_answer_304(client):
         assert again.headers["ETag"] == etag
 
 
+def test_a_kept_page_is_sent_gzipped_to_browsers_that_accept_it(client):
+    Team().publish("Zorgpad")
+    plain = client.get("/bibliotheek")
+    zipped = client.get("/bibliotheek", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data) / 2
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert client.get("/bibliotheek", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}
+                      ).status_code == 304
+
+
 def test_logged_in_pages_are_never_shared(client, login):
     team = Team()
     team.publish("Zorgpad")

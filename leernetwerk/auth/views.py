@@ -89,7 +89,9 @@ def choose_locale():
     # An anonymous visitor's choice changes nothing but their own cookie, so their form carries
     # no CSRF token: a public page is then the same for every visitor, and cacheable. A logged-in
     # person's choice is stored, so theirs is checked.
-    form = LocaleForm(meta={"csrf": current_user.is_authenticated})
+    if current_user.is_authenticated:
+        csrf.protect()
+    form = LocaleForm(meta={"csrf": False})
     if form.validate_on_submit():
         locale = form.locale.data
         session["locale"] = locale

@@ -261,6 +261,8 @@ class LibraryEntry(db.Model):
     __tablename__ = "library_entries"
     __table_args__ = (
         Index("ix_library_entries_visibility_published", "visibility", "published_at"),
+        # A logged-in person's library (no visibility filter) newest first, without sorting 100,000 rows.
+        Index("ix_library_entries_published", "published_at", "deliverable_id"),
         # Covering indexes: a facet's counts are read from the index alone (100x faster at 100k).
         Index("ix_library_entries_visibility_kind", "visibility", "kind"),
         Index("ix_library_entries_visibility_action_line", "visibility", "action_line"),

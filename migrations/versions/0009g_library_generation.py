@@ -1,4 +1,5 @@
-"""the library's generation: one row that every visible change moves (HTTP caching, page cache)
+"""the library's generation: one row that every visible change moves (HTTP caching, page cache);
+an index for the library newest first without a visibility filter
 
 Revision ID: 0009g
 Revises: 0008
@@ -29,7 +30,11 @@ def upgrade():
     )
     op.bulk_insert(state, [{'id': 1, 'generation': time.time_ns() // 1000,
                             'changed_at': datetime.now(timezone.utc)}])
+    with op.batch_alter_table('library_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_library_entries_published', ['published_at', 'deliverable_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('library_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_library_entries_published')
     op.drop_table('library_state')

@@ -4,6 +4,7 @@ bench/pages.py. Each line is the median of several rounds of many WSGI calls, st
 BENCH_DATABASE_URL. Not a test: it asserts nothing.
 
     .venv/bin/python bench/steps.py
+    BENCH_APP_DIR=/tmp/main-checkout .venv/bin/python bench/steps.py   # the same steps, other code
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import national  # noqa: E402
+
+# BENCH_APP_DIR: profile another checkout of the app (say, main before a change) on the same data.
+APP_DIR = Path(os.environ.get("BENCH_APP_DIR", str(HERE.parent))).resolve()
+sys.path.insert(0, str(APP_DIR))
 
 ROUNDS, CALLS = int(os.environ.get("BENCH_ROUNDS", "7")), int(os.environ.get("BENCH_CALLS", "200"))
 
@@ -58,7 +63,8 @@ def main() -> None:
     from flask import Flask, session
 
     url = os.environ.get("BENCH_DATABASE_URL") or national.database_urls()[0]
-    national.build(url)
+    if not national.is_built(url):
+        national.build(url)
 
     bare = Flask("bare")
     bare.add_url_rule("/bench/bare", "bare", lambda: "ok")
@@ -93,9 +99,11 @@ def main() -> None:
         ("/bibliotheek, anonymous, If-None-Match (304)", app, "/bibliotheek", "etag"),
         ("end product, anonymous", app, f"/bibliotheek/{slug}", None),
         ("/api/v1/eindproducten, anonymous", app, "/api/v1/eindproducten", None),
-        ("/bibliotheek, logged in", app, "/bibliotheek", logged_in),
     ]
-    print(f"{url.split('@')[-1]}: ms per request, median of {ROUNDS} rounds of {CALLS}")
+    import leernetwerk
+
+    print(f"{url.split('@')[-1]}, code in {Path(leernetwerk.__file__).parent.parent}: "
+          f"ms per request, median of {ROUNDS} rounds of {CALLS}")
     print(f"{'step':52} {'GC on':>8} {'frozen':>8}")
     results = []
     for name, target, path, headers in steps:

@@ -39,8 +39,11 @@ def current() -> tuple[int, datetime | None]:
     """(generation, moment of the last change); one query per request."""
     if has_app_context() and "library_generation" in g:
         return g.library_generation
-    # Core, not ORM: this runs on every public request.
-    row = db.session.connection().execute(_READ).one_or_none()
+    # A plain connection, not the ORM session: this runs on every public request, and a page
+    # served from the cache needs nothing else. (It is read before anything the page shows, so a
+    # page kept under a generation is never older than that generation.)
+    with db.engine.connect() as connection:
+        row = connection.execute(_READ).one_or_none()
     value = (row[0], row[1]) if row is not None else (0, None)
     if has_app_context():
         g.library_generation = value

@@ -20,7 +20,8 @@ import time
 from datetime import datetime
 
 from flask import g, has_app_context
-from sqlalchemy import event, select, update
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..database import insert_or_ignore, utcnow
@@ -35,6 +36,28 @@ def _fresh() -> int:
 _READ = select(LibraryState.generation, LibraryState.changed_at).where(LibraryState.id == 1)
 
 
+def reader() -> Engine:
+    """The engine the generation is read with. On PostgreSQL its own small pool in autocommit,
+    without a ping at checkout: one round trip per request where the app's pool would make four
+    (ping, BEGIN, SELECT, ROLLBACK); a connection the server dropped is retried once. On SQLite
+    (a local file) the app's engine."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return engine
+    from flask import current_app
+
+    own = current_app.extensions.get("generation_reader")
+    if own is None:
+        own = current_app.extensions["generation_reader"] = create_engine(
+            engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_reset_on_return=None)
+    return own
+
+
+def _read():  # noqa: ANN202
+    with reader().connect() as connection:
+        return connection.execute(_READ).one_or_none()
+
+
 def current() -> tuple[int, datetime | None]:
     """(generation, moment of the last change); one query per request."""
     if has_app_context() and "library_generation" in g:
@@ -42,8 +65,12 @@ def current() -> tuple[int, datetime | None]:
     # A plain connection, not the ORM session: this runs on every public request, and a page
     # served from the cache needs nothing else. (It is read before anything the page shows, so a
     # page kept under a generation is never older than that generation.)
-    with db.engine.connect() as connection:
-        row = connection.execute(_READ).one_or_none()
+    try:
+        row = _read()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        row = _read()  # the database restarted since: once more, on a new connection
     value = (row[0], row[1]) if row is not None else (0, None)
     if has_app_context():
         g.library_generation = value

@@ -40,7 +40,7 @@ def reader() -> Engine:
     """The engine the generation is read with. On PostgreSQL its own small pool in autocommit,
     without a ping at checkout: one round trip per request where the app's pool would make four
     (ping, BEGIN, SELECT, ROLLBACK); a connection the server dropped is retried once. On SQLite
-    (a local file) the app's engine."""
+    (a local file, no round trips) the app's engine, through the session."""
     engine = db.engine
     if engine.dialect.name != "postgresql":
         return engine
@@ -54,7 +54,13 @@ def reader() -> Engine:
 
 
 def _read():  # noqa: ANN202
-    with reader().connect() as connection:
+    engine = reader()
+    if engine is db.engine:
+        # SQLite: in the session's own transaction. A second connection would begin a transaction
+        # of its own, and outside a request (CLI, tests) that one takes the write lock at BEGIN,
+        # which the session may hold already.
+        return db.session.connection().execute(_READ).one_or_none()
+    with engine.connect() as connection:
         return connection.execute(_READ).one_or_none()
 
 
@@ -62,9 +68,8 @@ def current() -> tuple[int, datetime | None]:
     """(generation, moment of the last change); one query per request."""
     if has_app_context() and "library_generation" in g:
         return g.library_generation
-    # A plain connection, not the ORM session: this runs on every public request, and a page
-    # served from the cache needs nothing else. (It is read before anything the page shows, so a
-    # page kept under a generation is never older than that generation.)
+    # Read before anything the page shows, so a page kept under a generation is never older than
+    # that generation.
     try:
         row = _read()
     except DBAPIError as exc:

@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 BANDIT := $(BIN)/bandit --quiet --configfile pyproject.toml --recursive leernetwerk migrations bench wsgi.py
 
-.PHONY: translations-update run test test-fast test-sqlite test-postgres lint security install install-dev translations chromium migrate seed bench clean
+.PHONY: translations-update run test test-fast test-sqlite test-postgres lint security install install-dev translations chromium migrate seed bench bench-steps bench-inprocess clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,8 +70,18 @@ translations-update: $(VENV)/.runtime
 		--project Leernetwerk -o translations/messages.pot leernetwerk templates
 	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
-# Speed at national scale: the library (100,000 end products) against a bare Flask route in the
-# same run, and a reminder sweep over 7,500 tables and 100,000 milestones.
+# Speed at national scale over real HTTP (gunicorn + wrk): public and logged-in pages against a
+# bare Flask route in the same run, on SQLite and (with BENCH_DATABASE_URL) PostgreSQL. The data is
+# built once into bench/.data/ (or that database) and reused; results go to bench/results/.
 bench: install-dev
+	$(BIN)/python bench/pages.py
+
+# What every request pays, step by step, in-process (the profile behind `make bench`).
+bench-steps: install-dev
+	$(BIN)/python bench/steps.py
+
+# In-process timings of library searches, and a reminder sweep at national scale (this one
+# empties its database first: give it its own BENCH_DATABASE_URL, not the one `make bench` uses).
+bench-inprocess: install-dev
 	$(BIN)/python bench/library.py
 	$(BIN)/python bench/reminders.py

@@ -48,7 +48,8 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) if rng.random() < 1 / 12 else rng.choice(FILLER) for _ in range(n))
 
 
-def fill(app) -> None:  # noqa: ANN001
+def fill(app, demo: bool = True) -> None:  # noqa: ANN001
+    """`demo=False` spreads the end products over the tables already there (bench/national.py)."""
     from leernetwerk.demo import seed_demo
     from leernetwerk.library import search
     from leernetwerk.library.models import (
@@ -63,11 +64,12 @@ def fill(app) -> None:  # noqa: ANN001
 
     rng = random.Random(42)  # nosec B311 # made-up benchmark data, the same every run; no secret
     with app.app_context():
-        seed_demo()
-        db.session.commit()
+        if demo:
+            seed_demo()
+            db.session.commit()
         user_id = db.session.execute(text("SELECT min(id) FROM users")).scalar()
-        tables = db.session.execute(db.select(ThematicTable)).scalars().all()
         wps = {wp.table_id: wp.id for wp in db.session.execute(db.select(WorkPackage)).scalars()}
+        tables = [t for t in db.session.execute(db.select(ThematicTable)).scalars() if t.id in wps]
         municipality_ids = [m for (m,) in db.session.execute(text("SELECT id FROM municipalities"))]
         start_id = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverables")).scalar() + 1
         version_start = db.session.execute(text("SELECT coalesce(max(id), 0) FROM deliverable_versions")).scalar() + 1
@@ -109,6 +111,7 @@ def fill(app) -> None:  # noqa: ANN001
             db.session.commit()
             print(f"  {min(N, offset + batch):>7} end products", flush=True)
         db.session.commit()
+        publish_versions()
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does in production: statistics and the visibility map, so that
             # counts can be answered from indexes alone.
@@ -117,6 +120,15 @@ def fill(app) -> None:  # noqa: ANN001
         else:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
+
+
+def publish_versions() -> None:
+    """Point every bench end product at its published version (its page needs it)."""
+    db.session.execute(text(
+        "UPDATE deliverables SET published_version_id = (SELECT v.id FROM deliverable_versions v "
+        "WHERE v.deliverable_id = deliverables.id AND v.status = 'gepubliceerd') "
+        "WHERE published_version_id IS NULL AND slug LIKE 'bench-%'"))
+    db.session.commit()
 
 
 def measure(client, path: str, cold: bool = False) -> tuple[float, float]:  # noqa: ANN001

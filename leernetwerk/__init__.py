@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (register every table with the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
+    from .library import generation  # noqa: F401  (moves the library's generation on visible changes)
     from .notifications import events  # noqa: F401  (notices for the areas' signals)
 
     db.init_app(app)
@@ -90,6 +91,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .templating import init_templating
 
     init_templating(app)
+
+    from .static_files import init_static
+
+    init_static(app)
 
     from .notifications.scheduler import init_scheduler
 

@@ -104,6 +104,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
         "ARGON2_PARALLELISM": 4,
+        # Public pages for anonymous visitors (page_cache.py): what a reverse proxy or CDN may keep,
+        # and the in-process cache of rendered pages (bytes per worker; the longest a page is kept).
+        "PUBLIC_MAX_AGE": int(env.get("PUBLIC_MAX_AGE", "60") or 60),
+        "PUBLIC_STALE_WHILE_REVALIDATE": int(env.get("PUBLIC_STALE_WHILE_REVALIDATE", "300") or 300),
+        "PAGE_CACHE_BYTES": int(env.get("PAGE_CACHE_BYTES", str(32 * 1024 * 1024)) or 0),
+        "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "300") or 0),
     }
     config.update(overrides)
     return config

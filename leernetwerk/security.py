@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -74,21 +74,38 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def init_security(app: Flask) -> None:
+    secure_cookie = app.config["SESSION_COOKIE_SECURE"]
+
     @app.after_request
     def _headers(response: Response) -> Response:
+        # One pass over what the view set, then the missing ones appended: every response pays
+        # this, so no setdefault() (each one a scan of the list).
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure or app.config["SESSION_COOKIE_SECURE"]:
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            # Pages can hold personal data: never keep them in shared caches.
-            h.setdefault("Cache-Control", "no-store")
+        present = {name.lower() for name, _ in h.items()}
+        for name, value in HEADERS:
+            if name.lower() not in present:
+                h.add(name, value)
+        if (secure_cookie or request.is_secure) and "strict-transport-security" not in present:
+            h.add(*HSTS)
+        if "cache-control" not in present and response.mimetype == "text/html":
+            # Pages can hold personal data: never keep them in shared caches (page_cache.py
+            # marks the public pages of anonymous visitors itself).
+            h.add("Cache-Control", "no-store")
+        elif "public" in h.get("Cache-Control", "") and session.modified:
+            # A response that sets a cookie is never one for shared caches.
+            h["Cache-Control"] = "private, no-store"
         return response
 
     @app.errorhandler(CSRFError)

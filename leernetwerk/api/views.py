@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 from ..library import queries
 from ..library.models import LibraryEntry, Visibility
 from ..markdown import render_markdown
+from ..page_cache import public_page
 from ..policy import require
 from .openapi import document
 
@@ -21,7 +22,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _cors(response: Response) -> Response:
     # Public, read-only and cookie-free: any website may show the library.
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
+    # (page_cache.public_page sets its own: short, with an ETag that follows the library.)
+    response.headers.setdefault("Cache-Control", "public, max-age=300")
     return response
 
 
@@ -46,6 +48,7 @@ def _summary(entry: LibraryEntry) -> dict:
 
 
 @bp.route("/eindproducten")
+@public_page
 def deliverables():
     require("library.view")
     query = queries.LibraryQuery.from_args(request.args)
@@ -62,6 +65,7 @@ def deliverables():
 
 
 @bp.route("/eindproducten/<slug>")
+@public_page
 def deliverable(slug: str):
     require("library.view")
     page = queries.detail(slug)

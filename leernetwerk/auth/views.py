@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from ..extensions import csrf, db
 from ..security import safe_next
 from ..web import form_status, me, save
 from . import services, sessions, two_factor
@@ -196,8 +196,14 @@ def reset_password(token: str):
 
 
 @bp.route("/taal", methods=["POST"])
+@csrf.exempt
 def choose_locale():
-    form = LocaleForm()
+    # An anonymous visitor's choice changes nothing but their own cookie, so their form carries
+    # no CSRF token: a public page is then the same for every visitor, and cacheable. A logged-in
+    # person's choice is stored, so theirs is checked.
+    if current_user.is_authenticated:
+        csrf.protect()
+    form = LocaleForm(meta={"csrf": False})
     if form.validate_on_submit():
         locale = form.locale.data
         session["locale"] = locale

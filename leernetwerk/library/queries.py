@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..coalitions.models import Municipality
 from ..extensions import db
 from ..rounds.models import ActionLine, Round, ThematicTable
-from . import search
+from . import generation, search
 from .models import (
     Attachment,
     Audience,
@@ -133,16 +133,14 @@ def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]]
 
 # Counting facets over 100,000 end products costs far more than finding one page of hits, and
 # the same counts are asked again and again (the landing page above all). They are kept per
-# process, keyed by the library's generation: (number of entries, latest publication). Every
-# change to what the library holds goes through publish() or withdraw() and moves one of the two.
+# process, keyed by the library's generation (library/generation.py), which every change to what
+# the library holds moves, in the database, so that every worker sees it.
 _COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]]]] = OrderedDict()
 _COUNTS_MAX = 512
 
 
-def _generation() -> tuple:
-    return tuple(db.session.execute(
-        select(func.count(), func.max(LibraryEntry.published_at)).select_from(LibraryEntry)
-    ).one())
+def _generation() -> int:
+    return generation.current()[0]
 
 
 def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..rounds.models import WorkPackage
 from ..text import slugify
 from ..versioning import check_version, conflict_with
-from . import extraction, files, search
+from . import extraction, files, generation, search
 from .models import (
     Attachment,
     Audience,
@@ -288,6 +288,7 @@ def withdraw(by: User, deliverable: Deliverable, reason: str) -> Deliverable:
 
 
 def remove_entry(deliverable: Deliverable) -> None:
+    generation.bump()
     search.remove(deliverable.id)
     db.session.execute(delete(entry_audiences).where(entry_audiences.c.deliverable_id == deliverable.id))
     db.session.execute(delete(entry_municipalities).where(entry_municipalities.c.deliverable_id == deliverable.id))

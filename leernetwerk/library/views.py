@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from ..coalitions.directory import use_counts, uses_of
 from ..coalitions.models import Municipality
 from ..extensions import db
+from ..page_cache import public_page
 from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
@@ -27,17 +28,20 @@ bp = Blueprint("library", __name__)
 # --- the library -----------------------------------------------------------------------------
 
 @bp.route("/bibliotheek")
+@public_page
 def index():
     require("library.view")
     query = queries.LibraryQuery.from_args(request.args)
     results = queries.search_library(query, visible_to_network=current_user.is_authenticated)
     follows = queries.follows_of(current_user) if current_user.is_authenticated else set()
     uses = use_counts([hit.entry.deliverable_id for hit in results.hits])
-    return render_template("library/index.html", results=results, follows=follows, follow_form=FollowForm(),
+    follow_form = FollowForm() if current_user.is_authenticated else None
+    return render_template("library/index.html", results=results, follows=follows, follow_form=follow_form,
                            uses=uses)
 
 
 @bp.route("/bibliotheek/feed.atom")
+@public_page
 def atom_feed():
     require("library.view")
     return Response(feed.atom(queries.latest_public()), mimetype="application/atom+xml")
@@ -59,11 +63,13 @@ def _render_detail(page: queries.DetailPage) -> str:
 
 
 @bp.route("/bibliotheek/<slug>")
+@public_page
 def detail(slug: str):
     return _render_detail(_detail_or_404(slug))
 
 
 @bp.route("/bibliotheek/<slug>/versie/<int:number>")
+@public_page
 def detail_version(slug: str, number: int):
     return _render_detail(_detail_or_404(slug, number))
 

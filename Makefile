@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-BANDIT := $(BIN)/bandit --quiet --configfile pyproject.toml --recursive leernetwerk migrations bench wsgi.py
+BANDIT := $(BIN)/bandit --quiet --configfile pyproject.toml --recursive leernetwerk migrations wsgi.py gunicorn.conf.py
 
 .PHONY: translations-update run test test-fast test-sqlite test-postgres lint security install install-dev translations chromium migrate seed bench bench-steps bench-inprocess clean
 

@@ -96,6 +96,7 @@ class TableRow:
     work_packages: list[WorkPackage] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     member_count: int = 0
+    evaluated: bool = False
 
 
 @dataclass

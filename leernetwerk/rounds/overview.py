@@ -49,7 +49,8 @@ class Attention:
     SUPPORT = "vraag"       # an open support request
     REVIEW = "review"       # an end product waiting for review
     EVALUATION = "evaluatie"  # no evaluation yet
-    ALL = (QUIET, SUPPORT, REVIEW, EVALUATION)
+    PUBLISH = "publiceren"  # an approved end product waiting for staff to publish it
+    ALL = (QUIET, SUPPORT, REVIEW, EVALUATION, PUBLISH)
 
 
 @dataclass
@@ -134,11 +135,11 @@ def support_table_ids() -> Select:
     return select(SupportRequest.table_id).where(SupportRequest.is_open)
 
 
-def review_table_ids() -> Select:
+def review_table_ids(status: str = VersionStatus.IN_REVIEW) -> Select:
     return (
         select(WorkPackage.table_id).join(Deliverable, Deliverable.work_package_id == WorkPackage.id)
         .join(DeliverableVersion, DeliverableVersion.deliverable_id == Deliverable.id)
-        .where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
+        .where(DeliverableVersion.status == status)
     )
 
 
@@ -167,6 +168,8 @@ def _filtered(round_: Round, filters: RoundFilters, user: User, today: date, sev
         query = query.where(ThematicTable.id.in_(support_table_ids()))
     elif filters.attention == Attention.REVIEW:
         query = query.where(ThematicTable.id.in_(review_table_ids()))
+    elif filters.attention == Attention.PUBLISH:
+        query = query.where(ThematicTable.id.in_(review_table_ids(VersionStatus.APPROVED)))
     elif filters.attention == Attention.EVALUATION:
         query = query.where(ThematicTable.archived_at.is_(None),
                             ~exists().where(TableEvaluation.table_id == ThematicTable.id))

@@ -11,7 +11,7 @@ from ..database import utcnow
 from ..extensions import csrf, db
 from ..policy import require
 from ..security import safe_next
-from ..web import Pages, me, save
+from ..web import Pages, me, page_number, save
 from . import mail, services
 from .calendar_feed import calendar_for
 from .forms import PreferencesForm
@@ -39,7 +39,8 @@ def _unread_count() -> dict:
 @bp.route("/meldingen")
 def notification_list():
     require("notifications.view")
-    return render_template("notifications/list.html", notices=services.recent(me()))
+    notices = services.recent(me(), page_number())
+    return render_template("notifications/list.html", notices=notices.items, page=notices)
 
 
 @bp.route("/meldingen/<int:notification_id>/gelezen", methods=["POST"])

@@ -143,13 +143,15 @@ def page_number() -> int:
     return max(request.args.get(PAGE_PARAM, 1, type=int) or 1, 1)
 
 
-def listing_url(keep: tuple[str, ...] | list[str], **changes: Any) -> str:
+def listing_url(keep: tuple[str, ...] | list[str], base: dict[str, Any] | None = None, **changes: Any) -> str:
     """A link to the current page with only the named query parameters kept (every value of
-    each), then `changes` applied (None drops one). Links are built from a whitelist, never by
-    copying request.args: an unknown parameter (`_anchor`, `_external`, …) must not reach url_for."""
+    each), or with the checked parameters `base` instead, then `changes` applied (None drops one).
+    Links are built from a whitelist, never by copying request.args: an unknown parameter
+    (`_anchor`, `_external`, …) must not reach url_for."""
     from flask import request, url_for
 
-    args: dict[str, Any] = {name: request.args.getlist(name) for name in keep if request.args.getlist(name)}
+    args: dict[str, Any] = dict(base) if base is not None else {
+        name: request.args.getlist(name) for name in keep if request.args.getlist(name)}
     for name, value in changes.items():
         if value is None:
             args.pop(name, None)

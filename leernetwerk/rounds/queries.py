@@ -50,8 +50,6 @@ class TableStatus:
 def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
     """The newest update of each work package that still counts (not withdrawn), in one query
     (a window function)."""
-    if not work_package_ids:
-        return {}
     ranked = (
         select(
             ProgressUpdate.id,

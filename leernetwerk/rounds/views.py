@@ -99,7 +99,7 @@ def round_detail(round_id: int):
     day = today()
     view = overview.round_view(round_, overview.RoundFilters.from_args(request.args), me(), day, page_number())
     return render_template("rounds/detail.html", round=round_, view=view, timeline=timeline.build(view, day),
-                           filter_params=overview.RoundFilters.PARAMS, Attention=overview.Attention,
+                           Attention=overview.Attention,
                            NO_UPDATE=overview.NO_UPDATE)
 
 

@@ -15,6 +15,7 @@ Not a test: it asserts nothing (the tests that fill many rows are in tests/test_
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -41,6 +42,7 @@ PAGES = [
     ("liaison", "/mijn"),
     ("member", "/mijn"),
     ("staff", "/beheer/logboek"),
+    ("staff", "/kerngroep"),
     ("staff", "/meldingen"),
     ("member", "/meldingen"),
     ("staff", "/tafels/1"),
@@ -54,7 +56,7 @@ def main() -> None:
     instance.mkdir(exist_ok=True)
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite'}"
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench",
-                      "BASE_URL": "https://leernetwerk.example", "WTF_CSRF_ENABLED": False,
+                      "BASE_URL": "https://leernetwerk.example",
                       "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
     with app.app_context():
         from flask_migrate import upgrade
@@ -94,7 +96,8 @@ def main() -> None:
     clients = {}
     for role, user_id in (("staff", STAFF), ("liaison", LIAISON), ("member", MEMBER)):
         client = app.test_client()
-        response = client.post("/inloggen", data={"email": emails[user_id], "password": PASSWORD})
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/inloggen").text).group(1)
+        response = client.post("/inloggen", data={"email": emails[user_id], "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 302, response.status_code
         clients[role] = client
 

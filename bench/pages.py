@@ -56,7 +56,7 @@ def main() -> None:
     instance.mkdir(exist_ok=True)
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{instance / 'bench.sqlite'}"
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": "bench",
-                      "BASE_URL": "https://leernetwerk.example",
+                      "BASE_URL": "http://leernetwerk.example",
                       "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
     with app.app_context():
         from flask_migrate import upgrade
@@ -68,7 +68,8 @@ def main() -> None:
         try:
             filled = bool(db.session.execute(select(func.count()).select_from(User)).scalar())
         except Exception:  # noqa: BLE001 - no schema yet
-            db.session.rollback()
+            pass
+        db.session.rollback()  # end the transaction (on SQLite it holds the lock the migration needs)
         if not filled:
             sys.path.insert(0, str(ROOT / "bench"))
             import reminders

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import case, exists, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
 
@@ -33,7 +33,7 @@ from .models import (
     WorkPackage,
     WorkPackageStatus,
 )
-from .queries import STALE_AFTER_DAYS, TableRow, TableStatus, latest_lights
+from .queries import STALE_AFTER_DAYS, TableRow, TableStatus, latest_lights, quiet_since
 
 PER_PAGE = 25          # tables per page of the list (and of the timeline when it is not grouped)
 MAX_GROUPS = 30        # theme lines on a grouped timeline; more themes are reached through the filter
@@ -95,39 +95,32 @@ class RoundFilters:
 
 
 def severity_by_table(round_id: int):  # noqa: ANN201 - a subquery
-    """(table_id, severity) for the round's tables that have a work package with a live update:
-    the most worrying latest light of their work packages (0-3, see SEVERITY), in SQL."""
-    ranked = (
-        select(ProgressUpdate.work_package_id, ProgressUpdate.light,
-               func.row_number().over(partition_by=ProgressUpdate.work_package_id,
-                                      order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
-               .label("rank"))
-        .join(WorkPackage, WorkPackage.id == ProgressUpdate.work_package_id)
-        .join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
-        .where(ThematicTable.round_id == round_id, ProgressUpdate.live())
+    """(table_id, severity) for the round's tables that have a work package: the most worrying
+    latest light of their work packages (0-3, see SEVERITY; 0 also for no update), in SQL. Each
+    package's latest live update is looked up through (work_package_id, created_at), so this
+    costs one index probe per work package, not a pass over every update."""
+    latest = (
+        select(ProgressUpdate.light).where(ProgressUpdate.work_package_id == WorkPackage.id, ProgressUpdate.live())
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(1)
+        .correlate(WorkPackage).scalar_subquery()
+    )
+    lights = (
+        select(WorkPackage.table_id.label("table_id"), latest.label("light"))
+        .join(ThematicTable, ThematicTable.id == WorkPackage.table_id).where(ThematicTable.round_id == round_id)
         .subquery()
     )
-    level = case(*((ranked.c.light == light, n) for light, n in SEVERITY.items() if light != NO_UPDATE), else_=0)
-    return (
-        select(WorkPackage.table_id.label("table_id"), func.max(level).label("severity"))
-        .join(ranked, and_(ranked.c.work_package_id == WorkPackage.id, ranked.c.rank == 1))
-        .group_by(WorkPackage.table_id).subquery()
-    )
+    level = case(*((lights.c.light == light, n) for light, n in SEVERITY.items() if light != NO_UPDATE), else_=0)
+    return select(lights.c.table_id, func.max(level).label("severity")).group_by(lights.c.table_id).subquery()
 
 
 def quiet_table_ids(today: date) -> Select:
     """Tables with running work (not started or in progress, round started and open) that has no
     live update for 14 days: the same rule as /mijn's quiet work and the reminder."""
-    last_update = (
-        select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"))
-        .where(ProgressUpdate.live()).group_by(ProgressUpdate.work_package_id).subquery()
-    )
     return (
         select(WorkPackage.table_id).join(WorkPackage.table).join(ThematicTable.round)
-        .outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
         .where(Round.starts_on <= today, Round.closed_at.is_(None),
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-               or_(last_update.c.at.is_(None), last_update.c.at < utcnow() - timedelta(days=STALE_AFTER_DAYS)))
+               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS)))
     )
 
 
@@ -150,8 +143,9 @@ def mine_clause(user: User):  # noqa: ANN201
 
 def _filtered(round_: Round, filters: RoundFilters, user: User, today: date, severity) -> Select:  # noqa: ANN001
     """The ids of the round's tables that pass the filters."""
-    query = (select(ThematicTable.id).outerjoin(severity, severity.c.table_id == ThematicTable.id)
-             .where(ThematicTable.round_id == round_.id))
+    query = select(ThematicTable.id).where(ThematicTable.round_id == round_.id)
+    if filters.status:  # the colours are computed only when asked for
+        query = query.outerjoin(severity, severity.c.table_id == ThematicTable.id)
     if filters.theme:
         query = query.where(ThematicTable.theme == filters.theme)
     if filters.action_line:
@@ -198,12 +192,19 @@ def totals(round_: Round, today: date, severity) -> Totals:  # noqa: ANN001
         result.by_status[LIGHT_OF[level]] = n
         result.tables += n
     in_round = select(WorkPackage.id).join(WorkPackage.table).where(ThematicTable.round_id == round_.id)
-    live = select(func.count(Milestone.id)).where(Milestone.work_package_id.in_(in_round), Milestone.live())
+    open_ = Milestone.done_at.is_(None)
+
+    def count_if(condition) -> object:  # noqa: ANN001
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    milestones = (
+        select(count_if(open_ & (Milestone.due_on >= today)), count_if(open_ & (Milestone.due_on < today)),
+               count_if(~open_))
+        .where(Milestone.work_package_id.in_(in_round), Milestone.live()).subquery()
+    )
     week_ago = utcnow() - timedelta(days=7)
     row = db.session.execute(select(
-        live.where(Milestone.done_at.is_(None), Milestone.due_on >= today).scalar_subquery(),
-        live.where(Milestone.done_at.is_(None), Milestone.due_on < today).scalar_subquery(),
-        live.where(Milestone.done_at.is_not(None)).scalar_subquery(),
+        *milestones.c,
         select(func.count(ProgressUpdate.id)).where(ProgressUpdate.work_package_id.in_(in_round),
                                                     ProgressUpdate.live(), ProgressUpdate.created_at >= week_ago)
         .scalar_subquery(),

@@ -227,6 +227,15 @@ def work_package_page(wp: WorkPackage) -> WorkPackagePage:
                            deliverables=deliverables)
 
 
+def quiet_since(moment):  # noqa: ANN001, ANN201 - a SQL condition on WorkPackage
+    """The work package has no live update since `moment`: its latest one, looked up per package
+    through the (work_package_id, created_at) index, is older or missing."""
+    latest = (select(func.max(ProgressUpdate.created_at))
+              .where(ProgressUpdate.work_package_id == WorkPackage.id, ProgressUpdate.live())
+              .correlate(WorkPackage).scalar_subquery())
+    return or_(latest.is_(None), latest < moment)
+
+
 SHOWN = 5          # items per panel of /mijn: the most urgent ones; the rest through the links
 TABLES_SHOWN = 8   # tables on /mijn before "all my tables" links
 
@@ -308,18 +317,12 @@ def dashboard(user: User, today: date) -> Dashboard:
         .options(joinedload(Milestone.work_package))
         .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
 
-    last_update = (
-        select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"))
-        .where(ProgressUpdate.live()).group_by(ProgressUpdate.work_package_id).subquery()
-    )
-    stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
     stale = _panel(
         select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
-        .outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
         # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
         .where(mine, Round.starts_on <= today, open_round,
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-               or_(last_update.c.at.is_(None), last_update.c.at < stale_before))
+               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS)))
         .options(joinedload(WorkPackage.table))
         .order_by(WorkPackage.due_on, WorkPackage.id), ThematicTable.id)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, exists, func, literal, or_, select
+from sqlalchemy import case, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
 
@@ -113,6 +113,12 @@ def severity_by_table(round_id: int):  # noqa: ANN201 - a subquery
     return select(lights.c.table_id, func.max(level).label("severity")).group_by(lights.c.table_id).subquery()
 
 
+def _level(severity):  # noqa: ANN001, ANN202
+    """A table's severity, 0 for a table without work packages. The 0 is written into the SQL (not
+    a bound parameter) so that PostgreSQL sees the same expression in SELECT and GROUP BY."""
+    return func.coalesce(severity.c.severity, literal_column("0"))
+
+
 def quiet_table_ids(today: date) -> Select:
     """Tables with running work (not started or in progress, round started and open) that has no
     live update for 14 days: the same rule as /mijn's quiet work and the reminder."""
@@ -155,7 +161,7 @@ def _filtered(round_: Round, filters: RoundFilters, user: User, today: date, sev
     if filters.mine:
         query = query.where(mine_clause(user))
     if filters.status:
-        query = query.where(func.coalesce(severity.c.severity, 0) == SEVERITY[filters.status])
+        query = query.where(_level(severity) == SEVERITY[filters.status])
     if filters.attention == Attention.QUIET:
         query = query.where(ThematicTable.id.in_(quiet_table_ids(today)))
     elif filters.attention == Attention.SUPPORT:
@@ -185,9 +191,9 @@ def totals(round_: Round, today: date, severity) -> Totals:  # noqa: ANN001
     """The round's numbers, counted in the database: two queries."""
     result = Totals()
     for level, n in db.session.execute(
-        select(func.coalesce(severity.c.severity, 0), func.count(ThematicTable.id))
+        select(_level(severity), func.count(ThematicTable.id))
         .outerjoin(severity, severity.c.table_id == ThematicTable.id)
-        .where(ThematicTable.round_id == round_.id).group_by(func.coalesce(severity.c.severity, 0))
+        .where(ThematicTable.round_id == round_.id).group_by(_level(severity))
     ).all():
         result.by_status[LIGHT_OF[level]] = n
         result.tables += n
@@ -251,7 +257,7 @@ class ThemeGroup:
 def theme_groups(filtered: Select, today: date, severity) -> tuple[list[ThemeGroup], int]:  # noqa: ANN001
     """Up to MAX_GROUPS themes of the filtered tables with their counts, and how many themes in all:
     two queries (tables per theme and status; milestones per theme, day and state)."""
-    level = func.coalesce(severity.c.severity, 0)
+    level = _level(severity)
     rows = db.session.execute(
         select(ThematicTable.theme, level, func.count(ThematicTable.id))
         .outerjoin(severity, severity.c.table_id == ThematicTable.id)

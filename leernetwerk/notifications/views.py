@@ -138,12 +138,17 @@ def reminders_admin():
     now = utcnow()
     digest_at, digest_items, digest_people = digest.next_digest(now)
     reminder_counts = preview.counts(now)
-    # One kind at a time, a page at a time: the chosen kind, else the first with reminders coming.
+    # A province's handful in one list, by day, as ever; beyond one page, one kind at a time, a
+    # page at a time: the chosen kind, else the first with reminders coming.
     wanted = request.args.get("soort")
-    kind = next((k for k in reminder_counts if k.value == wanted), None) or next(
-        (k for k, n in reminder_counts.items() if n), None)
+    kind = next((k for k in reminder_counts if k.value == wanted), None)
     reminder_page = max(request.args.get("pagina", 1, type=int) or 1, 1)
-    upcoming = preview.upcoming(now, kind, reminder_page) if kind is not None else []
+    if kind is None and sum(reminder_counts.values()) <= preview.PER_PAGE:
+        upcoming = sorted((u for k, n in reminder_counts.items() if n for u in preview.upcoming(now, k)),
+                          key=lambda u: (u.day, u.kind, u.subject, u.person))
+    else:
+        kind = kind or next((k for k, n in reminder_counts.items() if n), None)
+        upcoming = preview.upcoming(now, kind, reminder_page) if kind is not None else []
     return render_template(
         "notifications/admin.html", upcoming=upcoming, reminder_counts=reminder_counts, kind=kind,
         reminder_pages=Pages(reminder_page, reminder_counts.get(kind, 0), preview.PER_PAGE),

@@ -132,14 +132,13 @@ def _quiet(span: Span) -> Select:
     14 days → the table's members. Silence counts from the last update, else from the later of
     the package's creation and the round's start; a withdrawn update does not count. Once per
     silence (the occasion is the last update)."""
-    # The last live update, looked up per work package (the (work_package_id, created_at) index),
-    # rather than grouping every update of the network.
-    def last(column):  # noqa: ANN001, ANN202
-        return (select(func.max(column)).where(ProgressUpdate.work_package_id == WorkPackage.id, ProgressUpdate.live())
-                .correlate(WorkPackage).scalar_subquery())
-
-    silent_since = func.coalesce(last(ProgressUpdate.created_at), WorkPackage.created_at)
-    occasion = func.coalesce(literal("update-") + cast(last(ProgressUpdate.id), String), literal("no-update"))
+    last = (
+        select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"),
+               func.max(ProgressUpdate.id).label("update_id"))
+        .where(ProgressUpdate.live()).group_by(ProgressUpdate.work_package_id).subquery()
+    )
+    silent_since = func.coalesce(last.c.at, WorkPackage.created_at)
+    occasion = func.coalesce(literal("update-") + cast(last.c.update_id, String), literal("no-update"))
     return (
         select(
             WorkPackage.id.label("object_id"),
@@ -153,6 +152,7 @@ def _quiet(span: Span) -> Select:
         .select_from(WorkPackage).join(ThematicTable, ThematicTable.id == WorkPackage.table_id)
         .join(Round, Round.id == ThematicTable.round_id)
         .join(TableMembership, TableMembership.table_id == ThematicTable.id)
+        .outerjoin(last, last.c.work_package_id == WorkPackage.id)
         .where(
             WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
             ThematicTable.archived_at.is_(None), Round.closed_at.is_(None),

@@ -131,3 +131,41 @@ def conflict_rows(form: FlaskForm) -> list[tuple[str, str, str]]:
     conflict = form.conflict
     return [(field.label.text, shown(field, conflict.current[name]), shown(field, field.data))
             for name, field in form._fields.items() if name in conflict.current]
+
+
+PAGE_PARAM = "pagina"
+
+
+def page_number() -> int:
+    """The `pagina` query parameter, 1 when missing or not a positive number."""
+    from flask import request
+
+    return max(request.args.get(PAGE_PARAM, 1, type=int) or 1, 1)
+
+
+def listing_url(keep: tuple[str, ...] | list[str], base: dict[str, Any] | None = None, **changes: Any) -> str:
+    """A link to the current page with only the named query parameters kept (every value of
+    each), or with the checked parameters `base` instead, then `changes` applied (None drops one).
+    Links are built from a whitelist, never by copying request.args: an unknown parameter
+    (`_anchor`, `_external`, …) must not reach url_for."""
+    from flask import request, url_for
+
+    args: dict[str, Any] = dict(base) if base is not None else {
+        name: request.args.getlist(name) for name in keep if request.args.getlist(name)}
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+class Pages:
+    """Paging for a list counted separately (the same attributes as flask_sqlalchemy's Pagination,
+    which `_pagination.html` reads)."""
+
+    def __init__(self, page: int, total: int, per_page: int) -> None:
+        self.page, self.total, self.per_page = page, total, per_page
+        self.pages = max(1, -(-total // per_page))
+        self.has_prev, self.has_next = page > 1, page < self.pages
+        self.prev_num, self.next_num = page - 1, page + 1

@@ -129,7 +129,7 @@ MAIL_FILTER = "mail"  # the kind filter's value for events about the mail outbox
 def _audit_filter_form() -> AuditFilterForm:
     form = AuditFilterForm(formdata=request.args)
     form.wie.choices = [SelectChoice("", _l("Iedereen")), SelectChoice(queries.SYSTEM, _l("Systeem"))] + [
-        SelectChoice(str(p.id), p.name) for p in queries.people()
+        SelectChoice(str(p.id), p.name) for p in queries.people(request.args.get("wie", ""))
     ]
     form.soort.choices = [SelectChoice("", _l("Alles"))] + [
         SelectChoice(kind.value or MAIL_FILTER, kind.label) for kind in ObjectKind

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..admin.audit_log import AuditAction
 from ..audit import AuditEvent
@@ -32,16 +32,23 @@ def shared_count():  # noqa: ANN201 - a SQL expression
             .correlate(Question).scalar_subquery() + 1)
 
 
+QUESTIONS_PER_PAGE = 25
+
+
 @dataclass
 class QuestionList:
     rows: list[tuple[Question, int]]
     municipalities: list[Municipality]
     signalled_by_me: set[int]
+    total: int = 0
+    page: int = 1
 
 
 def question_list(*, status: str | None = None, action_line: str | None = None, municipality: int | None = None,
-                  kind: str | None = None, my_coalitions: frozenset[int] = frozenset()) -> QuestionList:
-    """Live (not merged) questions, most shared first: 3 queries (2 without coalitions of one's own)."""
+                  kind: str | None = None, my_coalitions: frozenset[int] = frozenset(), page: int = 1,
+                  per_page: int = QUESTIONS_PER_PAGE) -> QuestionList:
+    """One page of the live (not merged) questions, most shared first, and how many in all:
+    5 queries (4 without coalitions of one's own)."""
     shared = shared_count().label("shared")
     query = (select(Question, shared).where(Question.merged_into_id.is_(None))
              .options(selectinload(Question.kind_rows))
@@ -56,7 +63,11 @@ def question_list(*, status: str | None = None, action_line: str | None = None, 
         in_place = select(Coalition.id).where(Coalition.municipality_id == municipality)
         query = query.where(or_(Question.coalition_id.in_(in_place),
                                 Question.signals.any(QuestionSignal.coalition_id.in_(in_place))))
-    rows = [(q, n) for q, n in db.session.execute(query).unique().all()]
+    total = db.session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    rows = [(q, n) for q, n in db.session.execute(
+        query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+        .options(selectinload(Question.coalition).joinedload(Coalition.municipality))
+    ).unique().all()]
     municipalities = list(db.session.execute(
         select(Municipality).join(Coalition, Coalition.municipality_id == Municipality.id)
         .order_by(Municipality.name)).scalars())
@@ -64,7 +75,7 @@ def question_list(*, status: str | None = None, action_line: str | None = None, 
     if my_coalitions:
         mine = set(db.session.execute(select(QuestionSignal.question_id)
                                       .where(QuestionSignal.coalition_id.in_(my_coalitions))).scalars())
-    return QuestionList(rows, municipalities, mine)
+    return QuestionList(rows, municipalities, mine, total, max(page, 1))
 
 
 def questions_of(coalition_ids: list[int], *, open_only: bool = False, limit: int = 20) -> list[tuple[Question, int]]:
@@ -158,6 +169,7 @@ class RoundQuestions:
     round: Round
     taken_up: list[Question]
     answered: list[Question]
+    totals: dict[bool, int] = field(default_factory=dict)  # answered? → questions in all
 
 
 @dataclass
@@ -168,43 +180,66 @@ class CoreGroupPage:
     candidates: list[tuple[Question, int]]
     threshold: int
     rounds: list[RoundQuestions]
+    people_total: int = 0
+    page: int = 1
+    more_candidates: bool = False
 
 
-def core_group_page(today: date) -> CoreGroupPage:
-    """Who is in the core group and their load, waiting support requests, candidates for the next
-    round and what each round's tables take up: 7 queries however many people and questions."""
+CORE_PER_PAGE = 25   # core-group members per page of /kerngroep
+CANDIDATES_SHOWN = 20
+QUESTIONS_SHOWN = 10  # per round and list; the rest on /vraagstukken
+
+
+def core_group_page(today: date, page: int = 1) -> CoreGroupPage:
+    """Who is in the core group and their load (a page of people at a time), waiting support
+    requests, candidates for the next round and what each round's tables take up: 10 queries
+    however many people, tables and questions; every list is bounded."""
     current = db.session.execute(select(Round).where(Round.starts_on <= today, Round.ends_on >= today)).scalar()
     following = db.session.execute(
         select(Round).where(Round.starts_on > today, Round.closed_at.is_(None)).order_by(Round.starts_on)).scalar()
+    core = select(User).where(User.is_core_group.is_(True), User.active.is_(True))
+    people_total = db.session.execute(select(func.count()).select_from(core.subquery())).scalar_one()
     people = [CorePerson(p) for p in db.session.execute(
-        select(User).where(User.is_core_group.is_(True), User.active.is_(True)).order_by(User.name)).scalars()]
+        core.order_by(User.name, User.id).limit(CORE_PER_PAGE).offset((max(page, 1) - 1) * CORE_PER_PAGE)).scalars()]
     by_id = {p.person.id: p for p in people}
     round_ids = [r.id for r in (current, following) if r is not None]
-    for table in db.session.execute(select(ThematicTable).where(ThematicTable.round_id.in_(round_ids or [-1]))
+    for table in db.session.execute(select(ThematicTable).where(ThematicTable.round_id.in_(round_ids or [-1]),
+                                                                ThematicTable.liaison_id.in_(list(by_id)))
                                     .order_by(ThematicTable.title)).scalars():
-        if table.liaison_id in by_id:
-            by_id[table.liaison_id].tables.setdefault(table.round_id, []).append(table)
+        by_id[table.liaison_id].tables.setdefault(table.round_id, []).append(table)
     for request in db.session.execute(
             select(SupportRequest).join(ThematicTable, ThematicTable.id == SupportRequest.table_id)
-            .where(SupportRequest.is_open).order_by(SupportRequest.created_at)).scalars():
-        liaison = by_id.get(request.table.liaison_id)
-        if liaison is not None:
-            liaison.waiting.append(request)
+            .where(SupportRequest.is_open, ThematicTable.liaison_id.in_(list(by_id)))
+            .options(joinedload(SupportRequest.table))
+            .order_by(SupportRequest.created_at)).scalars():
+        by_id[request.table.liaison_id].waiting.append(request)
     threshold = current_app.config.get("CANDIDATE_THRESHOLD", 3)
     shared = shared_count().label("shared")
     candidates = [(q, n) for q, n in db.session.execute(
         select(Question, shared).where(Question.merged_into_id.is_(None), Question.table_id.is_(None),
                                        Question.status.in_([QuestionStatus.NEW, QuestionStatus.IN_PROGRESS]),
                                        shared >= threshold)
-        .order_by(shared.desc(), Question.created_at)).all()]
-    placed = list(db.session.execute(
-        select(Question).where(Question.merged_into_id.is_(None), Question.table_id.is_not(None))
-        .options(selectinload(Question.table))
-        .order_by(Question.title)).scalars())
+        .order_by(shared.desc(), Question.created_at).limit(CANDIDATES_SHOWN + 1)).all()]
+    # Per round and list (taken up, answered) the first few by title, and how many in all.
+    answered = (Question.status == QuestionStatus.ANSWERED).label("answered")
+    ranked = (
+        select(Question.id, ThematicTable.round_id, answered,
+               func.row_number().over(partition_by=(ThematicTable.round_id, answered),
+                                      order_by=(Question.title, Question.id)).label("rank"),
+               func.count().over(partition_by=(ThematicTable.round_id, answered)).label("total"))
+        .join(ThematicTable, ThematicTable.id == Question.table_id)
+        .where(Question.merged_into_id.is_(None), Question.table_id.is_not(None)).subquery()
+    )
     per_round: dict[int, RoundQuestions] = {}
-    for question in placed:
+    for question, is_answered, total in db.session.execute(
+            select(Question, ranked.c.answered, ranked.c.total).join(ranked, ranked.c.id == Question.id)
+            .where(ranked.c.rank <= QUESTIONS_SHOWN)
+            .options(selectinload(Question.table).joinedload(ThematicTable.round))
+            .order_by(Question.title, Question.id)).all():
         round_ = question.table.round
         entry = per_round.setdefault(round_.id, RoundQuestions(round_, [], []))
-        (entry.answered if question.status == QuestionStatus.ANSWERED else entry.taken_up).append(question)
+        (entry.answered if is_answered else entry.taken_up).append(question)
+        entry.totals[bool(is_answered)] = total
     rounds = sorted(per_round.values(), key=lambda r: r.round.starts_on, reverse=True)
-    return CoreGroupPage(people, current, following, candidates, threshold, rounds)
+    return CoreGroupPage(people, current, following, candidates[:CANDIDATES_SHOWN], threshold, rounds,
+                         people_total=people_total, page=max(page, 1), more_candidates=len(candidates) > CANDIDATES_SHOWN)

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..library.models import Deliverable
 from ..policy import coalition_ids, require
 from ..rounds.models import ActionLine, ThematicTable
-from ..web import ALREADY_SAVED, form_status, me, save
+from ..web import ALREADY_SAVED, Pages, form_status, me, page_number, save
 from . import queries, services
 from .forms import (
     ConfirmForm,
@@ -48,9 +48,10 @@ def index():
     kind = _arg("organisatie", {k.value for k in OrganisationKind})
     municipality = request.args.get("gemeente", type=int)
     listing = queries.question_list(status=status, action_line=action_line, municipality=municipality, kind=kind,
-                                    my_coalitions=coalition_ids(current_user))
+                                    my_coalitions=coalition_ids(current_user), page=page_number())
     return render_template("coalitions/questions/index.html", listing=listing, status=status,
-                           action_line=action_line, kind=kind, municipality=municipality)
+                           action_line=action_line, kind=kind, municipality=municipality,
+                           pages=Pages(listing.page, listing.total, queries.QUESTIONS_PER_PAGE))
 
 
 @questions_bp.route("/vraagstukken/vergelijkbaar")
@@ -225,5 +226,7 @@ def merge(question_id: int):
 @questions_bp.route("/kerngroep")
 def core_group():
     require("core_group.view")
-    page = queries.core_group_page(today())
-    return render_template("coalitions/core_group.html", page=page, today=today())
+    page = queries.core_group_page(today(), page_number())
+    return render_template("coalitions/core_group.html", page=page, today=today(),
+                           pages=Pages(page.page, page.people_total, queries.CORE_PER_PAGE),
+                           shown=queries.QUESTIONS_SHOWN)

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 
 from ..audit import record
 from ..database import utcnow
@@ -207,10 +207,17 @@ def outbox_counts() -> dict[str, int]:
     return {str(status): n for status, n in counts.items()}
 
 
-def failed_mails(limit: int = 100) -> list[OutboxMail]:
-    return list(db.session.execute(
-        select(OutboxMail).where(OutboxMail.status == OutboxStatus.FAILED).order_by(OutboxMail.id.desc()).limit(limit)
-    ).scalars())
+OUTBOX_ORDER = (OutboxStatus.FAILED, OutboxStatus.SENDING, OutboxStatus.PENDING)
+
+
+def outbox_page(page: int, per_page: int = 50):  # noqa: ANN201 - flask_sqlalchemy's Pagination
+    """The mails not sent, a page at a time, counted in the database: failed ones first (they need
+    someone), then what is being sent and what waits; newest first within each. Sent mails are
+    only counted (`outbox_counts`)."""
+    rank = case(*((OutboxMail.status == status, n) for n, status in enumerate(OUTBOX_ORDER)), else_=len(OUTBOX_ORDER))
+    return db.paginate(select(OutboxMail).where(OutboxMail.status.in_(OUTBOX_ORDER)).order_by(rank, OutboxMail.id.desc()),
+                       page=max(page, 1),
+                       per_page=per_page, error_out=False)
 
 
 def retry_failed(by: object, mail_id: int | None = None) -> int:

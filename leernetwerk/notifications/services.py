@@ -82,11 +82,12 @@ def unread_count(user: User) -> int:
     ).scalar_one()
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.execute(
+def recent(user: User, page: int = 1, per_page: int = 50):  # noqa: ANN201 - flask_sqlalchemy's Pagination
+    """A person's notices a page at a time, unread first, newest first; counted in the database."""
+    return db.paginate(
         select(Notification).where(Notification.user_id == user.id)
-        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc()).limit(limit)
-    ).scalars())
+        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc()),
+        page=max(page, 1), per_page=per_page, error_out=False)
 
 
 def mark_read(user: User, notification_id: int | None = None) -> int:

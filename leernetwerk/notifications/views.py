@@ -11,7 +11,7 @@ from ..database import utcnow
 from ..extensions import csrf, db
 from ..policy import require
 from ..security import safe_next
-from ..web import me, save
+from ..web import Pages, me, page_number, save
 from . import mail, services
 from .calendar_feed import calendar_for
 from .forms import PreferencesForm
@@ -39,7 +39,8 @@ def _unread_count() -> dict:
 @bp.route("/meldingen")
 def notification_list():
     require("notifications.view")
-    return render_template("notifications/list.html", notices=services.recent(me()))
+    notices = services.recent(me(), page_number())
+    return render_template("notifications/list.html", notices=notices.items, page=notices)
 
 
 @bp.route("/meldingen/<int:notification_id>/gelezen", methods=["POST"])
@@ -140,10 +141,23 @@ def reminders_admin():
     require("reminders.admin")
     now = utcnow()
     digest_at, digest_items, digest_people = digest.next_digest(now)
+    reminder_counts = preview.counts(now)
+    # A province's handful in one list, by day, as ever; beyond one page, one kind at a time, a
+    # page at a time: the chosen kind, else the first with reminders coming.
+    wanted = request.args.get("soort")
+    kind = next((k for k in reminder_counts if k.value == wanted), None)
+    reminder_page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    if kind is None and sum(reminder_counts.values()) <= preview.PER_PAGE:
+        upcoming = sorted((u for k, n in reminder_counts.items() if n for u in preview.upcoming(now, k)),
+                          key=lambda u: (u.day, u.kind, u.subject, u.person))
+    else:
+        kind = kind or next((k for k, n in reminder_counts.items() if n), None)
+        upcoming = preview.upcoming(now, kind, reminder_page) if kind is not None else []
     return render_template(
-        "notifications/admin.html", upcoming=preview.upcoming(now),
-        counts=mail.outbox_counts(), failed=mail.failed_mails(), digest_at=digest_at,
-        digest_items=digest_items, digest_people=digest_people)
+        "notifications/admin.html", upcoming=upcoming, reminder_counts=reminder_counts, kind=kind,
+        reminder_pages=Pages(reminder_page, reminder_counts.get(kind, 0), preview.PER_PAGE),
+        counts=mail.outbox_counts(), outbox=mail.outbox_page(request.args.get("mail_pagina", 1, type=int) or 1),
+        digest_at=digest_at, digest_items=digest_items, digest_people=digest_people)
 
 
 @bp.route("/beheer/herinneringen/versturen", methods=["POST"])

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -276,7 +276,11 @@ class ProgressUpdate(db.Model):
     """A written update (Markdown) with a traffic light; replaces the status meeting."""
 
     __tablename__ = "progress_updates"
-    __table_args__ = (enum_check("light", Light),)
+    __table_args__ = (
+        enum_check("light", Light),
+        # A work package's latest update, looked up per package (the round page's status colours).
+        Index("ix_progress_updates_wp_created", "work_package_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     work_package_id: Mapped[int] = mapped_column(ForeignKey("work_packages.id"), index=True)

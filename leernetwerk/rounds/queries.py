@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import Select
 
 from ..audit import AuditEvent
 from ..auth.models import User
@@ -49,8 +50,6 @@ class TableStatus:
 def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
     """The newest update of each work package that still counts (not withdrawn), in one query
     (a window function)."""
-    if not work_package_ids:
-        return {}
     ranked = (
         select(
             ProgressUpdate.id,
@@ -96,6 +95,7 @@ class TableRow:
     work_packages: list[WorkPackage] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     member_count: int = 0
+    evaluated: bool = False
 
 
 @dataclass
@@ -227,82 +227,132 @@ def work_package_page(wp: WorkPackage) -> WorkPackagePage:
                            deliverables=deliverables)
 
 
+def quiet_since(moment):  # noqa: ANN001, ANN201 - a SQL condition on WorkPackage
+    """The work package has no live update since `moment`: its latest one, looked up per package
+    through the (work_package_id, created_at) index, is older or missing."""
+    latest = (select(func.max(ProgressUpdate.created_at))
+              .where(ProgressUpdate.work_package_id == WorkPackage.id, ProgressUpdate.live())
+              .correlate(WorkPackage).scalar_subquery())
+    return or_(latest.is_(None), latest < moment)
+
+
+SHOWN = 5          # items per panel of /mijn: the most urgent ones; the rest through the links
+TABLES_SHOWN = 8   # tables on /mijn before "all my tables" links
+
+
+@dataclass
+class Panel:
+    """One list on `/mijn`: its most urgent items, whether there are more, and how many tables
+    each open round has with such items (the links into the round page's filtered list)."""
+
+    items: list
+    more: bool = False
+    by_round: list[tuple[Round, int]] = field(default_factory=list)
+
+    def __iter__(self):  # noqa: ANN204 - iterating a panel iterates its items
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
 @dataclass
 class Dashboard:
-    tables: list[tuple[ThematicTable, str]]
-    milestones: list[Milestone]
-    stale: list[WorkPackage]
-    support_requests: list[SupportRequest]
-    reviews: list[DeliverableVersion]
-    to_publish: list[DeliverableVersion]  # approved, waiting for staff (empty for everyone else)
+    tables: Panel  # of (ThematicTable, role)
+    milestones: Panel
+    stale: Panel
+    support_requests: Panel
+    reviews: Panel
+    to_publish: Panel  # approved, waiting for staff (empty for everyone else)
     today: date
     # The panels that can have content for this person's roles ("tables", "milestones", "stale",
     # "support", "reviews", "publish"); the others are not shown.
     panels: frozenset[str] = frozenset()
 
 
+def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True) -> tuple[Panel, Select]:  # noqa: ANN001
+    """The first `limit` rows of `query` (one query, one row more to know there are more), and
+    the query counting its distinct tables per round (run with the others in `_by_round`)."""
+    rows = db.session.execute(query.limit(limit + 1))
+    items = list(rows.scalars() if scalars else rows.all())
+    tables = query.with_only_columns(table_id.label("table_id")).order_by(None).subquery()
+    counted = (select(ThematicTable.round_id, func.count(func.distinct(tables.c.table_id)))
+               .join(tables, tables.c.table_id == ThematicTable.id).group_by(ThematicTable.round_id))
+    return Panel(items=items[:limit], more=len(items) > limit), counted
+
+
+def _by_round(panels: list[tuple[Panel, Select]]) -> None:
+    """Fill each panel's tables per open round: one query for all panels (UNION ALL) and one
+    for the rounds they name."""
+    parts = [counted.add_columns(literal(i).label("panel")) for i, (_panel_, counted) in enumerate(panels)]
+    rows = db.session.execute(union_all(*parts)).all()
+    rounds = {r.id: r for r in db.session.execute(
+        select(Round).where(Round.id.in_({row[0] for row in rows}))).scalars()}
+    for round_id, n, i in sorted(rows, key=lambda row: (rounds[row[0]].starts_on, row[0])):
+        panels[i][0].by_round.append((rounds[round_id], n))
+
+
 def dashboard(user: User, today: date) -> Dashboard:
-    """`/mijn`: my tables, my milestones (overdue first), stale work, open support, reviews."""
+    """`/mijn`: my tables, my milestones (overdue first), stale work, open support, reviews; each
+    its most urgent few, with the number of tables per round that have more (a fixed number of
+    queries, however large the network)."""
     open_round = Round.closed_at.is_(None)
-    my_tables = db.session.execute(
+    mine = or_(ThematicTable.liaison_id == user.id,
+               ThematicTable.id.in_(select(TableMembership.table_id).where(TableMembership.user_id == user.id)))
+    my_tables, tables_counted = _panel(
         select(ThematicTable, TableMembership.role).join(ThematicTable.round)
         .outerjoin(TableMembership, (TableMembership.table_id == ThematicTable.id) & (TableMembership.user_id == user.id))
         .where(or_(TableMembership.user_id == user.id, ThematicTable.liaison_id == user.id), open_round)
-        .order_by(Round.starts_on, ThematicTable.title)
-    ).all()
-    tables = [(t, role or TableRole.LIAISON) for t, role in my_tables]
-    table_ids = [t.id for t, _ in tables]
+        .order_by(Round.starts_on, ThematicTable.title), ThematicTable.id, TABLES_SHOWN, scalars=False)
+    my_tables.items = [(t, role or TableRole.LIAISON) for t, role in my_tables.items]
 
-    milestones = list(db.session.execute(
+    milestones = _panel(
         select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
         .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
                Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS),
-               or_(Milestone.assignee_id == user.id,
-                   (Milestone.assignee_id.is_(None)) & (WorkPackage.table_id.in_(table_ids or [-1]))))
+               or_(Milestone.assignee_id == user.id, (Milestone.assignee_id.is_(None)) & mine))
         .options(joinedload(Milestone.work_package))
-        .order_by(Milestone.due_on, Milestone.id)
-    ).scalars())
+        .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
 
-    # Only my tables' updates: grouping all of them costs seconds at 500,000 updates.
-    last_update = (
-        select(ProgressUpdate.work_package_id, func.max(ProgressUpdate.created_at).label("at"))
-        .join(WorkPackage, WorkPackage.id == ProgressUpdate.work_package_id)
-        .where(ProgressUpdate.live(), WorkPackage.table_id.in_(table_ids or [-1]))
-        .group_by(ProgressUpdate.work_package_id).subquery()
-    )
-    stale_before = utcnow() - timedelta(days=STALE_AFTER_DAYS)
-    stale = list(db.session.execute(
+    stale = _panel(
         select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
-        .outerjoin(last_update, last_update.c.work_package_id == WorkPackage.id)
         # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
-        .where(WorkPackage.table_id.in_(table_ids or [-1]), Round.starts_on <= today, open_round,
+        .where(mine, Round.starts_on <= today, open_round,
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-               or_(last_update.c.at.is_(None), last_update.c.at < stale_before))
-        .order_by(WorkPackage.due_on)
-    ).scalars())
+               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS)))
+        .options(joinedload(WorkPackage.table))
+        .order_by(WorkPackage.due_on, WorkPackage.id), ThematicTable.id)
 
     support_query = (
-        select(SupportRequest).join(SupportRequest.table)
-        .where(SupportRequest.is_open).order_by(SupportRequest.created_at)
+        select(SupportRequest).join(SupportRequest.table).join(ThematicTable.round)
+        .where(SupportRequest.is_open, open_round).options(joinedload(SupportRequest.table))
+        .order_by(SupportRequest.created_at, SupportRequest.id)
     )
     if not user.is_staff:
-        support_query = support_query.where(or_(ThematicTable.liaison_id == user.id, ThematicTable.id.in_(table_ids or [-1])))
-    support = list(db.session.execute(support_query).scalars())
+        support_query = support_query.where(mine)
+    support = _panel(support_query, ThematicTable.id)
 
     review_query = (
         select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
         .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
-        .order_by(DeliverableVersion.submitted_at)
+        .order_by(DeliverableVersion.submitted_at, DeliverableVersion.id)
     )
     if not user.is_staff:  # staff review everything; a liaison reviews their own tables
         review_query = review_query.where(ThematicTable.liaison_id == user.id)
-    reviews = list(db.session.execute(review_query.options(selectinload(DeliverableVersion.deliverable))).scalars())
-    to_publish = list(db.session.execute(
-        select(DeliverableVersion).where(DeliverableVersion.status == VersionStatus.APPROVED)
-        .order_by(DeliverableVersion.submitted_at)
-    ).scalars()) if user.is_staff else []
-    return Dashboard(tables=tables, milestones=milestones, stale=stale, support_requests=support,
-                     reviews=reviews, to_publish=to_publish, today=today, panels=dashboard_panels(user, tables))
+    reviews = _panel(review_query, ThematicTable.id)
+    to_publish = _panel(
+        select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
+        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED)
+        .order_by(DeliverableVersion.submitted_at, DeliverableVersion.id), ThematicTable.id
+    ) if user.is_staff else (Panel(items=[]), None)
+    panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
+    _by_round([(my_tables, tables_counted), *panels])
+    return Dashboard(tables=my_tables, milestones=milestones[0], stale=stale[0], support_requests=support[0],
+                     reviews=reviews[0], to_publish=to_publish[0], today=today,
+                     panels=dashboard_panels(user, my_tables.items))
 
 
 def dashboard_panels(user: User, tables: list[tuple[ThematicTable, str]]) -> frozenset[str]:

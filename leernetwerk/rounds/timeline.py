@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from ..dates import add_months
 from .models import MilestoneState
-from .queries import RoundPicture
 
 WIDTH = 960
 LABEL_WIDTH = 250
@@ -21,7 +20,8 @@ class Mark:
     x: float
     title: str
     due_on: date
-    state: MilestoneState
+    state: MilestoneState | str
+    count: int = 1  # on a grouped line: the milestones of the theme in that week
 
 
 @dataclass
@@ -30,7 +30,8 @@ class Row:
     label: str
     status: str | None
     marks: list[Mark]
-    url_id: int
+    url_id: int | None = None
+    theme: str | None = None  # a grouped line: one theme, its tables counted
 
 
 @dataclass
@@ -51,8 +52,10 @@ class Timeline:
     today: date
 
 
-def build(picture: RoundPicture, today: date) -> Timeline:
-    start, end = picture.round.starts_on, picture.round.ends_on
+def build(view, today: date) -> Timeline:  # noqa: ANN001 - a RoundView (or anything with round, rows, groups)
+    """One line per table of the view's page, or, when the view groups, one line per theme with a
+    mark per week that has milestones (its colour the most worrying state in that week)."""
+    start, end = view.round.starts_on, view.round.ends_on
     span = max((end - start).days, 1)
 
     def x(day: date) -> float:
@@ -60,14 +63,21 @@ def build(picture: RoundPicture, today: date) -> Timeline:
         return round(LABEL_WIDTH + PLOT_WIDTH * (clipped - start).days / span, 1)
 
     rows = []
-    for i, row in enumerate(picture.rows):
-        marks = [
-            Mark(x=x(m.due_on), title=m.title, due_on=m.due_on,
-                 state=m.state_on(today))
-            for m in row.milestones
-        ]
-        rows.append(Row(y=TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2, label=row.table.title, status=row.status.light,
-                        marks=marks, url_id=row.table.id))
+    if getattr(view, "groups", None) is not None:
+        for i, group in enumerate(view.groups):
+            marks = [Mark(x=x(week.week + timedelta(days=3)), title="", due_on=week.week, state=week.state,
+                          count=week.total) for week in group.weeks]
+            rows.append(Row(y=TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2, label=group.theme, status=group.status,
+                            marks=marks, theme=group.theme))
+    else:
+        for i, row in enumerate(view.rows):
+            marks = [
+                Mark(x=x(m.due_on), title=m.title, due_on=m.due_on,
+                     state=m.state_on(today))
+                for m in row.milestones
+            ]
+            rows.append(Row(y=TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2, label=row.table.title, status=row.status.light,
+                            marks=marks, url_id=row.table.id))
     ticks, month = [], date(start.year, start.month, 1)
     while month <= end:
         if month >= start:

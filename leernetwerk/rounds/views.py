@@ -14,8 +14,8 @@ from ..database import utcnow
 from ..dates import today
 from ..extensions import db
 from ..policy import require
-from ..web import ALREADY_SAVED, form_status, me, save
-from . import queries, services, timeline, work
+from ..web import ALREADY_SAVED, form_status, me, page_number, save
+from . import overview, queries, services, timeline, work
 from .forms import (
     CarryOverForm,
     EvaluationForm,
@@ -75,9 +75,10 @@ def round_list():
     require("rounds.view")
     day = today()
     current = queries.current_round(day)
-    picture = queries.round_picture(current) if current else None
-    return render_template("rounds/list.html", rounds=queries.rounds_overview(), current=current,
-                           picture=picture, timeline=timeline.build(picture, day) if picture else None)
+    # The current round's first page (grouped by theme when it has many tables); the rest is on its page.
+    view = overview.round_view(current, overview.RoundFilters(), me(), day) if current else None
+    return render_template("rounds/list.html", rounds=overview.rounds_overview(day), current=current,
+                           view=view, timeline=timeline.build(view, day) if view else None)
 
 
 @bp.route("/rondes/nieuw", methods=["GET", "POST"])
@@ -100,10 +101,11 @@ def round_create():
 def round_detail(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     require("rounds.view", round_)
-    picture = queries.round_picture(round_)
-    return render_template("rounds/detail.html", round=round_, picture=picture,
-                           timeline=timeline.build(picture, today()),
-                           missing=services.missing_evaluations(round_) if round_.closed_at is None else [])
+    day = today()
+    view = overview.round_view(round_, overview.RoundFilters.from_args(request.args), me(), day, page_number())
+    return render_template("rounds/detail.html", round=round_, view=view, timeline=timeline.build(view, day),
+                           Attention=overview.Attention,
+                           NO_UPDATE=overview.NO_UPDATE)
 
 
 @bp.route("/rondes/<int:round_id>/bewerken", methods=["GET", "POST"])

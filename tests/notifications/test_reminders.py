@@ -335,7 +335,11 @@ def test_a_sweep_runs_the_same_number_of_queries_for_1_or_40_tables(scene, count
 def test_upcoming_shows_what_the_next_days_bring_without_storing_anything(scene):
     scene.milestone("Zeven", TODAY + days(9), assignee=scene.member)
     scene.milestone("Te laat", TODAY - days(3), assignee=scene.member)
-    coming = reminders.upcoming(NOW, days=7)
+    coming = sorted((u for kind in reminders.preview.kinds() for u in reminders.upcoming(NOW, kind, days=7)),
+                    key=lambda u: (u.day, u.kind, u.subject, u.person))
+    assert reminders.preview.counts(NOW) == {kind: 2 if kind == ReminderKind.MILESTONE_OVERDUE else
+                                             1 if kind == ReminderKind.MILESTONE_DUE else 0
+                                             for kind in reminders.preview.kinds()}
     assert [(u.day, u.kind, u.person) for u in coming] == [
         (TODAY, ReminderKind.MILESTONE_OVERDUE, "Karin Kartrekker"),
         (TODAY, ReminderKind.MILESTONE_OVERDUE, "Lars Lid"),
@@ -370,7 +374,7 @@ def test_a_removed_milestone_gets_no_reminder_due_or_overdue_and_is_not_upcoming
         work.remove_milestone(scene.lead, milestone)
     db.session.commit()
     milestone_kinds = (ReminderKind.MILESTONE_DUE, ReminderKind.MILESTONE_OVERDUE)
-    assert {u.subject for u in reminders.upcoming(NOW, days=14) if u.kind in milestone_kinds} == {kept.title}
+    assert {u.subject for kind in milestone_kinds for u in reminders.upcoming(NOW, kind, days=14)} == {kept.title}
     for offset in range(10):  # a sweep a day: the removed ones never come up, not even once overdue
         clock.move_to(at(TODAY + days(offset)))
         run_sweep(at(TODAY + days(offset)))

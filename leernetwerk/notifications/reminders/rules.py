@@ -302,14 +302,14 @@ REMINDER_RULES: list[Rule] = [
 ]
 
 
-def due(rule: Rule, span: Span) -> list:
-    """The rule's reminders for active people that were not sent yet, with the person's
-    address, language and delivery preference for the kind: one query."""
+def due_select(rule: Rule, span: Span, *extra) -> Select:  # noqa: ANN002
+    """The query behind `due` (not run): the rule's candidates for active people not sent yet,
+    with the person's address, name, language and delivery preference, plus `extra` columns."""
     candidates = rule.candidates(span).subquery()
     sent = aliased(ReminderLog)
-    rows = db.session.execute(
+    return (
         select(candidates, User.email, User.name.label("person"), User.locale,
-               NotificationPreference.delivery)
+               NotificationPreference.delivery, *extra)
         .join(User, User.id == candidates.c.recipient_id)
         .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
                                                 NotificationPreference.kind == rule.kind))
@@ -317,8 +317,15 @@ def due(rule: Rule, span: Span) -> list:
             sent.kind == rule.kind, sent.object_type == rule.object_type,
             sent.object_id == candidates.c.object_id, sent.recipient_id == candidates.c.recipient_id,
             sent.occasion == candidates.c.occasion))
-        .order_by(candidates.c.object_id, candidates.c.recipient_id)
-    ).all()
+    )
+
+
+def due(rule: Rule, span: Span) -> list:
+    """The rule's reminders for active people that were not sent yet, with the person's
+    address, language and delivery preference for the kind: one query."""
+    query = due_select(rule, span)
+    candidates = query.selected_columns
+    rows = db.session.execute(query.order_by(candidates.object_id, candidates.recipient_id)).all()
     unique, seen = [], set()
     for row in rows:  # the liaison may also be staff, a kartrekker also the assignee
         key = (row.object_id, row.recipient_id, row.occasion)

@@ -19,6 +19,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..library.models import LibraryEntry, entry_municipalities
 from ..rounds.models import ActionLine
+from ..web import Pages
 from .models import (
     Coalition,
     CoalitionMember,
@@ -62,6 +63,7 @@ class DirectoryPage:
     question_map: bool = False    # the map shows open questions instead of organisations
     archived: bool = False        # the list shows the archived organisations (for staff and core group)
     archived_count: int = 0
+    pages: Pages | None = None    # the list's paging (the map counts every organisation)
 
 
 # A schematic tile map of Friesland: each municipality one square, roughly where it lies
@@ -131,43 +133,57 @@ def question_tiles() -> list[MapTile]:
     return _tiles(municipalities, open_question_counts())
 
 
+ORGANISATIONS_PER_PAGE = 25
+
+
 def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_line: str = "",
-              question_map: bool = False, archived: bool = False) -> DirectoryPage:
-    """The organisation directory, filtered; with the map's count per municipality (counted under
-    the same filters, except the municipality). Four queries: municipalities, organisations, their
-    municipalities, their action lines."""
+              question_map: bool = False, archived: bool = False, page: int = 1,
+              per_page: int = ORGANISATIONS_PER_PAGE) -> DirectoryPage:
+    """The organisation directory, filtered and paged; with the map's count per municipality
+    (counted in the database under the same filters, except the municipality). A fixed number of
+    queries whatever the number of organisations: municipalities, the map's two counts, the
+    total, one page of organisations with their municipalities and action lines, the archive's count."""
     municipalities = list(db.session.execute(select(Municipality).order_by(Municipality.name)).scalars())
-    query = (select(Organisation).where(Organisation.active.is_(not archived))
-             .options(selectinload(Organisation.municipalities)).order_by(Organisation.name))
+    conditions = [Organisation.active.is_(not archived)]
     words = q.strip().lower()
     if words:
         pattern = f"%{words}%"
-        query = query.where(or_(func.lower(Organisation.name).like(pattern),
-                                func.lower(Organisation.description).like(pattern),
-                                func.lower(Organisation.when_to_engage).like(pattern)))
+        conditions.append(or_(func.lower(Organisation.name).like(pattern),
+                              func.lower(Organisation.description).like(pattern),
+                              func.lower(Organisation.when_to_engage).like(pattern)))
     if kind in OrganisationKind.__members__.values():
-        query = query.where(Organisation.kind == kind)
+        conditions.append(Organisation.kind == kind)
     if action_line in ActionLine.__members__.values():
-        query = query.where(Organisation.id.in_(select(organisation_action_lines.c.organisation_id).where(
+        conditions.append(Organisation.id.in_(select(organisation_action_lines.c.organisation_id).where(
             organisation_action_lines.c.action_line == action_line)))
-    organisations = list(db.session.execute(query).scalars())
-    lines = _action_lines([o.id for o in organisations])
 
-    province = sum(1 for o in organisations if o.working_area == WorkingArea.PROVINCE)
-    counts: dict[int, int] = dict.fromkeys((m.id for m in municipalities), province)
-    for organisation in organisations:
-        if organisation.working_area != WorkingArea.PROVINCE:
-            for m in organisation.municipalities:
-                counts[m.id] = counts.get(m.id, 0) + 1
-    tiles = _tiles(municipalities, open_question_counts() if question_map else counts)
+    if question_map:
+        counts = open_question_counts()
+    else:
+        from .models import organisation_municipalities as om
+
+        province = db.session.execute(select(func.count()).select_from(Organisation).where(
+            *conditions, Organisation.working_area == WorkingArea.PROVINCE)).scalar_one()
+        local = dict(db.session.execute(
+            select(om.c.municipality_id, func.count(func.distinct(om.c.organisation_id)))
+            .join(Organisation, Organisation.id == om.c.organisation_id)
+            .where(*conditions, Organisation.working_area != WorkingArea.PROVINCE)
+            .group_by(om.c.municipality_id)).tuples().all())
+        counts = {m.id: province + local.get(m.id, 0) for m in municipalities}
+    tiles = _tiles(municipalities, counts)
 
     chosen = next((m for m in municipalities if m.slug == municipality_slug), None)
     if chosen is not None:
-        organisations = [o for o in organisations if o.working_area == WorkingArea.PROVINCE
-                         or any(m.id == chosen.id for m in o.municipalities)]
+        conditions.append(_active_in(chosen.id))
+    total = db.session.execute(select(func.count()).select_from(Organisation).where(*conditions)).scalar_one()
+    pages = Pages(min(max(page, 1), max(1, -(-total // per_page))), total, per_page)
+    organisations = list(db.session.execute(
+        select(Organisation).where(*conditions).options(selectinload(Organisation.municipalities))
+        .order_by(Organisation.name, Organisation.id).limit(per_page).offset((pages.page - 1) * per_page)).scalars())
+    lines = _action_lines([o.id for o in organisations])
     return DirectoryPage(
         rows=[OrganisationRow(o, lines.get(o.id, [])) for o in organisations], municipalities=municipalities,
-        tiles=tiles, question_map=question_map, archived=archived,
+        tiles=tiles, question_map=question_map, archived=archived, pages=pages,
         archived_count=db.session.execute(select(func.count()).select_from(Organisation).where(
             Organisation.active.is_(False))).scalar_one(),
         filters={"q": q, "soort": kind, "gemeente": chosen.slug if chosen else "", "actielijn": action_line})

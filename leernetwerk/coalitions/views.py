@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ..extensions import db
 from ..library.models import Deliverable
 from ..policy import can, require
-from ..web import form_status, me, save
+from ..web import form_status, me, page_number, save
 from . import directory, places
 from .models import Coalition, Municipality, Organisation
 from .place_forms import OrganisationForm, UseForm
@@ -28,7 +28,8 @@ def organisations():
     page = directory.directory(q=args.get("q", "")[:200], kind=args.get("soort", ""),
                                municipality_slug=args.get("gemeente", ""), action_line=args.get("actielijn", ""),
                                question_map=args.get("kaart") == "vraagstukken" and can(me(), "questions.view"),
-                               archived=bool(args.get("gearchiveerd")) and can(me(), "organisation.archive"))
+                               archived=bool(args.get("gearchiveerd")) and can(me(), "organisation.archive"),
+                               page=page_number())
     return render_template("coalitions/organisations.html", page=page)
 
 

@@ -234,3 +234,20 @@ def test_the_map_of_questions_is_offered_only_to_those_who_may_read_questions(cl
     page = client.get("/organisaties", query_string={"kaart": "vraagstukken"}).text
     assert "open vraagstukken" not in page and "/vraagstukken?gemeente=" not in page
     assert "Organisaties per gemeente" in page
+
+
+def test_the_directory_is_paged_while_the_map_counts_every_organisation(client, login):
+    leeuwarden = factories.make_municipality("Leeuwarden")
+    with factories.one_commit():
+        for n in range(60):
+            factories.make_organisation(f"Verloskundigen {n:02d}", municipalities=[leeuwarden])
+    login(factories.make_user())
+    first = client.get("/organisaties", query_string={"soort": "verloskunde", "_anchor": "x"}).text
+    assert "60 organisaties" in first and first.count('class="card organisation"') == 25
+    assert 'aria-label="Leeuwarden: 60 organisaties"' in first
+    assert 'href="/organisaties?soort=verloskunde&amp;pagina=2#resultaten" rel="next"' in first
+    last = client.get("/organisaties", query_string={"soort": "verloskunde", "pagina": 3}).text
+    assert last.count('class="card organisation"') == 10 and "Verloskundigen 59" in last
+    assert "Verloskundigen 00" not in last
+    # A page past the end shows the last page rather than nothing.
+    assert "Verloskundigen 59" in client.get("/organisaties", query_string={"pagina": 99}).text

@@ -28,6 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from .params import IdConverter
+
+    # Every `<int:...>` in a route is a row id (or a version number): 1 to 2**31 - 1, else 404.
+    app.url_map.converters["int"] = IdConverter
+
     from . import models  # noqa: F401  (register every table with the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
     from .notifications import events  # noqa: F401  (notices for the areas' signals)

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth import services as accounts
 from ..auth.models import User
 from ..extensions import db
+from ..params import arg_id, arg_page, known_args
 from ..policy import can, require
 from ..rounds.models import ThematicTable
 from ..web import form_status, me, save
@@ -35,15 +36,16 @@ def _invite_form() -> InviteForm:
 @bp.route("/mensen")
 def users():
     require("users.list")
-    page = queries.users_page(request.args.get("q", ""), request.args.get("pagina", 1, type=int))
-    return render_template("admin/users.html", page=page, q=request.args.get("q", ""))
+    page = queries.users_page(request.args.get("q", ""), arg_page())
+    return render_template("admin/users.html", page=page, q=request.args.get("q", ""),
+                           page_params=known_args(["q"]))
 
 
 @bp.route("/mensen/uitnodigen", methods=["GET", "POST"])
 def invite():
     """Staff invite anyone; with `?tafel=<id>` the person also gets a seat at that table, and
     then the table's liaison may invite too (without handing out roles)."""
-    table_id = request.args.get("tafel", type=int)
+    table_id = arg_id("tafel")
     table = db.get_or_404(ThematicTable, table_id) if table_id else None
     require("users.invite_to_table" if table else "users.invite", table)
     grants_roles = can(me(), "users.invite")
@@ -110,6 +112,7 @@ def reactivate(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+AUDIT_FILTERS = ("wie", "soort", "van", "tot")
 MAIL_FILTER = "mail"  # the kind filter's value for events about the mail outbox (stored as "")
 
 
@@ -136,7 +139,7 @@ def audit_log():
         since=None if form.van.errors else form.van.data,
         until=None if form.tot.errors else form.tot.data,
     )
-    page = queries.audit_page(filters, request.args.get("pagina", 1, type=int))
-    filtered = any(request.args.get(name) for name in ("wie", "soort", "van", "tot"))
+    page = queries.audit_page(filters, arg_page())
+    page_params = known_args(AUDIT_FILTERS)
     return render_template("admin/audit.html", page=page.pagination, rows=page.rows, form=form,
-                           filtered=filtered), form_status(form)
+                           filtered=bool(page_params), page_params=page_params), form_status(form)

@@ -54,7 +54,11 @@ def init_security(app: Flask) -> None:
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure or app.config["SESSION_COOKIE_SECURE"]:
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
+        if response.status_code >= 400:
+            # An error is never cached, whatever the route said: a cached 404 or 500 would go on
+            # answering after the cause is gone.
+            h["Cache-Control"] = "no-store"
+        elif response.mimetype == "text/html":
             # Pages can hold personal data: never keep them in shared caches.
             h.setdefault("Cache-Control", "no-store")
         return response

@@ -19,9 +19,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.after_request
 def _cors(response: Response) -> Response:
-    # Public, read-only and cookie-free: any website may show the library.
+    # Public, read-only and cookie-free: any website may show the library, and any cache keep
+    # an answer for five minutes. Not an error: a 404 or a 500 is never cached (see security.py).
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
+    if response.status_code < 400:
+        response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 

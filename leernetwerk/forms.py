@@ -46,11 +46,26 @@ class OnceForm(Form):
     once = HiddenField(default=lambda: secrets.token_urlsafe(24))
 
 
+class VersionField(IntegerField):
+    """The version an edit form was loaded at. It comes only from the form itself (`load_version`
+    when shown, the posted field when saved), never from the edited object, whose `version` is
+    what is stored now and would let a save without the field pass the conflict check. Missing or
+    not a number, it is None, which `versioning.check_version` refuses (docs/architecture.md)."""
+
+    def process_data(self, value: object) -> None:
+        self.data = None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip() if valuelist else ""
+        self.data = int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 class VersionedForm(OnceForm):
     """A form that edits a versioned object: it carries the version it was loaded at, and after a
-    refused save the conflict (what is stored now) for the page to show beside what was typed."""
+    refused save the conflict (what is stored now) for the page to show beside what was typed.
+    A save without it is refused (`check_version`); a create form has no version to check."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField(widget=HiddenInput(), validators=[Optional()])
     conflict: EditConflict | None = None
 
     def load_version(self, version: int) -> None:

@@ -135,3 +135,22 @@ def test_first_notification_preferences_saved_twice_at_once_are_stored_once(make
         select(NotificationPreference.kind, NotificationPreference.delivery)
         .where(NotificationPreference.user_id == person.id)).tuples().all())
     assert stored == dict.fromkeys(kinds, "wekelijks")
+
+
+def test_two_colleagues_saying_ook_bij_ons_at_once_signal_it_once(make_client, db):
+    from leernetwerk.coalitions.models import QuestionSignal
+
+    raiser = factories.make_coalition_member()
+    question = factories.make_question(raiser, raiser.coalitions[0], title="Tolken bij de kraamzorg")
+    coalition = factories.make_coalition()
+    colleagues = [factories.make_coalition_member(coalition) for _ in range(2)]
+    _db.session.commit()
+    url = f"/vraagstukken/{question.id}/ook-bij-ons"
+    requests = [_post(_browser(make_client, c), url, {"coalition_id": str(coalition.id), "note": f"Van {c.name}"})
+                for c in colleagues]
+    with colliding_at("question_signals"):
+        answers = at_once(*requests)
+    assert _statuses(answers) == [302, 302]  # the second hears that it was already said
+    signals = _db.session.execute(select(QuestionSignal.coalition_id).where(
+        QuestionSignal.question_id == question.id)).scalars().all()
+    assert signals == [coalition.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -42,7 +42,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def _carries_nul() -> bool:
+    """A NUL byte in the path, the query string or a form field: no browser sends one, and
+    PostgreSQL stores none in text, so it would end as a 500 wherever it reached a query."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in v for v in values)
+               for source in (request.args, request.form) for key, values in source.lists())
+
+
 def init_security(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul() -> None:
+        if _carries_nul():
+            abort(400)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         h = response.headers
@@ -80,6 +94,7 @@ def init_security(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # noqa: ANN202
         messages = {
+            400: _("Dit verzoek kunnen we niet lezen. Probeer het opnieuw vanaf de pagina zelf."),
             403: _("Je hebt geen toegang tot deze pagina."),
             404: _("Deze pagina bestaat niet (meer)."),
             405: _("Deze actie kan zo niet."),

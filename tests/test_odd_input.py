@@ -209,6 +209,7 @@ def test_no_get_route_answers_5xx_to_odd_input(app, demo, db, make_client):
         paging = [(name, "x") for name in URL_FOR_OWN] + [("per_pagina", "1")]
         fixed = [(role, real(int=real_ids[0], default=slugs[0]), paging) for role in (staff, "anonymous")]
         fixed += [(staff, real(int="²", default="²"), everything("²")),
+                  (staff, real(int="1", default="a\x00b"), everything("a\x00b")),
                   (staff, real(int=str(MAX_ID + 1), default=slugs[0]), everything(str(MAX_ID + 1))),
                   (staff, real(int="99999999999999999999999", default="x"), everything("99999999999999999999999"))]
 
@@ -228,3 +229,16 @@ def test_no_get_route_answers_5xx_to_odd_input(app, demo, db, make_client):
 
     for rule in rules:
         checker(rule)()
+
+
+def test_a_nul_byte_anywhere_in_a_request_answers_400(client, login, library):
+    login(library.staff)
+    for url in ("/bibliotheek?q=a%00b", "/bibliotheek/zorgpad%00", "/organisaties?q=%00", "/beheer/mensen?q=%00",
+                "/vraagstukken/vergelijkbaar?q=%00", "/api/v1/eindproducten?q=%00", "/bibliotheek?%00=x"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert response.headers["Cache-Control"] == "no-store"
+    posted = client.post(f"/werkpakketten/{library.work_package.id}/updates",
+                         data={"body": "Tekst met\x00nul", "light": "op_koers"})
+    assert posted.status_code == 400
+    assert "Dit verzoek kunnen we niet lezen" in posted.text

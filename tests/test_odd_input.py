@@ -27,7 +27,7 @@ from leernetwerk.rounds.models import Round, ThematicTable
 from . import factories
 from .library.helpers import Team
 
-# The bounded run in the normal suite: about 450 requests (five fixed ones per route, then 200
+# The bounded run in the normal suite: about 480 requests (six fixed ones per route, then 200
 # drawn ones shared out over the routes), the same ones every run, so a failure is reproducible;
 # no request may take 10 seconds (generous: a busy shared CI machine must not make it flaky).
 # HYPOTHESIS_PROFILE=explore searches wider and differently each time.

@@ -83,7 +83,7 @@ def test_a_support_request_typed_with_line_breaks_is_stored_on_one_line(client, 
 def test_a_milestone_title_typed_with_a_line_break_is_stored_on_one_line(client, login, scene):
     login(scene.lead)
     response = client.post(f"/werkpakketten/{scene.work_package.id}/mijlpalen",
-                           data={"title": "Factsheet\nconcept\x00", "due_on": (TODAY + days(3)).isoformat(),
+                           data={"title": "Factsheet\nconcept\x1f", "due_on": (TODAY + days(3)).isoformat(),
                                  "assignee_id": "0"})
     assert response.status_code == 302, response.text
     assert db.session.execute(select(Milestone.title)).scalar_one() == "Factsheet concept"

@@ -28,6 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"],
                                        app.config["TRUSTED_PROXY_ADDRESSES"])
 
+    from .params import IdConverter
+
+    # Every `<int:...>` in a route is a row id (or a version number): 1 to 2**31 - 1, else 404.
+    app.url_map.converters["int"] = IdConverter
+
     from . import models  # noqa: F401  (register every table with the metadata)
     from .extensions import babel, csrf, db, login_manager, migrate
     from .library import generation  # noqa: F401  (moves the library's generation on visible changes)

@@ -1,7 +1,8 @@
 """Database engine set-up: SQLite pragmas and up-front write locks, shared helpers.
 
 Where SQLite and PostgreSQL differ in SQL, the difference is written here once: the text forms
-of dates (`iso_date`, `iso_utc`) and INSERT … ON CONFLICT DO NOTHING (`insert_or_ignore`).
+of dates (`iso_date`, `iso_utc`), INSERT … ON CONFLICT DO NOTHING (`insert_or_ignore`) and
+INSERT … ON CONFLICT DO UPDATE (`insert_or_update`).
 """
 
 from __future__ import annotations
@@ -96,8 +97,22 @@ def insert_or_ignore(table: Table) -> Insert:
     """
     from .extensions import db  # extensions imports this module
 
-    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    return dialect_insert(table).on_conflict_do_nothing()
+    return _dialect_insert(db.engine.dialect.name)(table).on_conflict_do_nothing()
+
+
+def insert_or_update(table: Table, key: list[str], update: list[str]) -> Insert:
+    """INSERT … ON CONFLICT (key) DO UPDATE SET each column of `update` to the value this
+    statement tried to insert: a row that is there already, or that a concurrent transaction
+    just inserted (PostgreSQL waits for it), is updated instead of failing on the unique key."""
+    from .extensions import db
+
+    statement = _dialect_insert(db.engine.dialect.name)(table)
+    return statement.on_conflict_do_update(index_elements=key,
+                                           set_={name: statement.excluded[name] for name in update})
+
+
+def _dialect_insert(name: str):  # noqa: ANN202
+    return postgresql_insert if name == "postgresql" else sqlite_insert
 
 
 def configure_sqlite(engine: Engine) -> None:

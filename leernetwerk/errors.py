@@ -25,3 +25,8 @@ class EditConflict(DomainError):
         super().__init__(message)
         self.current = current
         self.version = version
+
+
+class VersionMissing(DomainError):
+    """A save of a versioned object that does not say which version it was made against: refused,
+    since the edit-conflict check cannot be made (it would be a silent overwrite)."""

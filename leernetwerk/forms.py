@@ -6,11 +6,12 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, ValidationError
+from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from .errors import EditConflict
+from .text import single_line
 
 
 def int_or_none(value: object) -> int | None:
@@ -18,18 +19,53 @@ def int_or_none(value: object) -> int | None:
     return None if value in ("", None) else int(value)
 
 
-class OnceForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form in the app. Its single-line text fields (every StringField but a
+    text area or a password) turn control characters into a space before anything else sees
+    them: a title, subject or name never carries a line break, a tab or a NUL into the database,
+    a one-line layout or a mail header.
+
+    Turned into a space rather than refused: a browser already strips line breaks from a
+    one-line input, so they come only from a crafted request or a paste (a tab from a
+    spreadsheet); refusing would ask a person to remove a character they cannot see, and a
+    space keeps what they meant."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, TextAreaField | PasswordField):
+                filters = [single_line, *unbound_field.kwargs.get("filters", ())]
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return super().bind_field(form, unbound_field, options)
+
+
+class OnceForm(Form):
     """A form saved at most once (see leernetwerk.submissions): it carries a fresh one-time token
     each time it is shown, and the same token when it is shown again with an error."""
 
     once = HiddenField(default=lambda: secrets.token_urlsafe(24))
 
 
+class VersionField(IntegerField):
+    """The version an edit form was loaded at. It comes only from the form itself (`load_version`
+    when shown, the posted field when saved), never from the edited object, whose `version` is
+    what is stored now and would let a save without the field pass the conflict check. Missing or
+    not a number, it is None, which `versioning.check_version` refuses (docs/architecture.md)."""
+
+    def process_data(self, value: object) -> None:
+        self.data = None
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        value = valuelist[0].strip() if valuelist else ""
+        self.data = int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 class VersionedForm(OnceForm):
     """A form that edits a versioned object: it carries the version it was loaded at, and after a
-    refused save the conflict (what is stored now) for the page to show beside what was typed."""
+    refused save the conflict (what is stored now) for the page to show beside what was typed.
+    A save without it is refused (`check_version`); a create form has no version to check."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = VersionField(widget=HiddenInput(), validators=[Optional()])
     conflict: EditConflict | None = None
 
     def load_version(self, version: int) -> None:

@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -85,8 +85,22 @@ HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
+def _carries_nul() -> bool:
+    """A NUL byte in the path, the query string or a form field: no browser sends one, and
+    PostgreSQL stores none in text, so it would end as a 500 wherever it reached a query."""
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in v for v in values)
+               for source in (request.args, request.form) for key, values in source.lists())
+
+
 def init_security(app: Flask) -> None:
     secure_cookie = app.config["SESSION_COOKIE_SECURE"]
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        if _carries_nul():
+            abort(400)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -99,7 +113,11 @@ def init_security(app: Flask) -> None:
                 h.add(name, value)
         if (secure_cookie or request.is_secure) and "strict-transport-security" not in present:
             h.add(*HSTS)
-        if "cache-control" not in present and response.mimetype == "text/html":
+        if response.status_code >= 400:
+            # An error is never cached, whatever the route said: a cached 404 or 500 would go on
+            # answering after the cause is gone.
+            h["Cache-Control"] = "no-store"
+        elif "cache-control" not in present and response.mimetype == "text/html":
             # Pages can hold personal data: never keep them in shared caches (page_cache.py
             # marks the public pages of anonymous visitors itself).
             h.add("Cache-Control", "no-store")
@@ -130,6 +148,7 @@ def init_security(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # noqa: ANN202
         messages = {
+            400: _("Dit verzoek kunnen we niet lezen. Probeer het opnieuw vanaf de pagina zelf."),
             403: _("Je hebt geen toegang tot deze pagina."),
             404: _("Deze pagina bestaat niet (meer)."),
             405: _("Deze actie kan zo niet."),

@@ -27,6 +27,7 @@ from ..enums import LabeledEnum
 from ..i18n import date_time, long_date
 from ..library.models import DeliverableKind, Visibility
 from ..notifications.models import Delivery, kind_label
+from ..params import parse_id
 from ..rounds.models import ActionLine, Decision, Light, MemberRole, WorkPackageStatus
 
 
@@ -308,11 +309,8 @@ Labels = dict[tuple[str, int], tuple[str, int | None]]  # (kind, id) → (label,
 def _ids(value: Any) -> list[int]:
     if isinstance(value, bool):
         return []
-    if isinstance(value, int):
-        return [value]
-    if isinstance(value, str) and value.isdigit():
-        return [int(value)]
-    return []
+    found = parse_id(str(value) if isinstance(value, int) else value)
+    return [found] if found is not None else []
 
 
 def references(events: Iterable[AuditEvent]) -> dict[str, set[int]]:

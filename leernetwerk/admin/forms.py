@@ -1,13 +1,12 @@
 """Staff forms: invite and edit a person, filter the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import EmailAddress
+from ..forms import EmailAddress, Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -15,7 +14,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)])
     email = EmailField(
         _l("E-mailadres"),
@@ -32,7 +31,7 @@ class InviteForm(FlaskForm):
 LOCALE_CHOICES = [SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """What staff change about a person (the e-mail address is their login and stays)."""
 
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul de naam in.")), Length(max=200)])
@@ -56,7 +55,7 @@ class FilterDateField(DateField):
             raise ValueError(str(DATE_ERROR)) from exc
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """The audit log's filters: a GET form, so a filtered page is a link like any other."""
 
     class Meta:

@@ -14,6 +14,7 @@ from ..coalitions.models import Coalition, DeliverableUse, Municipality, Organis
 from ..dates import AMSTERDAM
 from ..extensions import db
 from ..library.models import DeliverableVersion
+from ..params import parse_id
 from ..rounds.models import Milestone, ProgressUpdate, Round, SupportRequest, ThematicTable, WorkPackage
 from . import audit_log
 from .audit_log import COALITIONS, ORGANISATIONS, AuditRow, Labels, ObjectKind
@@ -75,8 +76,8 @@ def audit_page(filters: AuditFilters, page: int) -> AuditPage:
     query = select(AuditEvent)
     if filters.actor == SYSTEM:
         query = query.where(AuditEvent.actor_id.is_(None))
-    elif filters.actor.isdigit():
-        query = query.where(AuditEvent.actor_id == int(filters.actor))
+    elif (actor_id := parse_id(filters.actor)) is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
     if filters.kind is not None:
         query = query.where(AuditEvent.object_type == filters.kind)
     if filters.since is not None:

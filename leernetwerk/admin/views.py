@@ -11,6 +11,7 @@ from ..auth import services as accounts
 from ..auth import two_factor
 from ..auth.models import User
 from ..extensions import db
+from ..params import arg_id, arg_page, known_args
 from ..policy import can, require
 from ..rounds.models import ThematicTable
 from ..web import form_status, me, save
@@ -36,7 +37,7 @@ def _invite_form() -> InviteForm:
 @bp.route("/mensen")
 def users():
     require("users.list")
-    page = queries.users_page(request.args.get("q", ""), request.args.get("pagina", 1, type=int))
+    page = queries.users_page(request.args.get("q", ""), arg_page())
     return render_template("admin/users.html", page=page, q=request.args.get("q", ""))
 
 
@@ -44,7 +45,7 @@ def users():
 def invite():
     """Staff invite anyone; with `?tafel=<id>` the person also gets a seat at that table, and
     then the table's liaison may invite too (without handing out roles)."""
-    table_id = request.args.get("tafel", type=int)
+    table_id = arg_id("tafel")
     table = db.get_or_404(ThematicTable, table_id) if table_id else None
     require("users.invite_to_table" if table else "users.invite", table)
     grants_roles = can(me(), "users.invite")
@@ -123,6 +124,7 @@ def reactivate(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+AUDIT_FILTERS = ("wie", "soort", "van", "tot")
 MAIL_FILTER = "mail"  # the kind filter's value for events about the mail outbox (stored as "")
 
 
@@ -149,7 +151,6 @@ def audit_log():
         since=None if form.van.errors else form.van.data,
         until=None if form.tot.errors else form.tot.data,
     )
-    page = queries.audit_page(filters, request.args.get("pagina", 1, type=int))
-    filtered = any(request.args.get(name) for name in ("wie", "soort", "van", "tot"))
+    page = queries.audit_page(filters, arg_page())
     return render_template("admin/audit.html", page=page.pagination, rows=page.rows, form=form,
-                           filtered=filtered), form_status(form)
+                           filtered=bool(known_args(AUDIT_FILTERS))), form_status(form)

@@ -20,10 +20,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.after_request
 def _cors(response: Response) -> Response:
-    # Public, read-only and cookie-free: any website may show the library.
+    # Public, read-only and cookie-free: any website may show the library, and any cache keep
+    # an answer for five minutes. Not an error: a 404 or a 500 is never cached (see security.py).
     response.headers["Access-Control-Allow-Origin"] = "*"
-    # (page_cache.public_page sets its own: short, with an ETag that follows the library.)
-    response.headers.setdefault("Cache-Control", "public, max-age=300")
+    # (page_cache.public_page sets its own: short, with an ETag that follows the library.) An error
+    # is never cacheable.
+    if response.status_code < 400:
+        response.headers.setdefault("Cache-Control", "public, max-age=300")
     return response
 
 

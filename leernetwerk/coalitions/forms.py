@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..enums import choices_for
-from ..forms import OnceForm, int_or_none
+from ..forms import Form, OnceForm, int_or_none
 from ..rounds.models import ActionLine
 from .models import OrganisationKind
 
@@ -34,12 +33,12 @@ class QuestionForm(OnceForm):
     really_different = BooleanField(_l("Mijn vraag is echt anders dan deze vraagstukken"))
 
 
-class SignalForm(FlaskForm):
+class SignalForm(Form):
     coalition_id = SelectField(_l("Namens"), coerce=int_or_none, validators=[Optional()])
     note = TextAreaField(_l("Toelichting (niet verplicht)"), validators=[Optional(), Length(max=5000)])
 
 
-class TriageForm(FlaskForm):
+class TriageForm(Form):
     status = SelectField(_l("Nieuwe stand"), validators=[InputRequired(_l("Kies een stand."))])
     table_id = SelectField(_l("Tafel (bij ‘ondergebracht’)"), coerce=int_or_none, validators=[Optional()])
     answers = SelectMultipleField(_l("Eindproducten die het beantwoorden (bij ‘beantwoord’)"), coerce=int,
@@ -48,12 +47,12 @@ class TriageForm(FlaskForm):
                                                                                           Length(max=5000)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     keep_id = SelectField(_l("Samenvoegen met (dit vraagstuk blijft)"), coerce=int_or_none,
                           validators=[InputRequired(_l("Kies het vraagstuk dat blijft."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare POST (CSRF only)."""
 
     question_id = HiddenField()

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from ..dates import today
 from ..extensions import db
 from ..library.models import Deliverable
+from ..params import arg_id
 from ..policy import coalition_ids, require
 from ..rounds.models import ActionLine, ThematicTable
 from ..web import ALREADY_SAVED, Pages, form_status, me, page_number, save
@@ -46,7 +47,7 @@ def index():
     status = _arg("stand", {s.value for s in QuestionStatus})
     action_line = _arg("actielijn", {a.value for a in ActionLine})
     kind = _arg("organisatie", {k.value for k in OrganisationKind})
-    municipality = request.args.get("gemeente", type=int)
+    municipality = arg_id("gemeente")
     listing = queries.question_list(status=status, action_line=action_line, municipality=municipality, kind=kind,
                                     my_coalitions=coalition_ids(current_user), page=page_number())
     return render_template("coalitions/questions/index.html", listing=listing, status=status,

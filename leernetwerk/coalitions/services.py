@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import signals
 from ..audit import record, snapshot
@@ -115,11 +116,16 @@ def signal_question(by: User, question: Question, coalition: Coalition, note: st
         raise QuestionsError(_("Dit vraagstuk komt al van jullie coalitie."))
     exists = db.session.execute(select(QuestionSignal.id).where(
         QuestionSignal.question_id == question.id, QuestionSignal.coalition_id == coalition.id)).first()
+    refused = QuestionsError(_("Jullie coalitie heeft dit vraagstuk al als ‘ook bij ons’ gemeld."))
     if exists:
-        raise QuestionsError(_("Jullie coalitie heeft dit vraagstuk al als ‘ook bij ons’ gemeld."))
+        raise refused
     signal = QuestionSignal(question_id=question.id, coalition_id=coalition.id, user_id=by.id, note=(note or "").strip())
-    db.session.add(signal)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a colleague saying it in the same instant: the unique key decides
+            db.session.add(signal)
+            db.session.flush()
+    except IntegrityError:
+        raise refused from None
     record(by, "question.signal", question, None, {"coalition_id": coalition.id, "note": signal.note})
     return signal
 

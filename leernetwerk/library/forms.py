@@ -1,14 +1,13 @@
 """Forms for end products: content and metadata, attachments, reviews, withdrawal."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..enums import choices_for
-from ..forms import VersionedForm
+from ..forms import Form, VersionedForm
 from ..rounds.models import ActionLine
 from . import files
 from .models import Audience, DeliverableKind, FollowFacet, Visibility
@@ -43,7 +42,7 @@ class DeliverableForm(VersionedForm):
         "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPG, CSV of tekst; hoogstens 25 MB per bestand."))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The reviewer's comment and decision; the decision comes from the button pressed."""
 
     APPROVE, SEND_BACK = "goedkeuren", "terugsturen"
@@ -54,12 +53,12 @@ class ReviewForm(FlaskForm):
                           validators=[InputRequired()], name="besluit")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(_l("Reden van intrekken"), validators=[DataRequired(_l("Geef een reden voor het intrekken.")),
                                                                   Length(max=2000)])
 
 
-class FollowForm(FlaskForm):
+class FollowForm(Form):
     FOLLOW, UNFOLLOW = "volgen", "ontvolgen"
 
     facet = SelectField(choices=[SelectChoice(f.value, f.value) for f in FollowFacet])

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
 from ..extensions import db
+from ..params import parse_ids, parse_page
 from ..rounds.models import ActionLine, Round, ThematicTable
 from . import generation, search
 from .models import (
@@ -50,17 +51,21 @@ class LibraryQuery:
     @classmethod
     def from_args(cls, args: Any) -> LibraryQuery:
         filters = {name: [v for v in args.getlist(name) if v.strip()][:20] for name in FACETS}
-        try:
-            page = max(1, min(int(args.get("pagina", 1)), 10_000))
-        except ValueError:
-            page = 1
-        try:
-            per_page = max(1, min(int(args.get("per_pagina", PER_PAGE)), MAX_PER_PAGE))
-        except ValueError:
-            per_page = PER_PAGE
         sort = args.get("sorteer", "relevantie")
         return cls(q=(args.get("q") or "")[:200], filters={k: v for k, v in filters.items() if v},
-                   sort=sort if sort in ("relevantie", "datum") else "relevantie", page=page, per_page=per_page)
+                   sort=sort if sort in ("relevantie", "datum") else "relevantie",
+                   page=parse_page(args.get("pagina")),
+                   per_page=parse_page(args.get("per_pagina"), default=PER_PAGE, maximum=MAX_PER_PAGE))
+
+    def link_args(self) -> dict[str, object]:
+        """The parameters that make this search, for links to its other pages (never the raw
+        query string, whose names url_for might take for its own)."""
+        args: dict[str, object] = {"q": self.q or None, **self.filters}
+        if self.sort != "relevantie":
+            args["sorteer"] = self.sort
+        if self.per_page != PER_PAGE:
+            args["per_pagina"] = self.per_page
+        return {name: value for name, value in args.items() if value}
 
 
 @dataclass
@@ -90,25 +95,21 @@ class Results:
         return max(1, -(-self.total // self.query.per_page))
 
 
-def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:20]
-
-
 def _apply(query: Select, name: str, values: list[str]) -> Select:
     if name == "soort":
         return query.where(LibraryEntry.kind.in_(values))
     if name == "actielijn":
         return query.where(LibraryEntry.action_line.in_(values))
     if name == "ronde":
-        return query.where(LibraryEntry.round_id.in_(_ints(values)))
+        return query.where(LibraryEntry.round_id.in_(parse_ids(values)))
     if name == "tafel":
-        return query.where(LibraryEntry.table_id.in_(_ints(values)))
+        return query.where(LibraryEntry.table_id.in_(parse_ids(values)))
     if name == "doelgroep":
         return query.where(LibraryEntry.deliverable_id.in_(
             select(entry_audiences.c.deliverable_id).where(entry_audiences.c.audience.in_(values))))
     if name == "gemeente":
         # An end product for all of Friesland concerns every municipality: choosing one includes it.
-        ids = _ints([v for v in values if v != FRIESLAND])
+        ids = parse_ids([v for v in values if v != FRIESLAND])
         condition = LibraryEntry.deliverable_id.in_(
             select(entry_municipalities.c.deliverable_id).where(entry_municipalities.c.municipality_id.in_(ids)))
         if ids or FRIESLAND in values:

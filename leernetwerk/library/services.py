@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from .. import signals
 from ..audit import record
 from ..auth.models import User
-from ..database import utcnow
+from ..database import insert_or_ignore, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..rounds.models import WorkPackage
@@ -66,6 +66,21 @@ def _set_audiences(version: DeliverableVersion, audiences: list[str]) -> None:
 RESERVED_SLUGS = frozenset({"volgen", "feed-atom"})
 
 
+def _new_deliverable(by: User, wp: WorkPackage, title: str) -> Deliverable:
+    """A new end product under a slug no other one has. The slug is claimed with INSERT … ON
+    CONFLICT DO NOTHING: when a concurrent save of the same title took it first (PostgreSQL
+    waits for that save to commit), the next free one is taken, so both are saved."""
+    for _attempt in range(20):
+        claimed = db.session.execute(
+            insert_or_ignore(Deliverable.__table__)
+            .values(slug=_unique_slug(title), work_package_id=wp.id, created_by_id=by.id, created_at=utcnow())
+            .returning(Deliverable.__table__.c.id)
+        ).scalar_one_or_none()
+        if claimed is not None:
+            return db.session.get(Deliverable, claimed)
+    raise LibraryError(_("Het lukte niet om het eindproduct op te slaan. Probeer het opnieuw."))
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title, 200)
     taken = set(db.session.execute(
@@ -105,9 +120,7 @@ def create_deliverable(by: User, wp: WorkPackage, *, title: str, summary: str, b
         raise LibraryError(_("Deze ronde is afgesloten; er kunnen geen eindproducten meer bij."))
     _check_content(title, kind, action_line, visibility)
     checked = _check_uploads(list(uploads))
-    deliverable = Deliverable(slug=_unique_slug(title), work_package=wp, created_by_id=by.id)
-    db.session.add(deliverable)
-    db.session.flush()
+    deliverable = _new_deliverable(by, wp, title)
     version = DeliverableVersion(
         deliverable_id=deliverable.id, number=1, title=title.strip(), summary=summary, body=body, kind=kind,
         action_line=action_line, visibility=visibility, all_of_friesland=all_of_friesland,
@@ -325,16 +338,16 @@ def refresh_entry(deliverable: Deliverable) -> LibraryEntry:
 
 
 def follow(user: User, facet: str, value: str) -> Follow:
-    if facet not in {f.value for f in FollowFacet} or not value.strip():
+    """Follow a kind or a theme; following it again changes nothing. Two requests at once (two
+    tabs, a double click) both insert, and the unique key skips the second: never a 500."""
+    value = value.strip()
+    if facet not in {f.value for f in FollowFacet} or not value or len(value) > 120:
         raise LibraryError(_("Kies wat je wilt volgen."))
-    existing = db.session.execute(
+    db.session.execute(insert_or_ignore(Follow.__table__).values(
+        user_id=user.id, facet=facet, value=value, created_at=utcnow()))
+    return db.session.execute(
         select(Follow).where(Follow.user_id == user.id, Follow.facet == facet, Follow.value == value)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    item = Follow(user_id=user.id, facet=facet, value=value.strip())
-    db.session.add(item)
-    return item
+    ).scalar_one()
 
 
 def unfollow(user: User, facet: str, value: str) -> None:

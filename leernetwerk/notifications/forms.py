@@ -1,15 +1,15 @@
 """Forms for notification preferences."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from ..enums import choices_for
+from ..forms import Form
 from .models import PREFERENCE_KINDS, Delivery, kind_label
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """One choice per kind of reminder or notice; the fields are named after the kinds."""
 
 

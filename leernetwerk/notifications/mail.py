@@ -24,6 +24,7 @@ from sqlalchemy import case, func, insert, select, update
 from ..audit import record
 from ..database import utcnow
 from ..extensions import db
+from ..text import single_line
 from .models import OutboxMail, OutboxStatus
 
 MAX_ATTEMPTS = 6
@@ -99,16 +100,24 @@ _headers.map_to_type("list-unsubscribe", _UnfoldedHeader)
 MAIL_POLICY = default_policy.clone(header_factory=_headers)
 
 
+def _one_line(value: str) -> str:
+    """A header value that stays one header: a line break in a title (stored before the forms
+    cleaned titles, or written by code) would otherwise make the mail fail for good ("Header
+    values may not contain linefeed…") or, through a lax transport, add a header."""
+    return single_line(value).strip()
+
+
 def build_message(mail: OutboxMail) -> EmailMessage:
+    """The one place mails are built: every header value goes through `_one_line`."""
     msg = EmailMessage(policy=MAIL_POLICY)
     name, address = parseaddr(current_app.config["MAIL_FROM"])
-    msg["From"] = formataddr((name, address))
-    msg["To"] = mail.recipient
-    msg["Subject"] = mail.subject
-    msg["Message-ID"] = mail.message_id
+    msg["From"] = formataddr((_one_line(name), _one_line(address)))
+    msg["To"] = _one_line(mail.recipient)
+    msg["Subject"] = _one_line(mail.subject)
+    msg["Message-ID"] = _one_line(mail.message_id)
     msg["Date"] = formatdate(localtime=False)
     if mail.unsubscribe_url:
-        msg["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        msg["List-Unsubscribe"] = f"<{_one_line(mail.unsubscribe_url)}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(mail.text_body)
     if mail.html_body:

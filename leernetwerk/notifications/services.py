@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from ..audit import record
 from ..auth.models import User
-from ..database import utcnow
+from ..database import insert_or_update, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..tokens import seal, unseal
@@ -115,17 +115,16 @@ def set_preferences(user: User, choices: dict[str, str]) -> None:
     for kind, delivery in choices.items():
         if kind not in PREFERENCE_KINDS or delivery not in Delivery.__members__.values():
             raise NotificationsError(_("Onbekende keuze voor herinneringen."))
-    stored = {
-        p.kind: p for p in db.session.execute(
-            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
-        ).scalars()
-    }
-    before = {kind: p.delivery for kind, p in stored.items()}
-    for kind, delivery in choices.items():
-        if kind in stored:
-            stored[kind].delivery = delivery
-        else:
-            db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+    before = dict(db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.delivery)
+        .where(NotificationPreference.user_id == user.id)
+    ).tuples().all())
+    if choices:
+        # One upsert: a first save made twice at once (two tabs) updates the row the other one
+        # just inserted instead of failing on the key.
+        db.session.execute(
+            insert_or_update(NotificationPreference.__table__, ["user_id", "kind"], ["delivery"]).values(
+                [{"user_id": user.id, "kind": kind, "delivery": delivery} for kind, delivery in choices.items()]))
     record(user, "notifications.preferences", user, before=before, after=dict(choices))
 
 

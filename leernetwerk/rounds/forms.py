@@ -1,12 +1,11 @@
 """Forms for rounds, tables, evaluations, work packages, milestones, updates and support."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..enums import choices_for
-from ..forms import OnceForm, VersionedForm, int_or_none
+from ..forms import Form, OnceForm, VersionedForm, int_or_none
 from .models import ActionLine, Decision, Light, WorkPackageStatus
 
 DATE_ERROR = _l("Vul een geldige datum in.")
@@ -37,12 +36,12 @@ class TableForm(VersionedForm):
     members = SelectMultipleField(_l("Leden"), coerce=int, validators=[Optional()], render_kw=PEOPLE_PICKER)
 
 
-class CarryOverForm(FlaskForm):
+class CarryOverForm(Form):
     # A required select starts with an empty placeholder (valid HTML, and nothing is chosen by accident).
     round_id = SelectField(_l("Naar ronde"), coerce=int_or_none, validators=[InputRequired(_l("Kies een ronde."))])
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     delivered = TextAreaField(_l("Wat heeft de tafel opgeleverd?"),
                               validators=[DataRequired(_l("Vul in wat de tafel heeft opgeleverd.")), Length(max=10000)])
     what_worked = TextAreaField(_l("Wat werkte goed, wat niet?"),
@@ -81,5 +80,5 @@ class SupportRequestForm(OnceForm):
                          validators=[DataRequired(_l("Beschrijf de vraag.")), Length(max=10000)])
 
 
-class SupportAnswerForm(FlaskForm):
+class SupportAnswerForm(Form):
     answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(_l("Schrijf een antwoord.")), Length(max=10000)])

@@ -13,6 +13,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..dates import today
 from ..extensions import db
+from ..params import arg_id
 from ..policy import require
 from ..web import ALREADY_SAVED, form_status, me, page_number, save
 from . import overview, queries, services, timeline, work
@@ -167,7 +168,7 @@ def table_create(round_id: int):
     require("table.create", round_)
     form = _table_form()
     # From /kerngroep: a candidate question becomes a table, the form filled in from the link.
-    question = _candidate_question(request.args.get("vraagstuk", type=int))
+    question = _candidate_question(arg_id("vraagstuk"))
     if not form.is_submitted():
         form.title.data = request.args.get("titel", "")[:200] or None
         form.theme.data = request.args.get("thema", "")[:120] or None

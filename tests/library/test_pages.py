@@ -145,7 +145,7 @@ def test_editing_a_draft_with_an_attachment_without_a_new_file_keeps_text_and_at
     response = client.post(f"/eindproducten/{d}/bewerken", data={
         "title": "Zorgpad tweede versie", "summary": "Nieuwe samenvatting", "body": "", "kind": "zorgpad",
         "action_line": "tijdens_zwangerschap", "visibility": "openbaar", "audiences": ["verloskundigen"],
-        "all_of_friesland": "y", "lock_version": str(version.lock_version)}, content_type="multipart/form-data")
+        "all_of_friesland": "y", "version": str(version.lock_version)}, content_type="multipart/form-data")
     assert response.status_code == 302, response.text
     db.session.refresh(version)
     assert version.title == "Zorgpad tweede versie" and version.summary == "Nieuwe samenvatting"
@@ -154,7 +154,7 @@ def test_editing_a_draft_with_an_attachment_without_a_new_file_keeps_text_and_at
     with_file = client.post(f"/eindproducten/{d}/bewerken", data={
         "title": "Zorgpad tweede versie", "summary": "Nieuwe samenvatting", "body": "", "kind": "zorgpad",
         "action_line": "tijdens_zwangerschap", "visibility": "openbaar", "audiences": ["verloskundigen"],
-        "all_of_friesland": "y", "lock_version": str(version.lock_version),
+        "all_of_friesland": "y", "version": str(version.lock_version),
         "attachments": [(io.BytesIO(make_pdf("bijlage")), "bijlage.pdf")]}, content_type="multipart/form-data")
     assert with_file.status_code == 302, with_file.text
     db.session.refresh(version)

@@ -22,11 +22,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(config_module.load(instance_path, config))
     instance_path.mkdir(parents=True, exist_ok=True)
-    if app.config["TRUSTED_PROXIES"]:
-        from .security import TrustedProxyFix
-
-        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"],
-                                       app.config["TRUSTED_PROXY_ADDRESSES"])
 
     from .params import IdConverter
 
@@ -104,4 +99,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .notifications.scheduler import init_scheduler
 
     init_scheduler(app)
+    # Outermost, so everything inside (static files too) sees the client's address.
+    if app.config["TRUSTED_PROXIES"]:
+        from .security import TrustedProxyFix
+
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUSTED_PROXIES"],
+                                       app.config["TRUSTED_PROXY_ADDRESSES"])
     return app

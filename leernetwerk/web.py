@@ -138,9 +138,9 @@ PAGE_PARAM = "pagina"
 
 def page_number() -> int:
     """The `pagina` query parameter, 1 when missing or not a positive number."""
-    from flask import request
+    from .params import arg_page
 
-    return max(request.args.get(PAGE_PARAM, 1, type=int) or 1, 1)
+    return arg_page(PAGE_PARAM)
 
 
 def listing_url(keep: tuple[str, ...] | list[str], base: dict[str, Any] | None = None, **changes: Any) -> str:

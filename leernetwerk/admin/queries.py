@@ -43,8 +43,8 @@ def people(chosen: str = "") -> list[User]:
     changes), and the person chosen (through the link on a name in the log). Not everyone: at
     national scale that would be 20,000 options on every page of the log."""
     query = or_(User.is_staff.is_(True), User.is_core_group.is_(True))
-    if chosen.isdigit():
-        query = or_(query, User.id == int(chosen))
+    if (chosen_id := parse_id(chosen)) is not None:
+        query = or_(query, User.id == chosen_id)
     return list(db.session.execute(select(User).where(query).order_by(User.name, User.id)).scalars())
 
 

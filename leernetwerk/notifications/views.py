@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..database import utcnow
 from ..extensions import csrf, db
+from ..params import arg_page, parse_id
 from ..policy import require
 from ..security import safe_next
 from ..web import Pages, me, page_number, save
@@ -146,7 +147,7 @@ def reminders_admin():
     # page at a time: the chosen kind, else the first with reminders coming.
     wanted = request.args.get("soort")
     kind = next((k for k in reminder_counts if k.value == wanted), None)
-    reminder_page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    reminder_page = arg_page("pagina")
     if kind is None and sum(reminder_counts.values()) <= preview.PER_PAGE:
         upcoming = sorted((u for k, n in reminder_counts.items() if n for u in preview.upcoming(now, k)),
                           key=lambda u: (u.day, u.kind, u.subject, u.person))
@@ -156,7 +157,7 @@ def reminders_admin():
     return render_template(
         "notifications/admin.html", upcoming=upcoming, reminder_counts=reminder_counts, kind=kind,
         reminder_pages=Pages(reminder_page, reminder_counts.get(kind, 0), preview.PER_PAGE),
-        counts=mail.outbox_counts(), outbox=mail.outbox_page(request.args.get("mail_pagina", 1, type=int) or 1),
+        counts=mail.outbox_counts(), outbox=mail.outbox_page(arg_page("mail_pagina")),
         digest_at=digest_at, digest_items=digest_items, digest_people=digest_people)
 
 
@@ -187,7 +188,7 @@ def _delivery_report(counts: dict[str, int]) -> tuple[str, str]:
 @bp.route("/beheer/herinneringen/opnieuw", methods=["POST"])
 def outbox_retry():
     require("reminders.admin")
-    count = mail.retry_failed(me(), request.form.get("mail_id", type=int))
+    count = mail.retry_failed(me(), parse_id(request.form.get("mail_id")))
     db.session.commit()
     flash(ngettext("%(num)d mail staat weer in de wachtrij.", "%(num)d mails staan weer in de wachtrij.", count),
           "success")

@@ -20,6 +20,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
+from ..params import parse_id
 from .models import (
     ActionLine,
     Light,
@@ -71,7 +72,7 @@ class RoundFilters:
             value = (args.get(name) or "").strip()
             return value if value and value in allowed else None
 
-        liaison = args.get("verbinding", type=int)
+        liaison = parse_id(args.get("verbinding"))
         return cls(
             theme=(args.get("thema") or "").strip()[:120] or None,
             action_line=pick("actielijn", {a.value for a in ActionLine}),

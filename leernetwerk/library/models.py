@@ -283,3 +283,23 @@ class LibraryEntry(db.Model):
     theme: Mapped[str] = mapped_column(String(120))
     version_number: Mapped[int]
     published_at: Mapped[datetime]
+
+
+class SynonymGroup(db.Model):
+    """Words that mean the same in this field (JGZ ~ jeugdgezondheidszorg ~ consultatiebureau),
+    kept by staff. A search for any of them finds all of them; applied at query time, so a
+    change needs no reindex. `words` holds the group as typed, one word or phrase a line."""
+
+    __tablename__ = "synonym_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    words: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w.strip() for w in self.words.splitlines() if w.strip()]
+
+    def __str__(self) -> str:
+        return " ~ ".join(self.word_list)

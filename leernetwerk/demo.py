@@ -32,6 +32,7 @@ from .demo_data import (
     ROUNDS,
     STAFF,
     SUPPORT_REQUESTS,
+    SYNONYMS,
     TABLES,
     TABLES_SET_UP,
     TODAY,
@@ -62,7 +63,7 @@ from .factories import (
     moment,
     without_notices,
 )
-from .library.models import Deliverable, DeliverableVersion, VersionStatus
+from .library.models import Deliverable, DeliverableVersion, SynonymGroup, VersionStatus
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "database_is_empty", "seed_demo"]
 
@@ -127,6 +128,7 @@ class _Demo:
         self.working_cycle()
         self.library()
         self.questions()
+        self.synonyms()
 
     def places(self) -> None:
         for name in MUNICIPALITIES:
@@ -192,6 +194,10 @@ class _Demo:
         finish_round(staff, self.rounds["closed"], closed_at=self.at(ROUND_CLOSED_ON))
         for title, municipality, who, note in USES:
             make_use(self.people[who], self.deliverables[title], self.coalitions[municipality], note)
+
+    def synonyms(self) -> None:
+        for words in SYNONYMS:
+            db.session.add(SynonymGroup(words="\n".join(words)))
 
     def end_product(self, row: dict, staff: User) -> None:
         author, wp = self.people[row.get("author", "tafel")], self.work_packages[row["wp"]]

@@ -28,11 +28,47 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """Snowball (Porter) Dutch, then one doubled final consonant undone, so that
-    'zwangerschappen' and 'zwangerschap' meet ('zwangerschapp' -> 'zwangerschap')."""
-    return _DOUBLE_END.sub(r"\1", _stemmer.stemWord(word))
+    'zwangerschappen' and 'zwangerschap' meet ('zwangerschapp' -> 'zwangerschap'). Before
+    Snowball, what it leaves alone is brought back to a known word of the lexicon (see
+    `base_form`): diminutives, -eren plurals, -s after a vowel, verb forms in -t and ge-…-d/t."""
+    return _DOUBLE_END.sub(r"\1", _stemmer.stemWord(base_form(word)))
+
+
+_DIMINUTIVES = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes", "je")
+
+
+def _common(word: str, zipf: float = 3.0) -> bool:
+    return len(word) >= MIN_PART and lexicon().get(word, 0.0) >= zipf
+
+
+def base_form(word: str) -> str:
+    """A word's form that Snowball stems like its relatives: kindje, kindjes -> kind; babytje ->
+    baby; kinderen -> kind; bureaus -> bureau; werkt -> werk; gemeld -> meld. Only when the result
+    is a common word of the lexicon, so 'meisje', 'oranje', 'start' and 'gezond' stay as they are."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    for suffix in _DIMINUTIVES:
+        if word.endswith(suffix):
+            root = word[: -len(suffix)]
+            if suffix.startswith("e") and _DOUBLE_END.search(root):
+                root = root[:-1]
+            if _common(root):
+                return root
+            break
+    if word.endswith("eren") and _common(word[:-4], 3.5):
+        return word[:-4]
+    if word.endswith("s") and word[-2] in "aeiouy" and _common(word[:-1], 2.0):
+        return word[:-1]
+    if word.endswith("t") and word[-2] not in "rt" and _common(word[:-1]) and _common(word[:-1] + "en"):
+        return word[:-1]
+    if word.startswith("ge") and word[-1] in "dt" and len(word) >= 6 and not _common(word, 4.5):
+        for middle in (word[2:-1], word[2:]):
+            if _common(middle) and _common(middle + "en"):
+                return middle
+    return word
 
 
 def words(text: str) -> list[str]:

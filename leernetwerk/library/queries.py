@@ -219,7 +219,7 @@ def _filter_bits(snapshot: _Snapshot, name: str, values: list[str]) -> int:
 
 # Counting facets is still the costliest part of a search; the same counts are asked again and
 # again (the landing page above all), so they are kept per process, keyed by the generation.
-_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]]]] = OrderedDict()
+_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]], int]] = OrderedDict()
 _COUNTS_MAX = 512
 
 
@@ -283,17 +283,16 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
     and one page of hits (and, unless known for this generation, the facet bit sets and labels),
     and a look in the vocabulary when little was found."""
     query_plan = plan(q.q, _synonym_phrases()) if query_words(q.q) else []
-    hits_sq = search.matches(query_plan) if query_plan else None
 
     generation = _generation()
     key = (generation, str(get_locale()), visible_to_network, search.expression(query_plan) if query_plan else "",
            tuple(sorted((name, tuple(sorted(values))) for name, values in q.filters.items())))
     if key in _COUNTS:
         _COUNTS.move_to_end(key)
-        total, facets = _COUNTS[key]
+        total, facets, allowed = _COUNTS[key]
     else:
-        total, facets = _count(q, visible_to_network, query_plan, _snapshot(generation))
-        _COUNTS[key] = (total, facets)
+        total, facets, allowed = _count(q, visible_to_network, query_plan, _snapshot(generation))
+        _COUNTS[key] = (total, facets, allowed)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
 
@@ -302,17 +301,18 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
     past_end = q.page > pages
     if past_end:
         q = replace(q, page=pages)
-    # The page joins the full-text hits once, directly: a nested join of the hits is not
-    # flattened by SQLite and costs seconds at 100,000 end products.
-    page_query = _base(visible_to_network, hits_sq, q.filters, query=select(LibraryEntry))
-    if hits_sq is not None and q.sort == "relevantie":
-        page_query = page_query.order_by(
-            hits_sq.c.rank.desc(), LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+    if not total:
+        entries: list[LibraryEntry] = []
+    elif query_plan and q.sort == "relevantie":
+        entries = _ranked_page(query_plan, allowed, q)
     else:
-        page_query = page_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
-    entries = db.session.execute(
-        page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)
-    ).scalars().all() if total else []
+        # By date: the newest first, from the (visibility, published_at) index; a query's hits
+        # are joined once, directly (a nested join is not flattened by SQLite).
+        hits_sq = search.matches(query_plan, ranked=False) if query_plan else None
+        page_query = _base(visible_to_network, hits_sq, q.filters, query=select(LibraryEntry)).order_by(
+            LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+        entries = list(db.session.execute(
+            page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)).scalars())
     wanted = wanted_terms(query_plan)
     hits = [Hit(entry=e, snippet=snippet(join_blocks(e.summary, e.plain_text), wanted)) for e in entries]
     suggestion = None
@@ -322,9 +322,29 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
                    past_end=past_end)
 
 
+def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery) -> list[LibraryEntry]:
+    """One page of hits by relevance. The index ranks its matches by itself (bm25 / ts_rank_cd,
+    best first); those this visitor may see with the chosen facets (`allowed`, a bit set) are
+    kept until the page is full. The index is asked for more when too few were allowed."""
+    allowed_bytes = allowed.to_bytes((allowed.bit_length() + 7) // 8 or 1, "little")
+    wanted = q.page * q.per_page
+    limit = max(4 * wanted, 200)
+    while True:
+        ranked = search.ranked_ids(query_plan, limit)
+        kept = [i for i in ranked if (i >> 3) < len(allowed_bytes) and allowed_bytes[i >> 3] >> (i & 7) & 1]
+        if len(kept) >= wanted or len(ranked) < limit:
+            break
+        limit *= 4
+    ids = kept[(q.page - 1) * q.per_page: wanted]
+    found = {e.deliverable_id: e for e in db.session.execute(
+        select(LibraryEntry).where(LibraryEntry.deliverable_id.in_(ids or [-1]))).scalars()}
+    return [found[i] for i in ids if i in found]
+
+
 def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
-           snapshot: _Snapshot) -> tuple[int, dict[str, list[FacetValue]]]:
-    """The total and the counts per facet value, each facet given the other facets' choices."""
+           snapshot: _Snapshot) -> tuple[int, dict[str, list[FacetValue]], int]:
+    """The total, the counts per facet value (each facet given the other facets' choices), and
+    the bit set of what this visitor may see with the chosen facets."""
     base = snapshot.everything if visible_to_network else snapshot.public
     if query_plan:
         base &= _bits(search.matching_ids(query_plan))
@@ -338,7 +358,8 @@ def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
                 result &= bits
         return result
 
-    total = within(None).bit_count()
+    allowed = within(None)
+    total = allowed.bit_count()
 
     def counted(name: str) -> list[tuple[Any, int]]:
         scope = within(name)
@@ -369,7 +390,7 @@ def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
         "gemeente": _municipality_values(q, municipalities, frisian, names["gemeente"]),
         "ronde": values("ronde", rounds, lambda v: names["ronde"].get(v, str(v))),
         "tafel": values("tafel", tables, lambda v: names["tafel"].get(v, str(v))),
-    }
+    }, allowed
 
 
 # --- "Bedoelde je …?" -------------------------------------------------------------------------

@@ -152,3 +152,18 @@ def known_words(words: list[str]) -> set[str]:
     placeholders = ", ".join(f":w{i}" for i in range(len(words)))
     return set(db.session.execute(
         text(f"SELECT word FROM library_search_words WHERE word IN ({placeholders})"), params).scalars())
+
+
+def ranked_ids(query: Query, limit: int) -> list[int]:
+    """The ids of the best `limit` matches, best first (ties: the newest id first)."""
+    expr = expression(query)
+    if not expr:
+        return []
+    if _dialect() == "postgresql":
+        statement = ("SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q "
+                     "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, deliverable_id DESC LIMIT :limit")
+    else:
+        # FTS5's own rank, with the column weights of `matches`: title 5, body 1, compound parts 0.3.
+        statement = ("SELECT rowid FROM library_search WHERE library_search MATCH :expr "
+                     "AND rank MATCH 'bm25(5.0, 1.0, 0.3)' ORDER BY rank, rowid DESC LIMIT :limit")
+    return list(db.session.execute(text(statement), {"expr": expr, "limit": limit}).scalars())

@@ -136,8 +136,8 @@ def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]]
 # (each facet joins every hit again). Instead each process keeps, per generation of the library,
 # one bit set per facet value (bit n = end product n), built once from three queries; a search
 # then fetches its hits' ids once and every count is a popcount of ANDed bit sets, in
-# microseconds. The generation is (number of entries, latest publication, sum of ids): every
-# change to what the library holds goes through publish() or withdraw() and moves them. The counts
+# microseconds. The generation is a counter beside the index (library_search_state) that every
+# change to the index moves: publish(), withdraw(), a reindex. The counts
 # themselves are kept too, keyed by the generation and the query.
 
 
@@ -161,14 +161,17 @@ class _Snapshot:
 
 
 def _snapshot_build() -> _Snapshot:
+    """Three plain queries (rows as tuples: the ORM's per-row cost would dominate at 100,000)."""
     facets: dict[str, dict[Any, list[int]]] = {name: {} for name in ("soort", "actielijn", "ronde", "tafel")}
     everything, public, frisian = [], [], []
-    rows = db.session.execute(select(
-        LibraryEntry.deliverable_id, LibraryEntry.kind, LibraryEntry.action_line, LibraryEntry.round_id,
-        LibraryEntry.table_id, LibraryEntry.visibility, LibraryEntry.all_of_friesland)).tuples()
+    conn = db.session.connection()
+    rows = conn.exec_driver_sql(
+        "SELECT deliverable_id, kind, action_line, round_id, table_id, visibility, all_of_friesland "
+        "FROM library_entries").fetchall()
+    public_value = Visibility.PUBLIC.value
     for did, kind, line, round_id, table_id, visibility, all_of_friesland in rows:
         everything.append(did)
-        if visibility == Visibility.PUBLIC:
+        if visibility == public_value:
             public.append(did)
         if all_of_friesland:
             frisian.append(did)
@@ -177,12 +180,11 @@ def _snapshot_build() -> _Snapshot:
         facets["ronde"].setdefault(round_id, []).append(did)
         facets["tafel"].setdefault(table_id, []).append(did)
     audiences: dict[Any, list[int]] = {}
-    for did, audience in db.session.execute(
-            select(entry_audiences.c.deliverable_id, entry_audiences.c.audience)).tuples():
+    for did, audience in conn.exec_driver_sql("SELECT deliverable_id, audience FROM library_entry_audiences"):
         audiences.setdefault(audience, []).append(did)
     municipalities: dict[Any, list[int]] = {}
-    for did, municipality_id in db.session.execute(
-            select(entry_municipalities.c.deliverable_id, entry_municipalities.c.municipality_id)).tuples():
+    for did, municipality_id in conn.exec_driver_sql(
+            "SELECT deliverable_id, municipality_id FROM library_entry_municipalities"):
         municipalities.setdefault(municipality_id, []).append(did)
     facets["doelgroep"] = audiences
     facets["gemeente"] = municipalities
@@ -190,10 +192,10 @@ def _snapshot_build() -> _Snapshot:
                      by_facet={name: {v: _bits(ids) for v, ids in values.items()} for name, values in facets.items()})
 
 
-_SNAPSHOT: dict[tuple, _Snapshot] = {}
+_SNAPSHOT: dict[int, _Snapshot] = {}
 
 
-def _snapshot(generation: tuple) -> _Snapshot:
+def _snapshot(generation: int) -> _Snapshot:
     if generation not in _SNAPSHOT:
         _SNAPSHOT.clear()
         _SNAPSHOT[generation] = _snapshot_build()
@@ -223,11 +225,8 @@ _COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]], int]] = Orde
 _COUNTS_MAX = 512
 
 
-def _generation() -> tuple:
-    return tuple(db.session.execute(
-        select(func.count(), func.max(LibraryEntry.published_at), func.sum(LibraryEntry.deliverable_id))
-        .select_from(LibraryEntry)
-    ).one())
+def _generation() -> int:
+    return search.generation()
 
 
 def _synonym_phrases() -> list[list[tuple[str, ...]]]:
@@ -322,23 +321,71 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
                    past_end=past_end)
 
 
+# Ranking every match costs about 2 µs an end product in the index (bm25 / ts_rank_cd read each
+# match's positions), too much for a word in most of 100,000 end products. So a page by relevance
+# is made tier by tier: matches in the title first, then in the body, then only as a compound
+# part. Within a tier of at most RANK_LIMIT end products the index ranks; a larger tier (a very
+# common word) comes newest first, which for such words says more than term counts do.
+RANK_LIMIT = 3000
+_TIER_ORDER = ("title", "text", "")
+
+
 def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery) -> list[LibraryEntry]:
-    """One page of hits by relevance. The index ranks its matches by itself (bm25 / ts_rank_cd,
-    best first); those this visitor may see with the chosen facets (`allowed`, a bit set) are
-    kept until the page is full. The index is asked for more when too few were allowed."""
-    allowed_bytes = allowed.to_bytes((allowed.bit_length() + 7) // 8 or 1, "little")
-    wanted = q.page * q.per_page
-    limit = max(4 * wanted, 200)
-    while True:
-        ranked = search.ranked_ids(query_plan, limit)
-        kept = [i for i in ranked if (i >> 3) < len(allowed_bytes) and allowed_bytes[i >> 3] >> (i & 7) & 1]
-        if len(kept) >= wanted or len(ranked) < limit:
+    """One page of hits by relevance, of those this visitor may see with the chosen facets
+    (`allowed`, a bit set)."""
+    skip, wanted = (q.page - 1) * q.per_page, q.per_page
+    seen, ids = 0, []
+    # Both narrower tiers are fetched whatever the page needs: a fixed number of queries.
+    tiers = {tier: _bits(search.matching_ids(query_plan, tier)) if tier else allowed for tier in _TIER_ORDER}
+    for tier in _TIER_ORDER:
+        tier_bits = tiers[tier] & allowed & ~seen
+        seen |= tier_bits
+        size = tier_bits.bit_count()
+        if skip >= size:
+            skip -= size
+            continue
+        take = min(wanted - len(ids), size - skip)
+        if size <= RANK_LIMIT:
+            ids += _best(query_plan, tier, tier_bits, skip, take)
+        else:
+            ids += _newest(tier_bits, skip, take)
+        skip = 0
+        if len(ids) >= wanted:
             break
-        limit *= 4
-    ids = kept[(q.page - 1) * q.per_page: wanted]
     found = {e.deliverable_id: e for e in db.session.execute(
         select(LibraryEntry).where(LibraryEntry.deliverable_id.in_(ids or [-1]))).scalars()}
     return [found[i] for i in ids if i in found]
+
+
+def _has(bits_bytes: bytes, i: int) -> bool:
+    return (i >> 3) < len(bits_bytes) and bool(bits_bytes[i >> 3] >> (i & 7) & 1)
+
+
+def _best(query_plan: search.Query, tier: str, tier_bits: int, skip: int, take: int) -> list[int]:
+    """`take` ids of a tier by the index's rank, after `skip`."""
+    members = tier_bits.to_bytes((tier_bits.bit_length() + 7) // 8 or 1, "little")
+    limit = max(4 * (skip + take), 200)
+    while True:
+        ranked = search.ranked_ids(query_plan, limit, tier)
+        kept = [i for i in ranked if _has(members, i)]
+        if len(kept) >= skip + take or len(ranked) < limit:
+            return kept[skip: skip + take]
+        limit *= 4
+
+
+def _newest(tier_bits: int, skip: int, take: int) -> list[int]:
+    """`take` ids of a (large) tier, newest first, after `skip`: the entries by date, in chunks."""
+    members = tier_bits.to_bytes((tier_bits.bit_length() + 7) // 8 or 1, "little")
+    kept: list[int] = []
+    offset, chunk = 0, max(500, 4 * (skip + take))
+    while True:
+        rows = db.session.execute(select(LibraryEntry.deliverable_id).order_by(
+            LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc()).limit(chunk).offset(offset)).scalars().all()
+        kept += [i for i in rows if _has(members, i)]
+        if len(kept) >= skip + take or len(rows) < chunk:
+            return kept[skip: skip + take]
+        offset += chunk
+        chunk *= 2
 
 
 def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,

@@ -75,15 +75,25 @@ def clear(conn=None) -> None:  # noqa: ANN001
 
 def remove(deliverable_id: int, conn=None) -> None:  # noqa: ANN001
     column = "deliverable_id" if _dialect(conn) == "postgresql" else "rowid"
-    (conn if conn is not None else db.session).execute(
-        text(f"DELETE FROM library_search WHERE {column} = :id"), {"id": deliverable_id})
+    runner = conn if conn is not None else db.session
+    runner.execute(text(f"DELETE FROM library_search WHERE {column} = :id"), {"id": deliverable_id})
+    runner.execute(text("UPDATE library_search_state SET generation = generation + 1 WHERE id = 1"))
 
 
-def expression(query: Query) -> str:
+def generation() -> int:
+    """The library's generation: moved by every change to the index (one row, one read)."""
+    return db.session.execute(text("SELECT generation FROM library_search_state WHERE id = 1")).scalar_one()
+
+
+_TIERS = {"": ("", ""), "title": (":A", "{title} : "), "text": (":AB", "{title body} : ")}
+
+
+def expression(query: Query, tier: str = "") -> str:
     """The query in the database's own syntax. Terms are checked to be only [0-9a-z] (they come
     from text.py), so they cannot break the syntax; the whole expression is bound as one
-    parameter."""
+    parameter. `tier` restricts it to fields (see matching_ids)."""
     postgres = _dialect() == "postgresql"
+    weights, columns = _TIERS[tier]
     and_, or_ = (" & ", " | ") if postgres else (" AND ", " OR ")
     groups = []
     for group in query:
@@ -91,11 +101,13 @@ def expression(query: Query) -> str:
         for alternative in group:
             terms = [t for t in alternative if _TERM.match(t)]
             if terms:
-                quoted = [f"'{t}'" if postgres else f'"{t}"' for t in terms]
+                quoted = [f"'{t}'{weights}" if postgres else f'"{t}"' for t in terms]
                 alternatives.append("(" + and_.join(quoted) + ")")
         if alternatives:
             groups.append("(" + or_.join(alternatives) + ")")
-    return and_.join(groups)
+    if not groups:
+        return ""
+    return and_.join(groups) if postgres or not columns else columns + "(" + and_.join(groups) + ")"
 
 
 def matches(query: Query, ranked: bool = True) -> Subquery:
@@ -120,16 +132,20 @@ def matches(query: Query, ranked: bool = True) -> Subquery:
     return select_query.subquery("hits")
 
 
-def matching_ids(query: Query) -> list[int]:
-    """Every matching end product's id, unranked (for counting)."""
-    expr = expression(query)
+def matching_ids(query: Query, tier: str = "") -> list[int]:
+    """Every matching end product's id, unranked (for counting). `tier`: "title" for matches in
+    the title alone, "text" for matches in title and body (no compound parts). The ids come as
+    one string: fetching 100,000 rows one by one costs ten times more."""
+    expr = expression(query, tier)
     if not expr:
         return []
     if _dialect() == "postgresql":
-        statement = "SELECT deliverable_id FROM library_search WHERE document @@ to_tsquery('simple', :expr)"
+        statement = ("SELECT string_agg(deliverable_id::text, ',') FROM library_search "
+                     "WHERE document @@ to_tsquery('simple', :expr)")
     else:
-        statement = "SELECT rowid FROM library_search WHERE library_search MATCH :expr"
-    return list(db.session.execute(text(statement), {"expr": expr}).scalars())
+        statement = "SELECT group_concat(rowid) FROM library_search WHERE library_search MATCH :expr"
+    joined = db.session.execute(text(statement), {"expr": expr}).scalar()
+    return [int(i) for i in joined.split(",")] if joined else []
 
 
 def similar_words(word: str, limit: int = 200) -> list[str]:
@@ -154,9 +170,10 @@ def known_words(words: list[str]) -> set[str]:
         text(f"SELECT word FROM library_search_words WHERE word IN ({placeholders})"), params).scalars())
 
 
-def ranked_ids(query: Query, limit: int) -> list[int]:
-    """The ids of the best `limit` matches, best first (ties: the newest id first)."""
-    expr = expression(query)
+def ranked_ids(query: Query, limit: int, tier: str = "") -> list[int]:
+    """The ids of the best `limit` matches (of a tier, see matching_ids), best first (ties: the
+    newest id first)."""
+    expr = expression(query, tier)
     if not expr:
         return []
     if _dialect() == "postgresql":

@@ -278,21 +278,24 @@ def join_blocks(*texts: str) -> str:
     return out
 
 
+@lru_cache(maxsize=100_000)
+def word_terms(word: str) -> frozenset[str]:
+    """The terms a word in a text is found by: its stem and the stems of its compound parts."""
+    folded = fold(word)
+    return frozenset([stem(folded), *part_terms(folded)])
+
+
 def matches_word(word: str, wanted: frozenset[str]) -> bool:
     """Whether a word in a text is one of the searched terms, as itself or as a compound part."""
-    folded = fold(word)
-    if stem(folded) in wanted:
-        return True
-    return any(term in wanted for term in part_terms(folded))
+    return not word_terms(word).isdisjoint(wanted)
 
 
 def snippet(text: str, wanted: list[str] | frozenset[str], width: int = 220) -> Markup:
     """A piece of `text` around the first matching word, matches wrapped in <mark>; escaped."""
     wanted = frozenset(wanted)
-    words_found = list(re.finditer(r"\w+", text))
-    hits = [m for m in words_found if matches_word(m.group(), wanted)] if wanted else []
-    if hits:
-        centre = hits[0].start()
+    first = next((m for m in re.finditer(r"\w+", text) if matches_word(m.group(), wanted)), None) if wanted else None
+    if first is not None:
+        centre = first.start()
         start = max(0, text.rfind(" ", 0, max(0, centre - width // 3)) + 1)
     else:
         start = 0

@@ -27,6 +27,9 @@ def upgrade():
     )
     # Hand-managed (outside the ORM, like library_search): every word the index holds.
     op.execute("CREATE TABLE library_search_words (word VARCHAR(40) NOT NULL PRIMARY KEY)")
+    # One row: the library's generation, moved by every change to the index (caches key on it).
+    op.execute("CREATE TABLE library_search_state (id INTEGER NOT NULL PRIMARY KEY, generation BIGINT NOT NULL)")
+    op.execute("INSERT INTO library_search_state (id, generation) VALUES (1, 1)")
     # SQLite: the FTS5 table gains a third column for compound parts (an FTS5 table cannot be
     # altered). PostgreSQL keeps its tsvector: parts go in with weight D.
     if op.get_bind().dialect.name != "postgresql":
@@ -43,6 +46,7 @@ def upgrade():
 
 def downgrade():
     op.execute("DROP TABLE library_search_words")
+    op.execute("DROP TABLE library_search_state")
     op.drop_table('synonym_groups')
     if op.get_bind().dialect.name != "postgresql":
         op.execute("DROP TABLE library_search")

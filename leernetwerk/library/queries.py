@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, select, true
 from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
@@ -147,8 +147,9 @@ def _bits(ids) -> int:  # noqa: ANN001
     if not ids:
         return 0
     buffer = bytearray((max(ids) >> 3) + 1)
+    masks = (1, 2, 4, 8, 16, 32, 64, 128)
     for i in ids:
-        buffer[i >> 3] |= 1 << (i & 7)
+        buffer[i >> 3] |= masks[i & 7]
     return int.from_bytes(buffer, "little")
 
 
@@ -288,10 +289,11 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
            tuple(sorted((name, tuple(sorted(values))) for name, values in q.filters.items())))
     if key in _COUNTS:
         _COUNTS.move_to_end(key)
-        total, facets, allowed = _COUNTS[key]
+        total, facets, allowed, tiers = _COUNTS[key]
     else:
         total, facets, allowed = _count(q, visible_to_network, query_plan, _snapshot(generation))
-        _COUNTS[key] = (total, facets, allowed)
+        tiers = {}  # the query's tiers as bit sets, filled by _ranked_page when first needed
+        _COUNTS[key] = (total, facets, allowed, tiers)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
 
@@ -303,12 +305,13 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
     if not total:
         entries: list[LibraryEntry] = []
     elif query_plan and q.sort == "relevantie":
-        entries = _ranked_page(query_plan, allowed, q)
+        entries = _ranked_page(query_plan, allowed, q, tiers)
+    elif query_plan:
+        # A query's hits by date: the entries newest first, keeping what `allowed` lets through.
+        entries = _entries(_newest(allowed, (q.page - 1) * q.per_page, q.per_page))
     else:
-        # By date: the newest first, from the (visibility, published_at) index; a query's hits
-        # are joined once, directly (a nested join is not flattened by SQLite).
-        hits_sq = search.matches(query_plan, ranked=False) if query_plan else None
-        page_query = _base(visible_to_network, hits_sq, q.filters, query=select(LibraryEntry)).order_by(
+        # By date: the newest first, from the (visibility, published_at) index.
+        page_query = _base(visible_to_network, None, q.filters, query=select(LibraryEntry)).order_by(
             LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
         entries = list(db.session.execute(
             page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)).scalars())
@@ -330,13 +333,15 @@ RANK_LIMIT = 3000
 _TIER_ORDER = ("title", "text", "")
 
 
-def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery) -> list[LibraryEntry]:
+def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery, tiers: dict) -> list[LibraryEntry]:
     """One page of hits by relevance, of those this visitor may see with the chosen facets
-    (`allowed`, a bit set)."""
+    (`allowed`, a bit set). `tiers` keeps the tiers' bit sets with the query's counts."""
     skip, wanted = (q.page - 1) * q.per_page, q.per_page
     seen, ids = 0, []
-    # Both narrower tiers are fetched whatever the page needs: a fixed number of queries.
-    tiers = {tier: _bits(search.matching_ids(query_plan, tier)) if tier else allowed for tier in _TIER_ORDER}
+    if not tiers:
+        # Both narrower tiers are fetched whatever the page needs: a fixed number of queries.
+        tiers.update({tier: _bits(search.matching_ids(query_plan, tier)) for tier in _TIER_ORDER if tier})
+    tiers = dict(tiers, **{"": allowed})
     for tier in _TIER_ORDER:
         tier_bits = tiers[tier] & allowed & ~seen
         seen |= tier_bits
@@ -352,6 +357,11 @@ def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery) -> lis
         skip = 0
         if len(ids) >= wanted:
             break
+    return _entries(ids)
+
+
+def _entries(ids: list[int]) -> list[LibraryEntry]:
+    """The entries of `ids`, in that order (one query)."""
     found = {e.deliverable_id: e for e in db.session.execute(
         select(LibraryEntry).where(LibraryEntry.deliverable_id.in_(ids or [-1]))).scalars()}
     return [found[i] for i in ids if i in found]
@@ -494,9 +504,10 @@ def suggest(query: str, total: int, visible_to_network: bool) -> str | None:
     if not changed:
         return None
     text = " ".join(suggested)
-    better = _base(visible_to_network, search.matches(plan(text, _synonym_phrases()), ranked=False), {},
-                   query=select(func.count()).select_from(LibraryEntry))
-    return text if db.session.execute(better).scalar_one() > total else None
+    snapshot = _snapshot(_generation())
+    visible = snapshot.everything if visible_to_network else snapshot.public
+    finds = (_bits(search.matching_ids(plan(text, _synonym_phrases()))) & visible).bit_count()
+    return text if finds > total else None
 
 
 def _municipality_values(q: LibraryQuery, specific: list[tuple[Any, int]], frisian: int,

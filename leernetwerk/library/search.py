@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, literal_column, select, text
-from sqlalchemy.sql import Subquery
+from sqlalchemy import text
 
 from ..extensions import db
 
@@ -108,28 +107,6 @@ def expression(query: Query, tier: str = "") -> str:
     if not groups:
         return ""
     return and_.join(groups) if postgres or not columns else columns + "(" + and_.join(groups) + ")"
-
-
-def matches(query: Query, ranked: bool = True) -> Subquery:
-    """(deliverable_id, rank) of entries matching the query; a higher rank is more relevant.
-    Counting needs no rank (`ranked=False`), and skipping it makes the index three times faster."""
-    expr = expression(query) or ('"-"' if _dialect() != "postgresql" else "'-'")
-    if _dialect() == "postgresql":
-        select_query: Select = select(
-            literal_column("deliverable_id").label("deliverable_id"),
-            literal_column("ts_rank_cd(document, q)" if ranked else "0").label("rank"),
-        ).select_from(
-            text("library_search, to_tsquery('simple', :expr) AS q").bindparams(expr=expr)
-        ).where(text("document @@ q"))
-    else:
-        # bm25 is lower-is-better, so negate it. Title 5, body 1, compound parts 0.3.
-        select_query = select(
-            literal_column("rowid").label("deliverable_id"),
-            literal_column("-bm25(library_search, 5.0, 1.0, 0.3)" if ranked else "0").label("rank"),
-        ).select_from(text("library_search")).where(
-            text("library_search MATCH :expr").bindparams(expr=expr)
-        )
-    return select_query.subquery("hits")
 
 
 def matching_ids(query: Query, tier: str = "") -> list[int]:

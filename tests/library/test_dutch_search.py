@@ -260,3 +260,21 @@ def test_hostile_input_stays_inert_with_the_new_analysis(library, client, hostil
 
 def test_fold_keeps_words_searchable():
     assert fold("Coöperatie") == "cooperatie"
+
+
+@pytest.mark.parametrize("rank_limit", [3000, 1])
+def test_paging_by_relevance_shows_every_hit_once(library, monkeypatch, rank_limit):
+    """Tier by tier (title, body, compound part), ranked or — for a tier above RANK_LIMIT —
+    newest first: the pages together hold every hit exactly once, title matches first."""
+    from leernetwerk.library import queries
+
+    monkeypatch.setattr(queries, "RANK_LIMIT", rank_limit)
+    everything = top("zorg", n=100)
+    pages = [key for page in (1, 2, 3, 4) for key in
+             (KEY[h.entry.title] for h in search_library(
+                 LibraryQuery(q="zorg", per_page=2, page=page), visible_to_network=False).hits)]
+    assert sorted(pages) == sorted(everything) and len(pages) == len(set(pages)) == 7
+    assert set(pages[:2]) == {"zorgen", "kraamtijd"}  # "zorg" in the title
+    by_date = [KEY[h.entry.title] for page in (1, 2, 3, 4) for h in search_library(
+        LibraryQuery(q="zorg", per_page=2, page=page, sort="datum"), visible_to_network=False).hits]
+    assert sorted(by_date) == sorted(everything)

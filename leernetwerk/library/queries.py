@@ -222,7 +222,7 @@ def _filter_bits(snapshot: _Snapshot, name: str, values: list[str]) -> int:
 
 # Counting facets is still the costliest part of a search; the same counts are asked again and
 # again (the landing page above all), so they are kept per process, keyed by the generation.
-_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]], int]] = OrderedDict()
+_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]], int, dict]] = OrderedDict()
 _COUNTS_MAX = 512
 
 
@@ -291,8 +291,8 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
         _COUNTS.move_to_end(key)
         total, facets, allowed, tiers = _COUNTS[key]
     else:
-        total, facets, allowed = _count(q, visible_to_network, query_plan, _snapshot(generation))
-        tiers = {}  # the query's tiers as bit sets, filled by _ranked_page when first needed
+        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, _snapshot(generation))
+        tiers = {"all": matched}  # the query's tiers as bit sets, filled by _ranked_page when first needed
         _COUNTS[key] = (total, facets, allowed, tiers)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
@@ -327,8 +327,9 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
 # Ranking every match costs about 2 µs an end product in the index (bm25 / ts_rank_cd read each
 # match's positions), too much for a word in most of 100,000 end products. So a page by relevance
 # is made tier by tier: matches in the title first, then in the body, then only as a compound
-# part. Within a tier of at most RANK_LIMIT end products the index ranks; a larger tier (a very
-# common word) comes newest first, which for such words says more than term counts do.
+# part. Where the index would rank at most RANK_LIMIT end products (the tier before the facets)
+# it ranks; a larger tier (a very common word) comes newest first, which for such words says
+# more than term counts do.
 RANK_LIMIT = 3000
 _TIER_ORDER = ("title", "text", "")
 
@@ -338,7 +339,7 @@ def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery, tiers:
     (`allowed`, a bit set). `tiers` keeps the tiers' bit sets with the query's counts."""
     skip, wanted = (q.page - 1) * q.per_page, q.per_page
     seen, ids = 0, []
-    if not tiers:
+    if "title" not in tiers:
         # Both narrower tiers are fetched whatever the page needs: a fixed number of queries.
         tiers.update({tier: _bits(search.matching_ids(query_plan, tier)) for tier in _TIER_ORDER if tier})
     tiers = dict(tiers, **{"": allowed})
@@ -350,7 +351,8 @@ def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery, tiers:
             skip -= size
             continue
         take = min(wanted - len(ids), size - skip)
-        if size <= RANK_LIMIT:
+        # What the index would rank is the whole tier, before the facets: that decides.
+        if (tiers[tier] if tier else tiers["all"]).bit_count() <= RANK_LIMIT:
             ids += _best(query_plan, tier, tier_bits, skip, take)
         else:
             ids += _newest(tier_bits, skip, take)
@@ -399,12 +401,13 @@ def _newest(tier_bits: int, skip: int, take: int) -> list[int]:
 
 
 def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
-           snapshot: _Snapshot) -> tuple[int, dict[str, list[FacetValue]], int]:
-    """The total, the counts per facet value (each facet given the other facets' choices), and
-    the bit set of what this visitor may see with the chosen facets."""
+           snapshot: _Snapshot) -> tuple[int, dict[str, list[FacetValue]], int, int]:
+    """The total, the counts per facet value (each facet given the other facets' choices), the
+    bit set of what this visitor may see with the chosen facets, and that of every match."""
     base = snapshot.everything if visible_to_network else snapshot.public
+    matched = _bits(search.matching_ids(query_plan)) if query_plan else 0
     if query_plan:
-        base &= _bits(search.matching_ids(query_plan))
+        base &= matched
     chosen = {name: _filter_bits(snapshot, name, values) for name, values in q.filters.items()
               if name in snapshot.by_facet}
 
@@ -447,7 +450,7 @@ def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
         "gemeente": _municipality_values(q, municipalities, frisian, names["gemeente"]),
         "ronde": values("ronde", rounds, lambda v: names["ronde"].get(v, str(v))),
         "tafel": values("tafel", tables, lambda v: names["tafel"].get(v, str(v))),
-    }, allowed
+    }, allowed, matched
 
 
 # --- "Bedoelde je …?" -------------------------------------------------------------------------

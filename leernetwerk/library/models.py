@@ -266,6 +266,8 @@ class LibraryEntry(db.Model):
         Index("ix_library_entries_visibility_action_line", "visibility", "action_line"),
         Index("ix_library_entries_visibility_round", "visibility", "round_id"),
         Index("ix_library_entries_visibility_table", "visibility", "table_id"),
+        # A query's hits by date (and large tiers by relevance) walk the entries newest first.
+        Index("ix_library_entries_published", "published_at", "deliverable_id"),
     )
 
     deliverable_id: Mapped[int] = mapped_column(ForeignKey("deliverables.id"), primary_key=True)

@@ -354,6 +354,12 @@ def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery, tiers:
         # What the index would rank is the whole tier, before the facets: that decides.
         if (tiers[tier] if tier else tiers["all"]).bit_count() <= RANK_LIMIT:
             ids += _best(query_plan, tier, tier_bits, skip, take)
+        elif size <= RANK_LIMIT:
+            # Few allowed in a large tier (selective facets): those few by date, by their ids.
+            ids += list(db.session.execute(
+                select(LibraryEntry.deliverable_id).where(LibraryEntry.deliverable_id.in_(_ids_of(tier_bits)))
+                .order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+                .limit(take).offset(skip)).scalars())
         else:
             ids += _newest(tier_bits, skip, take)
         skip = 0
@@ -367,6 +373,12 @@ def _entries(ids: list[int]) -> list[LibraryEntry]:
     found = {e.deliverable_id: e for e in db.session.execute(
         select(LibraryEntry).where(LibraryEntry.deliverable_id.in_(ids or [-1]))).scalars()}
     return [found[i] for i in ids if i in found]
+
+
+def _ids_of(bits: int) -> list[int]:
+    """The ids in a bit set."""
+    raw = bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little")
+    return [(n << 3) + b for n, byte in enumerate(raw) if byte for b in range(8) if byte >> b & 1]
 
 
 def _has(bits_bytes: bytes, i: int) -> bool:

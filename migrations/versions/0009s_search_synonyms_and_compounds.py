@@ -25,6 +25,8 @@ def upgrade():
     sa.Column('updated_at', leernetwerk.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_synonym_groups'))
     )
+    with op.batch_alter_table('library_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_library_entries_published', ['published_at', 'deliverable_id'], unique=False)
     # Hand-managed (outside the ORM, like library_search): every word the index holds.
     op.execute("CREATE TABLE library_search_words (word VARCHAR(40) NOT NULL PRIMARY KEY)")
     # One row: the library's generation, moved by every change to the index (caches key on it).
@@ -45,6 +47,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('library_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_library_entries_published')
     op.execute("DROP TABLE library_search_words")
     op.execute("DROP TABLE library_search_state")
     op.drop_table('synonym_groups')

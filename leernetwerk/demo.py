@@ -36,6 +36,7 @@ from .demo_data import (
     ROUNDS,
     STAFF,
     SUPPORT_REQUESTS,
+    SYNONYMS,
     TABLES,
     TABLES_SET_UP,
     TODAY,
@@ -68,7 +69,7 @@ from .factories import (
     moment,
     without_notices,
 )
-from .library.models import Deliverable, DeliverableVersion, VersionStatus
+from .library.models import Deliverable, DeliverableVersion, SynonymGroup, VersionStatus
 
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_RECOVERY_CODE", "DEMO_TOTP_SECRET", "DEMO_TWO_FACTOR_LOGIN",
            "database_is_empty", "seed_demo"]
@@ -156,6 +157,7 @@ class _Demo:
         self.working_cycle()
         self.library()
         self.questions()
+        self.synonyms()
 
     def places(self) -> None:
         for name in MUNICIPALITIES:
@@ -226,6 +228,10 @@ class _Demo:
             make_use(self.people[who], self.deliverables[title], self.coalitions[municipality], note)
         for who, facet, value in FOLLOWS:
             make_follow(self.people[who], facet, value)
+
+    def synonyms(self) -> None:
+        for words in SYNONYMS:
+            db.session.add(SynonymGroup(words="\n".join(words)))
 
     def end_product(self, row: dict, staff: User) -> None:
         author, wp = self.people[row.get("author", "tafel")], self.work_packages[row["wp"]]

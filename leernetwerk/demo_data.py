@@ -399,3 +399,19 @@ QUESTIONS = [
          asked=(TODAY, -30), signals=[("Smallingerland", "coalitie3", "Hier ook, vooral in Drachten.")]),
 ]
 QUESTIONS_TRIAGED_BY = "kern"
+
+
+# Synonym groups for library search (staff keep them at /beheer/synoniemen): the field's common
+# abbreviations beside what they stand for, and a few everyday words for the same thing.
+SYNONYMS = [
+    ["JGZ", "jeugdgezondheidszorg", "consultatiebureau"],
+    ["VSV", "verloskundig samenwerkingsverband"],
+    ["CJG", "centrum voor jeugd en gezin"],
+    ["POH-GGZ", "praktijkondersteuner ggz"],
+    ["GGZ", "geestelijke gezondheidszorg"],
+    ["GGD", "gemeentelijke gezondheidsdienst"],
+    ["LVB", "licht verstandelijke beperking"],
+    ["BRP", "basisregistratie personen"],
+    ["tolk", "vertaler"],
+    ["schulden", "geldzorgen", "financiële problemen"],
+]

@@ -264,6 +264,8 @@ PERMISSIONS: dict[str, Callable[[Any, Any], bool]] = {
     "reminders.admin": _staff,
     "library.view": _anyone,
     "library.follow": _logged_in,
+    # The synonym groups search applies (JGZ ~ jeugdgezondheidszorg): staff keep them.
+    "synonyms.manage": _staff,
     "version.read": _version_read,
     "deliverable.create": _table_work,
     "deliverable.manage": _deliverable_team,

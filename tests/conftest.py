@@ -102,10 +102,19 @@ def _empty_all_tables() -> None:
     """DELETE in dependency order: for a test's handful of rows far cheaper than TRUNCATE on
     PostgreSQL (which costs a fixed ~5 ms per table)."""
     _db.session.execute(text("DELETE FROM library_search"))
+    _db.session.execute(text("DELETE FROM library_search_words"))
     _db.session.execute(text("UPDATE deliverables SET published_version_id = NULL"))
     for table in reversed(_db.metadata.sorted_tables):
         _db.session.execute(table.delete())
     _db.session.commit()
+
+
+def forget_library_caches() -> None:
+    """The library keeps facet counts per process, per state of the library; tests start afresh."""
+    from leernetwerk.library import queries
+
+    queries._COUNTS.clear()
+    queries._SNAPSHOT.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -115,6 +124,7 @@ def db(app: Flask) -> Iterator:
         yield _db
         _db.session.rollback()
         _empty_all_tables()
+        forget_library_caches()
         _db.session.remove()
         # The stored files go with the rows that named them.
         shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)

@@ -83,6 +83,9 @@ EXPECTED: dict[str, dict[str, dict[str, int | str]]] = {
     "admin.reactivate": {"POST": only(STAFF, 302)},
     "admin.reset_two_factor": {"POST": only(STAFF, 302)},
     "admin.audit_log": {"GET": only(STAFF)},
+    "library.synonyms": {"GET": only(STAFF), "POST": only(STAFF, 400)},
+    "library.synonym_edit": {"GET": only(STAFF), "POST": only(STAFF, 400)},
+    "library.synonym_remove": {"POST": only(STAFF, 302)},
     "rounds.dashboard": {"GET": only(LOGGED_IN)},
     "rounds.round_list": {"GET": only(LOGGED_IN)},
     "rounds.round_create": {"GET": only(STAFF), "POST": only(STAFF, 400)},
@@ -201,6 +204,8 @@ class World:
     signal: object
     organisation: object    # in the directory, working in the coalition member's municipality
     municipality: object    # the coalition member's
+    synonyms: object        # a synonym group for search
+
 
     def url_values(self, endpoint: str) -> dict[str, object]:
         attachment = self.published.published_version.attachments[0]
@@ -222,6 +227,7 @@ class World:
             "signal_id": self.signal.id,
             "organisation_id": self.organisation.id,
             "session_id": 999_999,
+            "group_id": self.synonyms.id,
         }
         if endpoint == "library.remove_attachment":
             from leernetwerk.library.services import latest_version
@@ -281,8 +287,19 @@ def world() -> World:
             question=question, signal=signal,
             municipality=users["coalition"].coalitions[0].municipality,
             organisation=factories.make_organisation(
-                "Verloskundigen Noord", municipalities=[users["coalition"].coalitions[0].municipality]))
+                "Verloskundigen Noord", municipalities=[users["coalition"].coalitions[0].municipality]),
+            synonyms=_synonyms())
     return world
+
+
+def _synonyms():
+    from leernetwerk.extensions import db
+    from leernetwerk.library.models import SynonymGroup
+
+    group = SynonymGroup(words="JGZ\njeugdgezondheidszorg")
+    db.session.add(group)
+    db.session.flush()
+    return group
 
 
 def end_product(wp, users, *, publish: bool = False, visibility: str = "openbaar"):
@@ -444,6 +461,7 @@ POLICY: dict[str, tuple[str | None, frozenset[str]]] = {
     "municipality.view": (None, LOGGED_IN),
     "deliverable.mark_used": ("published", COALITION),
     "reminders.admin": (None, STAFF),
+    "synonyms.manage": (None, STAFF),
     "library.view": (None, frozenset(ROLES)),
     "library.follow": (None, LOGGED_IN),
     "version.read": ("published_version", frozenset(ROLES)),

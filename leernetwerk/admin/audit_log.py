@@ -95,6 +95,9 @@ class AuditAction(LabeledEnum):
     QUESTION_ANSWERS = "question.answers"
     QUESTION_MERGE = "question.merge"
     QUESTION_MERGED_IN = "question.merged_in"
+    SYNONYM_GROUP_CREATE = "synonym_group.create"
+    SYNONYM_GROUP_UPDATE = "synonym_group.update"
+    SYNONYM_GROUP_REMOVE = "synonym_group.remove"
     __labels__ = {
         USER_CREATE: _l("Account aangemaakt"),
         USER_INVITE: _l("Persoon uitgenodigd"),
@@ -156,6 +159,9 @@ class AuditAction(LabeledEnum):
         QUESTION_ANSWERS: _l("Eindproduct aan vraagstuk gekoppeld"),
         QUESTION_MERGE: _l("Vraagstuk samengevoegd met een ander"),
         QUESTION_MERGED_IN: _l("Ander vraagstuk hierin samengevoegd"),
+        SYNONYM_GROUP_CREATE: _l("Synoniemen toegevoegd"),
+        SYNONYM_GROUP_UPDATE: _l("Synoniemen gewijzigd"),
+        SYNONYM_GROUP_REMOVE: _l("Synoniemen verwijderd"),
     }
 
 
@@ -173,6 +179,7 @@ class ObjectKind(LabeledEnum):
     QUESTION = "questions"
     ORGANISATION = "organisations"
     DELIVERABLE_USE = "deliverable_uses"
+    SYNONYM_GROUP = "synonym_groups"
     MAIL = ""
     __labels__ = {
         ROUND: _l("Ronde"),
@@ -186,6 +193,7 @@ class ObjectKind(LabeledEnum):
         QUESTION: _l("Vraagstuk"),
         ORGANISATION: _l("Organisatie"),
         DELIVERABLE_USE: _l("Gebruikt in"),
+        SYNONYM_GROUP: _l("Synoniemen"),
         MAIL: _l("Uitgaande mail"),
     }
 
@@ -218,6 +226,7 @@ FIELD_LABELS: dict[str, Any] = {
     "locale": _l("Taal"),
     "coalitions": _l("Lokale coalities"),
     "title": _l("Titel"),
+    "words": _l("Woorden"),
     "starts_on": _l("Begindatum"),
     "ends_on": _l("Einddatum"),
     "due_on": _l("Datum"),
@@ -356,6 +365,8 @@ def show_value(key: str, value: Any, labels: Labels, object_type: str = "", acti
         return ", ".join(f"{name} ({role})" for name, role in people)
     if key == "coalitions" and isinstance(value, list):
         return ", ".join(sorted(_name(labels, COALITIONS, v) for v in value))
+    if key == "words" and isinstance(value, list):
+        return _shorten(" ~ ".join(str(v) for v in value))
     if action == AuditAction.NOTIFICATIONS_PREFERENCES:
         return Delivery.label_of(value)
     if key == "status":
@@ -426,6 +437,7 @@ _LINKS: dict[str, Callable[[int, int | None], str]] = {
     ObjectKind.DELIVERABLE: lambda i, _p: url_for("library.manage", deliverable_id=i),
     ObjectKind.USER: lambda i, _p: url_for("admin.edit_person", user_id=i),
     ObjectKind.QUESTION: lambda i, _p: url_for("questions.detail", question_id=i),
+    ObjectKind.SYNONYM_GROUP: lambda _i, _p: url_for("library.synonyms"),
     ObjectKind.ORGANISATION: lambda i, _p: url_for("coalitions.organisations", _anchor=f"organisatie-{i}"),
     ObjectKind.DELIVERABLE_USE: lambda _i, p: url_for("library.manage", deliverable_id=p),
 }

@@ -13,7 +13,7 @@ from ..auth.models import User
 from ..coalitions.models import Coalition, DeliverableUse, Municipality, Organisation, Question
 from ..dates import AMSTERDAM
 from ..extensions import db
-from ..library.models import DeliverableVersion
+from ..library.models import DeliverableVersion, SynonymGroup
 from ..params import parse_id
 from ..rounds.models import Milestone, ProgressUpdate, Round, SupportRequest, ThematicTable, WorkPackage
 from . import audit_log
@@ -133,5 +133,7 @@ def audit_labels(wanted: dict[str, set[int]]) -> Labels:
         .join(Coalition, Coalition.id == DeliverableUse.coalition_id)
         .join(Municipality, Municipality.id == Coalition.municipality_id)
         .where(DeliverableUse.id.in_(ids(ObjectKind.DELIVERABLE_USE))),
+        select(*row(ObjectKind.SYNONYM_GROUP, SynonymGroup.id, func.replace(SynonymGroup.words, "\n", " ~ ")))
+        .where(SynonymGroup.id.in_(ids(ObjectKind.SYNONYM_GROUP))),
     ]
     return {(kind, id_): (label, parent) for kind, id_, label, parent in db.session.execute(union_all(*parts))}

@@ -69,7 +69,12 @@ def document(base_url: str) -> dict:
                 "operationId": "listDeliverables",
                 "parameters": [
                     {"name": "q", "in": "query", "required": False, "schema": _STRING,
-                     "description": "Vrije tekst; Nederlandse woordvormen en accenten maken niet uit."},
+                     "description": "Vrije tekst. Nederlandse woordvormen en accenten maken niet uit; een deel "
+                                    "van een samengesteld woord vindt het hele woord (‘zorg’ vindt ‘kraamzorg’, "
+                                    "lager gerangschikt dan het losse woord); synoniemen die het ROS bijhoudt "
+                                    "(‘JGZ’ vindt ‘jeugdgezondheidszorg’) tellen mee. Vindt de zoekvraag weinig, "
+                                    "dan staat in `suggestie` een verbeterde zoekvraag uit de woorden van de "
+                                    "bibliotheek."},
                     _array_param("soort", "Soort eindproduct", [k.value for k in DeliverableKind]),
                     _array_param("actielijn", "Actielijn", [a.value for a in ActionLine]),
                     _array_param("doelgroep", "Doelgroep", [a.value for a in Audience]),
@@ -80,17 +85,32 @@ def document(base_url: str) -> dict:
                     {"name": "sorteer", "in": "query", "required": False,
                      "schema": {"type": "string", "enum": ["relevantie", "datum"], "default": "relevantie"}},
                     {"name": "pagina", "in": "query", "required": False,
+                     "description": "Een pagina voorbij de laatste geeft de laatste pagina "
+                                    "(met `voorbij_laatste_pagina`: true).",
                      "schema": {"type": "integer", "minimum": 1, "default": 1}},
                     {"name": "per_pagina", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
                 ],
                 "responses": {"200": {"description": "Een pagina resultaten met facetten.", "content": {
                     "application/json": {"schema": {
-                        "type": "object", "required": ["items", "totaal", "pagina", "per_pagina", "paginas", "facetten"],
+                        "type": "object", "required": ["items", "totaal", "pagina", "per_pagina", "paginas", "facetten",
+                                                       "voorbij_laatste_pagina", "suggestie", "zoektermen"],
                         "properties": {
                             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Samenvatting"}},
-                            "totaal": {"type": "integer"}, "pagina": {"type": "integer"},
+                            "totaal": {"type": "integer"},
+                            "pagina": {"type": "integer", "description": "De getoonde pagina."},
                             "per_pagina": {"type": "integer"}, "paginas": {"type": "integer"},
+                            "voorbij_laatste_pagina": {
+                                "type": "boolean",
+                                "description": "De gevraagde pagina lag voorbij de laatste; dit is de laatste."},
+                            "suggestie": {
+                                "type": ["string", "null"],
+                                "description": "‘Bedoelde je …?’: een zoekvraag met bekende woorden die meer vindt, "
+                                               "of null."},
+                            "zoektermen": {
+                                "type": "array", "items": _STRING,
+                                "description": "De gestemde termen waarop gezocht is, met synoniemen en delen "
+                                               "van samengestelde woorden."},
                             "facetten": {"type": "object", "additionalProperties": {
                                 "type": "array", "items": {"$ref": "#/components/schemas/Facetwaarde"}}},
                         }}}}}},

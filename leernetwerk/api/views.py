@@ -59,9 +59,13 @@ def deliverables():
     return jsonify({
         "items": [_summary(hit.entry) for hit in results.hits],
         "totaal": results.total,
-        "pagina": query.page,
+        "pagina": results.query.page,
         "per_pagina": query.per_page,
         "paginas": results.pages,
+        # A page past the last answers with the last page; `pagina` says which it is.
+        "voorbij_laatste_pagina": results.past_end,
+        "suggestie": results.suggestion,
+        "zoektermen": results.terms,
         "facetten": {name: [{"waarde": v.value, "label": v.label, "aantal": v.count} for v in values]
                      for name, values in results.facets.items()},
     })

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..enums import choices_for
-from ..forms import Form, VersionedForm
+from ..forms import Form, OnceForm, VersionedForm
 from ..rounds.models import ActionLine
 from . import files
 from .models import Audience, DeliverableKind, FollowFacet, Visibility
@@ -65,3 +65,10 @@ class FollowForm(Form):
     value = StringField(validators=[DataRequired(), Length(max=120)])
     action = SelectField(choices=[SelectChoice(FOLLOW, FOLLOW), SelectChoice(UNFOLLOW, UNFOLLOW)], default=FOLLOW,
                          validators=[Optional()])
+
+
+class SynonymForm(OnceForm):
+    words = TextAreaField(_l("Woorden die hetzelfde betekenen"),
+                          validators=[DataRequired(_l("Geef minstens twee woorden, elk op een eigen regel."))],
+                          description=_l("Eén woord, afkorting of woordgroep per regel, bijvoorbeeld JGZ, "
+                                         "jeugdgezondheidszorg en consultatiebureau."))

@@ -99,10 +99,11 @@ def bump(session: Session | None = None) -> None:
 def _watched() -> tuple[type, ...]:
     from ..coalitions.models import Coalition, DeliverableUse, Municipality, Organisation
     from ..rounds.models import Round, ThematicTable
-    from .models import Attachment, Deliverable, DeliverableVersion, LibraryEntry
+    from .models import Attachment, Deliverable, DeliverableVersion, LibraryEntry, SynonymGroup
 
+    # Synonyms change what a search finds, so cached result pages must go too.
     return (Deliverable, DeliverableVersion, LibraryEntry, Attachment, DeliverableUse, Coalition, Municipality,
-            Organisation, ThematicTable, Round)
+            Organisation, ThematicTable, Round, SynonymGroup)
 
 
 WATCHED: tuple[type, ...] = ()

@@ -299,6 +299,8 @@ class LibraryEntry(db.Model):
         Index("ix_library_entries_visibility_action_line", "visibility", "action_line"),
         Index("ix_library_entries_visibility_round", "visibility", "round_id"),
         Index("ix_library_entries_visibility_table", "visibility", "table_id"),
+        # A query's hits by date (and large tiers by relevance) walk the entries newest first.
+        Index("ix_library_entries_published", "published_at", "deliverable_id"),
     )
 
     deliverable_id: Mapped[int] = mapped_column(ForeignKey("deliverables.id"), primary_key=True)
@@ -328,3 +330,23 @@ class LibraryState(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     generation: Mapped[int] = mapped_column(BigInteger)
     changed_at: Mapped[datetime]
+
+
+class SynonymGroup(db.Model):
+    """Words that mean the same in this field (JGZ ~ jeugdgezondheidszorg ~ consultatiebureau),
+    kept by staff. A search for any of them finds all of them; applied at query time, so a
+    change needs no reindex. `words` holds the group as typed, one word or phrase a line."""
+
+    __tablename__ = "synonym_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    words: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w.strip() for w in self.words.splitlines() if w.strip()]
+
+    def __str__(self) -> str:
+        return " ~ ".join(self.word_list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from ..coalitions.models import Municipality
 from ..extensions import db
 from ..params import parse_ids, parse_page
 from ..rounds.models import ActionLine, Round, ThematicTable
-from . import generation, search
+from . import search
 from .models import (
     Attachment,
     Audience,
@@ -26,11 +26,12 @@ from .models import (
     Follow,
     FollowFacet,
     LibraryEntry,
+    SynonymGroup,
     Visibility,
     entry_audiences,
     entry_municipalities,
 )
-from .text import query_terms, snippet
+from .text import compound_parts, join_blocks, lexicon, query_terms, query_words, snippet, stem
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -89,6 +90,8 @@ class Results:
     total: int
     facets: dict[str, list[FacetValue]]
     terms: list[str]
+    suggestion: str | None = None
+    past_end: bool = False  # a page past the last was asked for; this is the last page
 
     @property
     def pages(self) -> int:
@@ -118,7 +121,7 @@ def _apply(query: Select, name: str, values: list[str]) -> Select:
     return query
 
 
-def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]], skip: str | None = None,  # noqa: ANN001
+def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]],  # noqa: ANN001
           query: Select | None = None) -> Select:
     """`query` (by default the ids) restricted to what this visitor may see and the chosen facets."""
     query = query if query is not None else select(LibraryEntry.deliverable_id)
@@ -127,85 +130,326 @@ def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]]
     if not visible_to_network:
         query = query.where(LibraryEntry.visibility == Visibility.PUBLIC)
     for name, values in filters.items():
-        if name != skip:
-            query = _apply(query, name, values)
+        query = _apply(query, name, values)
     return query
 
 
-# Counting facets over 100,000 end products costs far more than finding one page of hits, and
-# the same counts are asked again and again (the landing page above all). They are kept per
-# process, keyed by the library's generation (library/generation.py), which every change to what
-# the library holds moves, in the database, so that every worker sees it.
-_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]]]] = OrderedDict()
+# --- facet counts -----------------------------------------------------------------------------
+# Counting facets over 100,000 end products in SQL costs far more than finding one page of hits
+# (each facet joins every hit again). Instead each process keeps, per generation of the library,
+# one bit set per facet value (bit n = end product n), built once from three queries; a search
+# then fetches its hits' ids once and every count is a popcount of ANDed bit sets, in
+# microseconds. The generation is a counter beside the index (library_search_state) that every
+# change to the index moves: publish(), withdraw(), a reindex. The counts
+# themselves are kept too, keyed by the generation and the query.
+
+
+def _bits(ids) -> int:  # noqa: ANN001
+    """A bit set of ids: bit n is set for id n."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray((max(ids) >> 3) + 1)
+    masks = (1, 2, 4, 8, 16, 32, 64, 128)
+    for i in ids:
+        buffer[i >> 3] |= masks[i & 7]
+    return int.from_bytes(buffer, "little")
+
+
+@dataclass
+class _Snapshot:
+    everything: int
+    public: int
+    frisian: int
+    by_facet: dict[str, dict[Any, int]]
+
+
+def _snapshot_build() -> _Snapshot:
+    """Three plain queries (rows as tuples: the ORM's per-row cost would dominate at 100,000)."""
+    facets: dict[str, dict[Any, list[int]]] = {name: {} for name in ("soort", "actielijn", "ronde", "tafel")}
+    everything, public, frisian = [], [], []
+    conn = db.session.connection()
+    rows = conn.exec_driver_sql(
+        "SELECT deliverable_id, kind, action_line, round_id, table_id, visibility, all_of_friesland "
+        "FROM library_entries").fetchall()
+    public_value = Visibility.PUBLIC.value
+    for did, kind, line, round_id, table_id, visibility, all_of_friesland in rows:
+        everything.append(did)
+        if visibility == public_value:
+            public.append(did)
+        if all_of_friesland:
+            frisian.append(did)
+        facets["soort"].setdefault(kind, []).append(did)
+        facets["actielijn"].setdefault(line, []).append(did)
+        facets["ronde"].setdefault(round_id, []).append(did)
+        facets["tafel"].setdefault(table_id, []).append(did)
+    audiences: dict[Any, list[int]] = {}
+    for did, audience in conn.exec_driver_sql("SELECT deliverable_id, audience FROM library_entry_audiences"):
+        audiences.setdefault(audience, []).append(did)
+    municipalities: dict[Any, list[int]] = {}
+    for did, municipality_id in conn.exec_driver_sql(
+            "SELECT deliverable_id, municipality_id FROM library_entry_municipalities"):
+        municipalities.setdefault(municipality_id, []).append(did)
+    facets["doelgroep"] = audiences
+    facets["gemeente"] = municipalities
+    return _Snapshot(everything=_bits(everything), public=_bits(public), frisian=_bits(frisian),
+                     by_facet={name: {v: _bits(ids) for v, ids in values.items()} for name, values in facets.items()})
+
+
+_SNAPSHOT: dict[int, _Snapshot] = {}
+
+
+def _snapshot(generation: int) -> _Snapshot:
+    if generation not in _SNAPSHOT:
+        _SNAPSHOT.clear()
+        _SNAPSHOT[generation] = _snapshot_build()
+    return _SNAPSHOT[generation]
+
+
+def _filter_bits(snapshot: _Snapshot, name: str, values: list[str]) -> int:
+    """The end products a facet's chosen values let through (as _apply does in SQL)."""
+    masks = snapshot.by_facet[name]
+    if name in ("ronde", "tafel"):
+        keys: list[Any] = parse_ids(values)
+    elif name == "gemeente":
+        keys = parse_ids([v for v in values if v != FRIESLAND])
+    else:
+        keys = values
+    result = 0
+    for key in keys:
+        result |= masks.get(key, 0)
+    if name == "gemeente" and (keys or FRIESLAND in values):
+        result |= snapshot.frisian
+    return result
+
+
+# Counting facets is still the costliest part of a search; the same counts are asked again and
+# again (the landing page above all), so they are kept per process, keyed by the generation.
+_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]], int, dict]] = OrderedDict()
 _COUNTS_MAX = 512
 
 
 def _generation() -> int:
-    return generation.current()[0]
+    return search.generation()
+
+
+def _synonym_phrases() -> list[list[tuple[str, ...]]]:
+    """Every synonym group as its phrases, each phrase as stemmed terms."""
+    groups = []
+    for (words,) in db.session.execute(select(SynonymGroup.words)).tuples():
+        phrases = [tuple(query_terms(line)) for line in words.splitlines()]
+        phrases = [p for p in phrases if p]
+        if len(phrases) > 1:
+            groups.append(phrases)
+    return groups
+
+
+def plan(q: str, synonyms: list[list[tuple[str, ...]]] | None = None) -> search.Query:
+    """A user's query as index groups (see search.py): each word (or synonym phrase) must match,
+    as itself, as one of its synonyms, or (a compound) as all of its parts."""
+    words = query_words(q)
+    terms = [stem(w) for w in words]
+    synonyms = synonyms or []
+    groups: search.Query = []
+    i = 0
+    while i < len(terms):
+        matched = None
+        for size in (3, 2, 1):
+            phrase = tuple(terms[i:i + size])
+            if len(phrase) < size:
+                continue
+            group = next((g for g in synonyms if phrase in g), None)
+            if group is not None:
+                matched = (size, [list(p) for p in group])
+                break
+        if matched:
+            size, alternatives = matched
+        else:
+            size, alternatives = 1, [[terms[i]]]
+            parts = compound_parts(words[i])
+            if parts:
+                split = [stem(p) for p in parts[:2]]
+                if split != [terms[i]]:
+                    alternatives.append(split)
+        if alternatives not in groups:
+            groups.append(alternatives)
+        i += size
+    return groups
+
+
+def wanted_terms(query_plan: search.Query) -> frozenset[str]:
+    return frozenset(t for group in query_plan for alternative in group for t in alternative)
 
 
 def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
-    """A fixed number of queries whatever the data: the generation and one page of hits, and
-    (unless known for this generation) the total and one count per facet."""
-    terms = query_terms(q.q)
-    hits_sq = search.matches(terms) if terms else None
-    counting_sq = search.matches(terms, ranked=False) if terms else None
+    """A fixed number of queries whatever the data: the synonyms, the generation, the hits' ids
+    and one page of hits (and, unless known for this generation, the facet bit sets and labels),
+    and a look in the vocabulary when little was found."""
+    query_plan = plan(q.q, _synonym_phrases()) if query_words(q.q) else []
 
-    key = (_generation(), str(get_locale()), visible_to_network, tuple(terms),
+    generation = _generation()
+    key = (generation, str(get_locale()), visible_to_network, search.expression(query_plan) if query_plan else "",
            tuple(sorted((name, tuple(sorted(values))) for name, values in q.filters.items())))
     if key in _COUNTS:
         _COUNTS.move_to_end(key)
-        total, facets = _COUNTS[key]
+        total, facets, allowed, tiers = _COUNTS[key]
     else:
-        total = db.session.execute(
-            _base(visible_to_network, counting_sq, q.filters, query=select(func.count()).select_from(LibraryEntry))
-        ).scalar_one()
-        facets = _facets(q, visible_to_network, counting_sq)
-        _COUNTS[key] = (total, facets)
+        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, _snapshot(generation))
+        tiers = {"all": matched}  # the query's tiers as bit sets, filled by _ranked_page when first needed
+        _COUNTS[key] = (total, facets, allowed, tiers)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
 
-    # The page joins the full-text hits once, directly: a nested join of the hits is not
-    # flattened by SQLite and costs seconds at 100,000 end products.
-    page_query = _base(visible_to_network, hits_sq, q.filters, query=select(LibraryEntry))
-    if hits_sq is not None and q.sort == "relevantie":
-        page_query = page_query.order_by(
-            hits_sq.c.rank.desc(), LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+    # Past the last page: show the last page, and say so.
+    pages = max(1, -(-total // q.per_page))
+    past_end = q.page > pages
+    if past_end:
+        q = replace(q, page=pages)
+    if not total:
+        entries: list[LibraryEntry] = []
+    elif query_plan and q.sort == "relevantie":
+        entries = _ranked_page(query_plan, allowed, q, tiers)
+    elif query_plan:
+        # A query's hits by date: the entries newest first, keeping what `allowed` lets through.
+        entries = _entries(_newest(allowed, (q.page - 1) * q.per_page, q.per_page))
     else:
-        page_query = page_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
-    entries = db.session.execute(
-        page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)
-    ).scalars().all()
-    hits = [Hit(entry=e, snippet=snippet(f"{e.summary} {e.plain_text}".strip(), terms)) for e in entries]
-    return Results(query=q, hits=hits, total=total, facets=facets, terms=terms)
+        # By date: the newest first, from the (visibility, published_at) index.
+        page_query = _base(visible_to_network, None, q.filters, query=select(LibraryEntry)).order_by(
+            LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+        entries = list(db.session.execute(
+            page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)).scalars())
+    wanted = wanted_terms(query_plan)
+    hits = [Hit(entry=e, snippet=snippet(join_blocks(e.summary, e.plain_text), wanted)) for e in entries]
+    suggestion = None
+    if query_plan and total < SUGGEST_BELOW:
+        suggestion = suggest(q.q, total, visible_to_network)
+    return Results(query=q, hits=hits, total=total, facets=facets, terms=sorted(wanted), suggestion=suggestion,
+                   past_end=past_end)
 
 
-def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, list[FacetValue]]:  # noqa: ANN001
-    """Counts per facet value, each given the other facets' choices; read from covering indexes."""
-    def counted(name: str, column) -> list[tuple[Any, int]]:  # noqa: ANN001
-        query = _base(visible_to_network, hits_sq, q.filters, skip=name,
-                      query=select(column, func.count()).select_from(LibraryEntry))
-        return db.session.execute(query.group_by(column).order_by(func.count().desc(), column)).all()
+# Ranking every match costs about 2 µs an end product in the index (bm25 / ts_rank_cd read each
+# match's positions), too much for a word in most of 100,000 end products. So a page by relevance
+# is made tier by tier: matches in the title first, then in the body, then only as a compound
+# part. Where the index would rank at most RANK_LIMIT end products (the tier before the facets)
+# it ranks; a larger tier (a very common word) comes newest first, which for such words says
+# more than term counts do.
+RANK_LIMIT = 3000
+_TIER_ORDER = ("title", "text", "")
 
-    def counted_in(name: str, table, column) -> list[tuple[Any, int]]:  # noqa: ANN001
-        # These link tables carry the entry's visibility, so the plain facet needs no join.
-        query = select(column, func.count()).select_from(table)
-        if not visible_to_network:
-            query = query.where(table.c.visibility == Visibility.PUBLIC)
-        others = {k: v for k, v in q.filters.items() if k != name}
-        if others or hits_sq is not None:
-            query = query.where(table.c.deliverable_id.in_(_base(True, hits_sq, others)))
-        return db.session.execute(query.group_by(column).order_by(func.count().desc(), column)).all()
+
+def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery, tiers: dict) -> list[LibraryEntry]:
+    """One page of hits by relevance, of those this visitor may see with the chosen facets
+    (`allowed`, a bit set). `tiers` keeps the tiers' bit sets with the query's counts."""
+    skip, wanted = (q.page - 1) * q.per_page, q.per_page
+    seen, ids = 0, []
+    if "title" not in tiers:
+        # Both narrower tiers are fetched whatever the page needs: a fixed number of queries.
+        tiers.update({tier: _bits(search.matching_ids(query_plan, tier)) for tier in _TIER_ORDER if tier})
+    tiers = dict(tiers, **{"": allowed})
+    for tier in _TIER_ORDER:
+        tier_bits = tiers[tier] & allowed & ~seen
+        seen |= tier_bits
+        size = tier_bits.bit_count()
+        if skip >= size:
+            skip -= size
+            continue
+        take = min(wanted - len(ids), size - skip)
+        # What the index would rank is the whole tier, before the facets: that decides.
+        if (tiers[tier] if tier else tiers["all"]).bit_count() <= RANK_LIMIT:
+            ids += _best(query_plan, tier, tier_bits, skip, take)
+        elif size <= RANK_LIMIT:
+            # Few allowed in a large tier (selective facets): those few by date, by their ids.
+            ids += list(db.session.execute(
+                select(LibraryEntry.deliverable_id).where(LibraryEntry.deliverable_id.in_(_ids_of(tier_bits)))
+                .order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+                .limit(take).offset(skip)).scalars())
+        else:
+            ids += _newest(tier_bits, skip, take)
+        skip = 0
+        if len(ids) >= wanted:
+            break
+    return _entries(ids)
+
+
+def _entries(ids: list[int]) -> list[LibraryEntry]:
+    """The entries of `ids`, in that order (one query)."""
+    found = {e.deliverable_id: e for e in db.session.execute(
+        select(LibraryEntry).where(LibraryEntry.deliverable_id.in_(ids or [-1]))).scalars()}
+    return [found[i] for i in ids if i in found]
+
+
+def _ids_of(bits: int) -> list[int]:
+    """The ids in a bit set."""
+    raw = bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little")
+    return [(n << 3) + b for n, byte in enumerate(raw) if byte for b in range(8) if byte >> b & 1]
+
+
+def _has(bits_bytes: bytes, i: int) -> bool:
+    return (i >> 3) < len(bits_bytes) and bool(bits_bytes[i >> 3] >> (i & 7) & 1)
+
+
+def _best(query_plan: search.Query, tier: str, tier_bits: int, skip: int, take: int) -> list[int]:
+    """`take` ids of a tier by the index's rank, after `skip`."""
+    members = tier_bits.to_bytes((tier_bits.bit_length() + 7) // 8 or 1, "little")
+    limit = max(4 * (skip + take), 200)
+    while True:
+        ranked = search.ranked_ids(query_plan, limit, tier)
+        kept = [i for i in ranked if _has(members, i)]
+        if len(kept) >= skip + take or len(ranked) < limit:
+            return kept[skip: skip + take]
+        limit *= 4
+
+
+def _newest(tier_bits: int, skip: int, take: int) -> list[int]:
+    """`take` ids of a (large) tier, newest first, after `skip`: the entries by date, in chunks."""
+    members = tier_bits.to_bytes((tier_bits.bit_length() + 7) // 8 or 1, "little")
+    kept: list[int] = []
+    offset, chunk = 0, max(500, 4 * (skip + take))
+    while True:
+        rows = db.session.execute(select(LibraryEntry.deliverable_id).order_by(
+            LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc()).limit(chunk).offset(offset)).scalars().all()
+        kept += [i for i in rows if _has(members, i)]
+        if len(kept) >= skip + take or len(rows) < chunk:
+            return kept[skip: skip + take]
+        offset += chunk
+        chunk *= 2
+
+
+def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
+           snapshot: _Snapshot) -> tuple[int, dict[str, list[FacetValue]], int, int]:
+    """The total, the counts per facet value (each facet given the other facets' choices), the
+    bit set of what this visitor may see with the chosen facets, and that of every match."""
+    base = snapshot.everything if visible_to_network else snapshot.public
+    matched = _bits(search.matching_ids(query_plan)) if query_plan else 0
+    if query_plan:
+        base &= matched
+    chosen = {name: _filter_bits(snapshot, name, values) for name, values in q.filters.items()
+              if name in snapshot.by_facet}
+
+    def within(skip: str | None) -> int:
+        result = base
+        for name, bits in chosen.items():
+            if name != skip:
+                result &= bits
+        return result
+
+    allowed = within(None)
+    total = allowed.bit_count()
+
+    def counted(name: str) -> list[tuple[Any, int]]:
+        scope = within(name)
+        rows = [(value, (scope & bits).bit_count()) for value, bits in snapshot.by_facet[name].items()]
+        return sorted(((v, n) for v, n in rows if n), key=lambda row: (-row[1], str(row[0])))
 
     def values(name: str, rows, labeler) -> list[FacetValue]:  # noqa: ANN001
-        chosen = set(q.filters.get(name, []))
-        return [FacetValue(value=str(v), label=labeler(v), count=n, selected=str(v) in chosen) for v, n in rows]
+        selected = set(q.filters.get(name, []))
+        return [FacetValue(value=str(v), label=labeler(v), count=n, selected=str(v) in selected) for v, n in rows]
 
-    municipalities = counted_in("gemeente", entry_municipalities, entry_municipalities.c.municipality_id)
+    municipalities = counted("gemeente")
     # End products for all of Friesland count for every municipality, and as a value of their own.
-    frisian = dict(counted("gemeente", LibraryEntry.all_of_friesland)).get(True, 0)
-    rounds = counted("ronde", LibraryEntry.round_id)
-    tables = counted("tafel", LibraryEntry.table_id)
+    frisian = (within("gemeente") & snapshot.frisian).bit_count()
+    rounds = counted("ronde")
+    tables = counted("tafel")
     names = {
         "gemeente": dict(db.session.execute(select(Municipality.id, Municipality.name).where(
             Municipality.id.in_([m for m, _ in municipalities] or [-1]) if not frisian else true())).all()),
@@ -214,15 +458,74 @@ def _facets(q: LibraryQuery, visible_to_network: bool, hits_sq) -> dict[str, lis
         "tafel": dict(db.session.execute(select(ThematicTable.id, ThematicTable.title).where(
             ThematicTable.id.in_([t for t, _ in tables] or [-1]))).all()),
     }
-    return {
-        "soort": values("soort", counted("soort", LibraryEntry.kind), DeliverableKind.label_of),
-        "actielijn": values("actielijn", counted("actielijn", LibraryEntry.action_line), ActionLine.label_of),
-        "doelgroep": values("doelgroep", counted_in("doelgroep", entry_audiences, entry_audiences.c.audience),
-                            Audience.label_of),
+    return total, {
+        "soort": values("soort", counted("soort"), DeliverableKind.label_of),
+        "actielijn": values("actielijn", counted("actielijn"), ActionLine.label_of),
+        "doelgroep": values("doelgroep", counted("doelgroep"), Audience.label_of),
         "gemeente": _municipality_values(q, municipalities, frisian, names["gemeente"]),
         "ronde": values("ronde", rounds, lambda v: names["ronde"].get(v, str(v))),
         "tafel": values("tafel", tables, lambda v: names["tafel"].get(v, str(v))),
-    }
+    }, allowed, matched
+
+
+# --- "Bedoelde je …?" -------------------------------------------------------------------------
+SUGGEST_BELOW = 3  # offer a suggestion when a search finds fewer end products than this
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance (insert, delete, replace, swap two neighbours), or limit + 1 when above it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _closest(word: str) -> str | None:
+    limit = 1 if len(word) <= 5 else 2
+    best: tuple[int, float, str] | None = None
+    frequencies = lexicon()
+    for candidate in search.similar_words(word):
+        if candidate == word:
+            continue
+        d = _distance(word, candidate, limit)
+        if d <= limit:
+            rank = (d, -frequencies.get(candidate, 0.0), candidate)
+            if best is None or rank < best:
+                best = rank
+    return best[2] if best else None
+
+
+def suggest(query: str, total: int, visible_to_network: bool) -> str | None:
+    """The query with unknown words replaced by the nearest words the library holds, when that
+    finds more; None when there is nothing better to offer."""
+    words = query_words(query)
+    known = search.known_words(words)
+    changed, suggested = False, []
+    for word in words:
+        if word in known or word.isdigit() or len(word) < 4:
+            suggested.append(word)
+            continue
+        closest = _closest(word)
+        suggested.append(closest or word)
+        changed = changed or closest is not None
+    if not changed:
+        return None
+    text = " ".join(suggested)
+    snapshot = _snapshot(_generation())
+    visible = snapshot.everything if visible_to_network else snapshot.public
+    finds = (_bits(search.matching_ids(plan(text, _synonym_phrases()))) & visible).bit_count()
+    return text if finds > total else None
 
 
 def _municipality_values(q: LibraryQuery, specific: list[tuple[Any, int]], frisian: int,

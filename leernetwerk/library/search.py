@@ -2,69 +2,164 @@
 
 SQLite: an FTS5 table; PostgreSQL: a tsvector with a GIN index. Both hold the terms that
 library/text.py made in Python, with the 'simple' configuration / unicode61 tokenizer, so they
-find the same end products. The index tables are created by migration 0002 and live outside the
-ORM metadata on purpose: they differ per dialect.
+find the same end products. Three fields, by weight: the title, the body, and the parts of the
+compound words in both (lowest, so that an exact word ranks above a compound part). The index
+tables are created by migrations 0002/0013 and live outside the ORM metadata on purpose: they
+differ per dialect. Beside them, `library_search_words` holds every word the index has seen,
+for "Bedoelde je …?".
+
+A query is a list of groups that must all match; a group is a list of alternatives (any may
+match); an alternative is a list of terms that must all match. So "jgz kraamzorg" with a
+synonym group becomes ((jgz) OR (jeugdgezondheidszorg) OR (consultatiebureau)) AND
+((kraamzorg) OR (kram AND zorg)).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, literal_column, select, text
-from sqlalchemy.sql import Subquery
+import re
+
+from sqlalchemy import bindparam, text
 
 from ..extensions import db
 
+Query = list[list[list[str]]]
+_TERM = re.compile(r"^[0-9a-z]+$")
 
-def _dialect() -> str:
-    return db.engine.dialect.name
+
+def _dialect(conn=None) -> str:  # noqa: ANN001
+    return conn.dialect.name if conn is not None else db.engine.dialect.name
 
 
-def index(deliverable_id: int, title: str, body: str) -> None:
-    """(Re)index one end product; `title` and `body` are stemmed term strings."""
-    remove(deliverable_id)
-    if _dialect() == "postgresql":
-        db.session.execute(
+def index(deliverable_id: int, title: str, body: str, parts: str = "", words: set[str] | None = None,
+          conn=None) -> None:  # noqa: ANN001
+    """(Re)index one end product; `title`, `body` and `parts` are stemmed term strings, `words`
+    the folded words it holds (for suggestions). `conn`: a connection (a migration's), else the
+    session."""
+    runner = conn if conn is not None else db.session
+    remove(deliverable_id, conn)
+    if _dialect(conn) == "postgresql":
+        runner.execute(
             text("INSERT INTO library_search (deliverable_id, document) VALUES (:id, "
-                 "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B'))"),
-            {"id": deliverable_id, "title": title, "body": body},
+                 "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B')"
+                 " || setweight(to_tsvector('simple', :parts), 'D'))"),
+            {"id": deliverable_id, "title": title, "body": body, "parts": parts},
         )
     else:
-        db.session.execute(
-            text("INSERT INTO library_search (rowid, title, body) VALUES (:id, :title, :body)"),
-            {"id": deliverable_id, "title": title, "body": body},
+        runner.execute(
+            text("INSERT INTO library_search (rowid, title, body, parts) VALUES (:id, :title, :body, :parts)"),
+            {"id": deliverable_id, "title": title, "body": body, "parts": parts},
         )
+    if words:
+        remember_words(words, conn)
 
 
-def remove(deliverable_id: int) -> None:
-    if _dialect() == "postgresql":
+def remember_words(words: set[str], conn=None) -> None:  # noqa: ANN001
+    """Add words to the vocabulary (kept, never removed: a reindex rebuilds it)."""
+    rows = [{"w": w} for w in sorted(words) if 3 <= len(w) <= 40 and w.isalpha()]
+    if not rows:
+        return
+    if _dialect(conn) == "postgresql":
+        statement = "INSERT INTO library_search_words (word) VALUES (:w) ON CONFLICT DO NOTHING"
+    else:
+        statement = "INSERT OR IGNORE INTO library_search_words (word) VALUES (:w)"
+    (conn if conn is not None else db.session).execute(text(statement), rows)
+
+
+def clear(conn=None) -> None:  # noqa: ANN001
+    """Empty the index and vocabulary (before a full rebuild)."""
+    runner = conn if conn is not None else db.session
+    runner.execute(text("DELETE FROM library_search"))
+    runner.execute(text("DELETE FROM library_search_words"))
+
+
+def remove(deliverable_id: int, conn=None) -> None:  # noqa: ANN001
+    runner = conn if conn is not None else db.session
+    if _dialect(conn) == "postgresql":
         statement = text("DELETE FROM library_search WHERE deliverable_id = :id")
     else:
         statement = text("DELETE FROM library_search WHERE rowid = :id")
-    db.session.execute(statement, {"id": deliverable_id})
+    runner.execute(statement, {"id": deliverable_id})
+    runner.execute(text("UPDATE library_search_state SET generation = generation + 1 WHERE id = 1"))
 
 
-def matches(terms: list[str], ranked: bool = True) -> Subquery:
-    """(deliverable_id, rank) of entries holding every term; a higher rank is more relevant.
-    Counting needs no rank (`ranked=False`), and skipping it makes the index three times faster.
+def generation() -> int:
+    """The library's generation: moved by every change to the index (one row, one read)."""
+    return db.session.execute(text("SELECT generation FROM library_search_state WHERE id = 1")).scalar_one()
 
-    Terms come from text.query_terms: only [0-9a-z], so they cannot break the query syntax;
-    they are bound as parameters all the same.
-    """
-    params = {f"t{i}": term for i, term in enumerate(terms)}
+
+_TIERS = {"": ("", ""), "title": (":A", "{title} : "), "text": (":AB", "{title body} : ")}
+
+
+def expression(query: Query, tier: str = "") -> str:
+    """The query in the database's own syntax. Terms are checked to be only [0-9a-z] (they come
+    from text.py), so they cannot break the syntax; the whole expression is bound as one
+    parameter. `tier` restricts it to fields (see matching_ids)."""
+    postgres = _dialect() == "postgresql"
+    weights, columns = _TIERS[tier]
+    and_, or_ = (" & ", " | ") if postgres else (" AND ", " OR ")
+    groups = []
+    for group in query:
+        alternatives = []
+        for alternative in group:
+            terms = [t for t in alternative if _TERM.match(t)]
+            if terms:
+                quoted = [f"'{t}'{weights}" if postgres else f'"{t}"' for t in terms]
+                alternatives.append("(" + and_.join(quoted) + ")")
+        if alternatives:
+            groups.append("(" + or_.join(alternatives) + ")")
+    if not groups:
+        return ""
+    return and_.join(groups) if postgres or not columns else columns + "(" + and_.join(groups) + ")"
+
+
+def matching_ids(query: Query, tier: str = "") -> list[int]:
+    """Every matching end product's id, unranked (for counting). `tier`: "title" for matches in
+    the title alone, "text" for matches in title and body (no compound parts). The ids come as
+    one string: fetching 100,000 rows one by one costs ten times more."""
+    expr = expression(query, tier)
+    if not expr:
+        return []
     if _dialect() == "postgresql":
-        tsquery = " || ' & ' || ".join(f":t{i}" for i in range(len(terms)))
-        query: Select = select(
-            literal_column("deliverable_id").label("deliverable_id"),
-            literal_column("ts_rank_cd(document, q)" if ranked else "0").label("rank"),
-        ).select_from(
-            text(f"library_search, to_tsquery('simple', {tsquery}) AS q").bindparams(**params)
-        ).where(text("document @@ q"))
+        statement = ("SELECT string_agg(deliverable_id::text, ',') FROM library_search "
+                     "WHERE document @@ to_tsquery('simple', :expr)")
     else:
-        # FTS5: each term quoted as a string, all required; bm25 is lower-is-better, so negate it.
-        fts_query = " || ' ' || ".join(f"'\"' || :t{i} || '\"'" for i in range(len(terms)))
-        query = select(
-            literal_column("rowid").label("deliverable_id"),
-            literal_column("-bm25(library_search, 5.0, 1.0)" if ranked else "0").label("rank"),
-        ).select_from(text("library_search")).where(
-            text(f"library_search MATCH ({fts_query})").bindparams(**params)
-        )
-    return query.subquery("hits")
+        statement = "SELECT group_concat(rowid) FROM library_search WHERE library_search MATCH :expr"
+    joined = db.session.execute(text(statement), {"expr": expr}).scalar()
+    return [int(i) for i in joined.split(",")] if joined else []
+
+
+def similar_words(word: str, limit: int = 200) -> list[str]:
+    """Vocabulary words that might be `word` mistyped: about the same length, and sharing its
+    first letter or its last two (a bounded set, compared by edit distance in Python)."""
+    n = len(word)
+    rows = db.session.execute(
+        text("SELECT word FROM library_search_words WHERE length(word) BETWEEN :lo AND :hi "
+             "AND (substr(word, 1, 1) = :first OR substr(word, length(word) - 1, 2) = :last) LIMIT :limit"),
+        {"lo": n - 2, "hi": n + 2, "first": word[:1], "last": word[-2:], "limit": limit * 25},
+    ).scalars()
+    return list(rows)
+
+
+def known_words(words: list[str]) -> set[str]:
+    """Those of `words` the vocabulary holds."""
+    if not words:
+        return set()
+    statement = text("SELECT word FROM library_search_words WHERE word IN :words").bindparams(
+        bindparam("words", expanding=True))
+    return set(db.session.execute(statement, {"words": list(words)}).scalars())
+
+
+def ranked_ids(query: Query, limit: int, tier: str = "") -> list[int]:
+    """The ids of the best `limit` matches (of a tier, see matching_ids), best first (ties: the
+    newest id first)."""
+    expr = expression(query, tier)
+    if not expr:
+        return []
+    if _dialect() == "postgresql":
+        statement = ("SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q "
+                     "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, deliverable_id DESC LIMIT :limit")
+    else:
+        # FTS5's own rank, with the column weights of `matches`: title 5, body 1, compound parts 0.3.
+        statement = ("SELECT rowid FROM library_search WHERE library_search MATCH :expr "
+                     "AND rank MATCH 'bm25(5.0, 1.0, 0.3)' ORDER BY rank, rowid DESC LIMIT :limit")
+    return list(db.session.execute(text(statement), {"expr": expr, "limit": limit}).scalars())

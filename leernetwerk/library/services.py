@@ -37,7 +37,7 @@ from .models import (
     entry_municipalities,
     version_audiences,
 )
-from .text import index_text, plain
+from .text import index_parts, index_text, join_blocks, plain, words
 
 CONTENT_FIELDS = ["title", "summary", "body", "kind", "action_line", "visibility", "all_of_friesland"]
 EDITABLE = (VersionStatus.DRAFT,)
@@ -317,7 +317,7 @@ def refresh_entry(deliverable: Deliverable) -> LibraryEntry:
     body_text = plain(version.body)
     entry = LibraryEntry(
         deliverable_id=deliverable.id, version_id=version.id, slug=deliverable.slug, title=version.title,
-        summary=version.summary, plain_text=f"{body_text} {attachment_text}".strip(), kind=version.kind,
+        summary=version.summary, plain_text=join_blocks(body_text, attachment_text), kind=version.kind,
         action_line=version.action_line, visibility=version.visibility, all_of_friesland=version.all_of_friesland,
         round_id=table.round_id, table_id=table.id, theme=table.theme, version_number=version.number,
         published_at=version.published_at,
@@ -332,9 +332,37 @@ def refresh_entry(deliverable: Deliverable) -> LibraryEntry:
         db.session.execute(insert(entry_municipalities), [
             {"deliverable_id": deliverable.id, "municipality_id": m.id, "visibility": version.visibility}
             for m in version.municipalities])
-    search.index(deliverable.id, index_text(version.title),
-                 index_text(" ".join([version.summary, body_text, attachment_text, table.theme])))
+    index_entry(deliverable.id, version.title, " ".join([version.summary, body_text, attachment_text, table.theme]))
     return entry
+
+
+def index_entry(deliverable_id: int, title: str, body: str, conn=None) -> None:  # noqa: ANN001
+    """Put one end product's text in the full-text index: its terms, compound parts and words."""
+    search.index(deliverable_id, index_text(title), index_text(body), index_parts(f"{title} {body}"),
+                 set(words(f"{title} {body}")), conn=conn)
+
+
+def reindex(conn) -> int:  # noqa: ANN001
+    """Rebuild the full-text index and each entry's plain text from the published versions, on
+    a bare connection (migration 0013 runs it on upgrade; the CLI runs rebuild_index())."""
+    from sqlalchemy import text as sql
+
+    rows = conn.execute(sql(
+        "SELECT e.deliverable_id, e.version_id, v.title, v.summary, v.body, e.theme "
+        "FROM library_entries e JOIN deliverable_versions v ON v.id = e.version_id")).all()
+    attached: dict[int, list[str]] = {}
+    for version_id, extracted in conn.execute(sql(
+            "SELECT a.version_id, a.extracted_text FROM attachments a "
+            "JOIN library_entries e ON e.version_id = a.version_id WHERE a.removed_at IS NULL ORDER BY a.id")):
+        if extracted:
+            attached.setdefault(version_id, []).append(extracted)
+    search.clear(conn)
+    for deliverable_id, version_id, title, summary, body, theme in rows:
+        body_text, attachment_text = plain(body), " ".join(attached.get(version_id, []))
+        conn.execute(sql("UPDATE library_entries SET plain_text = :text WHERE deliverable_id = :id"),
+                     {"text": join_blocks(body_text, attachment_text), "id": deliverable_id})
+        index_entry(deliverable_id, title, " ".join([summary, body_text, attachment_text, theme]), conn=conn)
+    return len(rows)
 
 
 def follow(user: User, facet: str, value: str) -> Follow:
@@ -355,7 +383,9 @@ def unfollow(user: User, facet: str, value: str) -> None:
 
 
 def rebuild_index() -> int:
-    """Rebuild every library row (after a stemming change, or for demo data)."""
+    """Rebuild every library row and the whole index (after a change to the analysis in text.py,
+    or for demo data)."""
+    search.clear()
     deliverables = db.session.execute(
         select(Deliverable).where(Deliverable.published_version_id.is_not(None), Deliverable.withdrawn_at.is_(None))
     ).scalars().all()

@@ -19,8 +19,9 @@ from ..rounds.models import WorkPackage
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
 from . import extraction, feed, files, queries, review_changes, services
-from .forms import DeliverableForm, FollowForm, ReviewForm, WithdrawForm
-from .models import Attachment, Deliverable, DeliverableVersion, VersionStatus
+from . import synonyms as synonym_service
+from .forms import DeliverableForm, FollowForm, ReviewForm, SynonymForm, WithdrawForm
+from .models import Attachment, Deliverable, DeliverableVersion, SynonymGroup, VersionStatus
 
 bp = Blueprint("library", __name__)
 
@@ -244,3 +245,41 @@ def withdraw(deliverable_id: int):
     return _workflow(deliverable_id, "deliverable.withdraw",
                      lambda d: services.withdraw(me(), d, form.reason.data or ""),
                      _("Ingetrokken. De link blijft werken, met een melding."))
+
+
+# --- synonyms (staff) ------------------------------------------------------------------------
+
+@bp.route("/beheer/synoniemen", methods=["GET", "POST"])
+def synonyms():
+    require("synonyms.manage")
+    form = SynonymForm()
+    if form.validate_on_submit():
+        group = save(lambda: synonym_service.create(me(), form.words.data), form)
+        if group is not None:
+            if group is not ALREADY_SAVED:
+                flash(_("Synoniemen opgeslagen: %(words)s. Zoeken gebruikt ze meteen.", words=str(group)), "success")
+            return redirect(url_for("library.synonyms"))
+    return render_template("library/synonyms.html", groups=synonym_service.groups(), form=form), form_status(form)
+
+
+@bp.route("/beheer/synoniemen/<int:group_id>", methods=["GET", "POST"])
+def synonym_edit(group_id: int):
+    require("synonyms.manage")
+    group = db.get_or_404(SynonymGroup, group_id)
+    form = SynonymForm(data={"words": group.words} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        saved = save(lambda: synonym_service.update(me(), group, form.words.data), form)
+        if saved is not None:
+            if saved is not ALREADY_SAVED:
+                flash(_("Synoniemen gewijzigd: %(words)s.", words=str(group)), "success")
+            return redirect(url_for("library.synonyms"))
+    return render_template("library/synonym_edit.html", group=group, form=form), form_status(form)
+
+
+@bp.route("/beheer/synoniemen/<int:group_id>/verwijderen", methods=["POST"])
+def synonym_remove(group_id: int):
+    require("synonyms.manage")
+    group = db.get_or_404(SynonymGroup, group_id)
+    words = str(group)
+    save(lambda: synonym_service.remove(me(), group), success=_("Synoniemen verwijderd: %(words)s.", words=words))
+    return redirect(url_for("library.synonyms"))

@@ -199,16 +199,18 @@ def test_end_product_page_has_provenance_versions_and_a_print_stylesheet(client)
 
 def test_library_page_query_count_does_not_grow_with_the_data(client, count_queries):
     team = Team()
-    team.publish("Eerste zorgpad", municipalities=[factories.make_municipality()])
-    client.get("/bibliotheek")
+    for n in range(3):  # enough hits not to look for "Bedoelde je …?"
+        team.publish(f"Eerste zorgpad {n}", municipalities=[factories.make_municipality()])
+    client.get("/bibliotheek")  # the facet bit sets of this state of the library are built
     with count_queries() as few:
         client.get("/bibliotheek", query_string={"q": "zorgpad"})
     for n in range(30):
         team.publish(f"Zorgpad {n}", kind=["zorgpad", "factsheet", "handreiking"][n % 3],
                      audiences=("verloskundigen", "jgz"), municipalities=[factories.make_municipality()])
+    client.get("/bibliotheek")
     with count_queries() as many:
         response = client.get("/bibliotheek", query_string={"q": "zorgpad"})
-    assert "31 eindproducten" in response.text
+    assert "33 eindproducten" in response.text
     assert many.count == few.count
 
 

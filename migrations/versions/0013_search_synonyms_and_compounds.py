@@ -25,8 +25,7 @@ def upgrade():
     sa.Column('updated_at', leernetwerk.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_synonym_groups'))
     )
-    with op.batch_alter_table('library_entries', schema=None) as batch_op:
-        batch_op.create_index('ix_library_entries_published', ['published_at', 'deliverable_id'], unique=False)
+    # (The entries' index by date, which search walks too, came with 0011.)
     # Hand-managed (outside the ORM, like library_search): every word the index holds.
     op.execute("CREATE TABLE library_search_words (word VARCHAR(40) NOT NULL PRIMARY KEY)")
     # One row: the library's generation, moved by every change to the index (caches key on it).
@@ -47,8 +46,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('library_entries', schema=None) as batch_op:
-        batch_op.drop_index('ix_library_entries_published')
     op.execute("DROP TABLE library_search_words")
     op.execute("DROP TABLE library_search_state")
     op.drop_table('synonym_groups')

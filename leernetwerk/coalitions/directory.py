@@ -199,6 +199,12 @@ class MunicipalityPage:
     uses: dict[int, int]                                # deliverable id → coalitions that use it
     used_here: list[tuple[LibraryEntry, DeliverableUse]]
     questions: list = field(default_factory=list)      # (question, shared): its coalition's open questions
+    kind_counts: dict[str, int] = field(default_factory=dict)  # organisations active here per kind (all)
+    entry_count: int = 0                               # end products for it, of which `entries` are the newest
+
+
+PER_KIND = 8          # organisations shown per kind on a municipality's page
+ENTRIES_SHOWN = 20    # its newest end products shown; the library lists them all
 
 
 def municipality_page(slug: str, *, visible_to_network: bool = True) -> MunicipalityPage | None:
@@ -213,9 +219,16 @@ def municipality_page(slug: str, *, visible_to_network: bool = True) -> Municipa
         select(User).join(CoalitionMember, CoalitionMember.user_id == User.id)
         .where(CoalitionMember.coalition_id == coalition.id, User.active.is_(True)).order_by(User.name)
     ).unique().scalars())
+    active_here = (Organisation.active.is_(True), _active_in(municipality.id))
+    # A few per kind, with each kind's count: the rest is one click away in the filtered directory.
+    ranked = (select(Organisation.id, func.row_number().over(
+        partition_by=Organisation.kind, order_by=(Organisation.name, Organisation.id)).label("rank"))
+        .where(*active_here).subquery())
     organisations = list(db.session.execute(
-        select(Organisation).where(Organisation.active.is_(True), _active_in(municipality.id))
-        .order_by(Organisation.name)).scalars())
+        select(Organisation).join(ranked, ranked.c.id == Organisation.id)
+        .where(ranked.c.rank <= PER_KIND).order_by(Organisation.name, Organisation.id)).scalars())
+    kind_counts = dict(db.session.execute(
+        select(Organisation.kind, func.count()).where(*active_here).group_by(Organisation.kind)).tuples().all())
     grouped: dict[str, list[Organisation]] = defaultdict(list)
     for organisation in organisations:
         grouped[organisation.kind].append(organisation)
@@ -230,7 +243,10 @@ def municipality_page(slug: str, *, visible_to_network: bool = True) -> Municipa
 
         entry_query = entry_query.where(LibraryEntry.visibility == Visibility.PUBLIC)
     entries = list(db.session.execute(
-        entry_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())).scalars())
+        entry_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
+        .limit(ENTRIES_SHOWN)).scalars())
+    entry_count = db.session.execute(
+        select(func.count()).select_from(entry_query.subquery())).scalar_one()
     uses = use_counts([e.deliverable_id for e in entries])
     used_here: list[tuple[LibraryEntry, DeliverableUse]] = []
     if coalition is not None:
@@ -238,11 +254,12 @@ def municipality_page(slug: str, *, visible_to_network: bool = True) -> Municipa
             select(LibraryEntry, DeliverableUse)
             .join(DeliverableUse, DeliverableUse.deliverable_id == LibraryEntry.deliverable_id)
             .where(DeliverableUse.coalition_id == coalition.id)
-            .order_by(DeliverableUse.created_at.desc())).unique().all()]
+            .order_by(DeliverableUse.created_at.desc()).limit(ENTRIES_SHOWN)).unique().all()]
     from .queries import questions_of
 
     questions = questions_of([coalition.id], open_only=True) if coalition is not None else []
-    return MunicipalityPage(municipality, coalition, members, by_kind, entries, uses, used_here, questions)
+    return MunicipalityPage(municipality, coalition, members, by_kind, entries, uses, used_here, questions,
+                            kind_counts=kind_counts, entry_count=entry_count)
 
 
 def use_counts(deliverable_ids: list[int]) -> dict[int, int]:

@@ -251,3 +251,21 @@ def test_the_directory_is_paged_while_the_map_counts_every_organisation(client, 
     assert "Verloskundigen 00" not in last
     # A page past the end shows the last page rather than nothing.
     assert "Verloskundigen 59" in client.get("/organisaties", query_string={"pagina": 99}).text
+
+
+def test_a_municipality_page_shows_a_few_per_kind_and_the_newest_end_products_with_links_to_all(client, login):
+    team = Team()
+    leeuwarden = factories.make_municipality("Leeuwarden")
+    with factories.one_commit():
+        for n in range(12):
+            factories.make_organisation(f"Verloskundigen {n:02d}", municipalities=[leeuwarden])
+        factories.make_organisation("Veilig Thuis Friesland", kind=OrganisationKind.SAFE_AT_HOME)
+    for n in range(23):
+        team.publish(f"Eindproduct {n:02d}", municipalities=[leeuwarden] if n % 2 else [])
+    login(factories.make_user())
+    page = client.get("/gemeenten/leeuwarden").text
+    assert page.count(">Verloskundigen ") == 8 and "Verloskundigen 07" in page and "Verloskundigen 08" not in page
+    assert 'href="/organisaties?gemeente=leeuwarden&amp;soort=verloskunde">Alle 12' in page
+    assert "Veilig Thuis Friesland" in page
+    assert page.count('class="hit"') == 20 and "De nieuwste 20 van 23" in page
+    assert ">Alle 23 in de bibliotheek</a>" in page

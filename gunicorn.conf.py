@@ -5,3 +5,11 @@ The access log leaves the tokens in calendar, unsubscribe, reset and invitation 
 
 logger_class = "leernetwerk.access_log.RedactingLogger"
 accesslog = "-"
+
+
+def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's hook
+    """Load the Dutch lexicon (compound splitting) before the worker takes its first request, so
+    no visitor waits the 2-3 seconds its first use costs."""
+    from leernetwerk.library.text import lexicon
+
+    lexicon()

@@ -48,6 +48,11 @@ class LibraryQuery:
     sort: str = "relevantie"
     page: int = 1
     per_page: int = PER_PAGE
+    expand: str = ""        # the facet whose every value is listed (`alle=`); the others show FACET_SHOWN
+
+    # A facet lists its FACET_SHOWN largest values (and every chosen one); at national scale the
+    # `tafel` facet alone has thousands, which would make every library page megabytes.
+    FACET_SHOWN = 12
 
     @classmethod
     def from_args(cls, args: Any) -> LibraryQuery:
@@ -56,7 +61,8 @@ class LibraryQuery:
         return cls(q=(args.get("q") or "")[:200], filters={k: v for k, v in filters.items() if v},
                    sort=sort if sort in ("relevantie", "datum") else "relevantie",
                    page=parse_page(args.get("pagina")),
-                   per_page=parse_page(args.get("per_pagina"), default=PER_PAGE, maximum=MAX_PER_PAGE))
+                   per_page=parse_page(args.get("per_pagina"), default=PER_PAGE, maximum=MAX_PER_PAGE),
+                   expand=args.get("alle") if args.get("alle") in FACETS else "")
 
     def link_args(self) -> dict[str, object]:
         """The parameters that make this search, for links to its other pages (never the raw
@@ -66,6 +72,8 @@ class LibraryQuery:
             args["sorteer"] = self.sort
         if self.per_page != PER_PAGE:
             args["per_pagina"] = self.per_page
+        if self.expand:
+            args["alle"] = self.expand
         return {name: value for name, value in args.items() if value}
 
 

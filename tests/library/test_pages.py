@@ -303,3 +303,23 @@ def test_a_drafts_attachment_can_be_removed_and_a_published_versions_stays(clien
     published = team.publish("Gepubliceerd", uploads=[(make_pdf("x"), "blijft.pdf")])
     kept = published.attachments[0]
     assert client.post(f"/bijlagen/{kept.id}/verwijderen").status_code == 403
+
+
+def test_a_facet_lists_its_largest_values_and_links_to_all_of_them(client):
+    """At national scale the `tafel` facet has thousands of values: the page shows twelve (and any
+    chosen one) with a link to all, so it stays small."""
+    teams = [Team(theme=f"Thema {n:02d}") for n in range(14)]
+    for n, team in enumerate(teams):
+        team.publish(f"Eindproduct {n:02d}")
+    page = client.get("/bibliotheek").text
+    tables = page.split("<legend>Thematafel</legend>", 1)[1].split("</fieldset>", 1)[0]
+    assert tables.count('name="tafel"') == 12 and "Alle 14 tonen" in tables
+    listed = set(re.findall(r'name="tafel" value="(\d+)"', tables))
+    chosen = next(t.table.id for t in teams if str(t.table.id) not in listed)
+    page = client.get("/bibliotheek", query_string={"tafel": chosen}).text
+    tables = page.split("<legend>Thematafel</legend>", 1)[1].split("</fieldset>", 1)[0]
+    assert f'value="{chosen}" id=' in tables and "checked" in tables  # a chosen value is always listed
+    link = re.search(r'<a href="([^"]+)">Alle 14 tonen', tables).group(1).replace("&amp;", "&")
+    assert "alle=tafel" in link and f"tafel={chosen}" in link
+    everything = client.get(link).text.split("<legend>Thematafel</legend>", 1)[1].split("</fieldset>", 1)[0]
+    assert everything.count('name="tafel"') == 14 and "Alle 14 tonen" not in everything

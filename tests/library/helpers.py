@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from leernetwerk.library.models import VersionStatus
 from leernetwerk.rounds.models import MemberRole
@@ -11,13 +12,19 @@ from tests import factories
 
 def make_pdf(text: str) -> bytes:
     """A minimal, valid one-page PDF whose text pypdf can extract."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    return pdf_document(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1"))
+
+
+def pdf_document(content: bytes, *, flate: bool = False) -> bytes:
+    """A one-page PDF (Helvetica) whose page draws the content stream `content`, packed with
+    FlateDecode when `flate`."""
+    stream, packing = (zlib.compress(content, 9), b" /Filter /FlateDecode") if flate else (content, b"")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Length " + str(len(stream)).encode() + packing + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = io.BytesIO()

@@ -328,7 +328,7 @@ def table_rows(tables: list[ThematicTable]) -> list[TableRow]:
 
 @dataclass
 class RoundView:
-    """What the round page shows: a RoundPicture-like `round` and `rows` (this page's tables),
+    """What the round page shows: its `round` and `rows` (this page's tables),
     plus totals, paging, and theme groups when the timeline groups."""
 
     round: Round

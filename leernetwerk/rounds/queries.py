@@ -67,18 +67,6 @@ def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
     return {u.work_package_id: u for u in rows}
 
 
-def rounds_overview() -> list[tuple[Round, int]]:
-    counts = (
-        select(ThematicTable.round_id, func.count(ThematicTable.id).label("n")).group_by(ThematicTable.round_id).subquery()
-    )
-    return [
-        (r, n or 0)
-        for r, n in db.session.execute(
-            select(Round, counts.c.n).outerjoin(counts, counts.c.round_id == Round.id).order_by(Round.starts_on.desc())
-        ).all()
-    ]
-
-
 def current_round(today: date) -> Round | None:
     """The round today falls in, else the next planned one, else the latest."""
     return (
@@ -96,44 +84,6 @@ class TableRow:
     milestones: list[Milestone] = field(default_factory=list)
     member_count: int = 0
     evaluated: bool = False
-
-
-@dataclass
-class RoundPicture:
-    round: Round
-    rows: list[TableRow]
-
-
-def round_picture(round_: Round) -> RoundPicture:
-    """Tables with their liaison, work packages, milestones and status: five queries in all."""
-    tables = list(db.session.execute(
-        select(ThematicTable).where(ThematicTable.round_id == round_.id).order_by(ThematicTable.title)
-    ).scalars())
-    table_ids = [t.id for t in tables]
-    wps = list(db.session.execute(
-        select(WorkPackage).where(WorkPackage.table_id.in_(table_ids)).order_by(WorkPackage.id)
-    ).scalars()) if table_ids else []
-    wp_ids = [wp.id for wp in wps]
-    milestones = list(db.session.execute(
-        select(Milestone).where(Milestone.work_package_id.in_(wp_ids), Milestone.live())
-        .order_by(Milestone.due_on, Milestone.id)
-    ).scalars()) if wp_ids else []
-    lights = latest_lights(wp_ids)
-    members = dict(db.session.execute(
-        select(TableMembership.table_id, func.count()).where(TableMembership.table_id.in_(table_ids))
-        .group_by(TableMembership.table_id)
-    ).all()) if table_ids else {}
-
-    rows = {t.id: TableRow(table=t, status=TableStatus(None), member_count=members.get(t.id, 0)) for t in tables}
-    table_of_wp = {}
-    for wp in wps:
-        rows[wp.table_id].work_packages.append(wp)
-        table_of_wp[wp.id] = wp.table_id
-    for m in milestones:
-        rows[table_of_wp[m.work_package_id]].milestones.append(m)
-    for row in rows.values():
-        row.status = TableStatus.worst([lights[wp.id].light if wp.id in lights else None for wp in row.work_packages])
-    return RoundPicture(round=round_, rows=list(rows.values()))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("BENCH_APP_ROOT") or str(Path(__file__).resolve().parent.parent))  # the code to measure
 
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import event, func, inspect, select, text, update
 
 from leernetwerk import create_app
 from leernetwerk.extensions import db
@@ -64,11 +64,8 @@ def main() -> None:
         from leernetwerk.auth.models import User
         from leernetwerk.auth.passwords import hash_password
 
-        filled = False
-        try:
-            filled = bool(db.session.execute(select(func.count()).select_from(User)).scalar())
-        except Exception:  # noqa: BLE001 - no schema yet
-            pass
+        filled = inspect(db.engine).has_table("users") and bool(
+            db.session.execute(select(func.count()).select_from(User)).scalar())
         db.session.rollback()  # end the transaction (on SQLite it holds the lock the migration needs)
         if not filled:
             sys.path.insert(0, str(ROOT / "bench"))

@@ -51,8 +51,7 @@ def build(source: Path, target: Path) -> dict[str, str]:
             gzipped = copy.with_name(copy.name + ".gz")
             if compressor.should_compress(copy.name) and (
                     not gzipped.exists() or gzipped.stat().st_mtime < copy.stat().st_mtime):
-                for _ in compressor.compress(str(copy)):
-                    pass
+                list(compressor.compress(str(copy)))  # a generator: it writes the .gz while consumed
     return manifest
 
 

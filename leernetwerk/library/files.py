@@ -90,6 +90,11 @@ class ZipLimits:
                    ratio=int(config.get("UPLOAD_ZIP_MAX_RATIO", ZIP_MAX_RATIO)))
 
 
+# What zipfile raises for a file that is not a readable zip (a truncated or forged directory, an
+# unsupported compression method, sizes past ZIP64 limits).
+UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError)
+
+
 def _entry_count(data: bytes) -> int | None:
     """The number of members the end of the archive announces, read before the directory is parsed
     (a 25 MB zip can hold hundreds of thousands of empty members, each an object in memory)."""
@@ -122,7 +127,7 @@ def _zip_kind(data: bytes, filename: str) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _office_kind(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except UNREADABLE_ZIP:  # not a zip we can read: then it is no office document either
         return None
 
 
@@ -194,8 +199,7 @@ def check_archive(data: bytes, name: str, limits: ZipLimits, *, unpack: bool = T
                     raise _Refuse.damaged(name)
     except FileRejected:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError, zlib.error) as exc:  # a broken stream, a bad checksum, encryption
+    except (*UNREADABLE_ZIP, RuntimeError, zlib.error) as exc:  # a broken stream, a bad checksum, encryption
         raise _Refuse.damaged(name) from exc
 
 

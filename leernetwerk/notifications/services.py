@@ -157,12 +157,16 @@ def _unsubscribe_data(token: str) -> tuple[dict, bool]:
         # Genuinely signed by us, only old: the payload can be trusted, the bearer not.
         return serializer.load_payload(exc.payload), True
     except BadData:
-        pass
-    try:  # a link from before links expired (untimed, with a plain id): treated as expired
+        return _legacy_unsubscribe_payload(token), True
+
+
+def _legacy_unsubscribe_payload(token: str) -> dict:
+    """A link from before links expired (untimed, with a plain id): readable, but treated as expired."""
+    try:
         legacy = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="leernetwerk-unsubscribe").loads(token)
     except BadData as exc:
         raise NotificationsError(_("Deze afmeldlink is ongeldig.")) from exc
-    return {"id": legacy.get("u"), "k": legacy.get("k", [])} if isinstance(legacy, dict) else {}, True
+    return {"id": legacy.get("u"), "k": legacy.get("k", [])} if isinstance(legacy, dict) else {}
 
 
 def unsubscribe_link_target(token: str) -> UnsubscribeTarget:

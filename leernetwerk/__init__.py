@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .extensions import babel, csrf, db, login_manager, migrate
     from .library import generation  # noqa: F401  (moves the library's generation on visible changes)
     from .notifications import events  # noqa: F401  (notices for the areas' signals)
+    from .rounds import generation as work_generation  # noqa: F401  (moves the rounds' work generation)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

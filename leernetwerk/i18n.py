@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import Babel, format_date, format_time, to_user_timezone
+from flask_babel import Babel, format_time, get_locale, to_user_timezone
 from flask_login import current_user
 
 from . import ROOT
@@ -23,6 +25,17 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@lru_cache(maxsize=4096)
+def _format_day(value: date, pattern: str, locale: str) -> str:
+    """A day written in a language: the same few hundred days are written on every round page,
+    so each is worked out once per process."""
+    return babel_dates.format_date(value, pattern, locale=locale)
+
+
+def format_day(value: date, pattern: str) -> str:
+    return _format_day(value, pattern, str(get_locale()))
+
+
 def long_date(value: date | datetime | None) -> str:
     """One way to write a day in each language: '3 maart 2026', 'March 3, 2026'. A moment is
     written as the day it is in Amsterdam."""
@@ -30,7 +43,7 @@ def long_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value).date()
-    return format_date(value, "long")
+    return format_day(value, "long")
 
 
 def date_time(value: datetime | None) -> str:
@@ -42,7 +55,7 @@ def date_time(value: datetime | None) -> str:
 
 def month_label(value: date) -> str:
     """'mrt 2026' in Dutch."""
-    return format_date(value, "MMM y")
+    return format_day(value, "MMM y")
 
 
 def init_i18n(app: Flask, babel: Babel) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import markdown as md
 import nh3
 from markdown.extensions import Extension
@@ -37,11 +39,24 @@ class _PlainTextHtml(Extension):
         markdown.treeprocessors.register(_DemoteHeadings(markdown), "demote_headings", 5)
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One converter per thread, reset before each text: setting one up (its extensions and
+    patterns) costs more than converting a short text, and a page may show a hundred updates."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=["extra", "sane_lists", _PlainTextHtml()],
+                                                   output_format="html")
+    return converter.reset()
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render user Markdown to safe HTML."""
     if not text:
         return Markup("")
-    html = md.markdown(text, extensions=["extra", "sane_lists", _PlainTextHtml()], output_format="html")
+    html = _converter().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

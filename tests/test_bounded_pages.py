@@ -8,7 +8,7 @@ import re
 from html import unescape
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from leernetwerk.extensions import db
 from leernetwerk.rounds.models import ThematicTable
@@ -129,3 +129,36 @@ def test_the_reminder_page_counts_each_kind_and_puts_failed_mail_first(network, 
     assert "Alle 28 mislukte mails opnieuw proberen" in page
     overdue = unescape(client.get("/beheer/herinneringen?soort=milestone_overdue").text)
     assert 'aria-current="true">Mijlpaal over tijd' in overdue and "Komende herinneringen: Mijlpaal over tijd" in overdue
+
+
+def test_a_second_visit_compiles_no_statement_again(network, make_client, login, app):
+    """SQLAlchemy keeps each compiled statement; one built so that its cache key changes every
+    time (a subquery shared between statements, say) is compiled on every visit: a few
+    milliseconds a page, for nothing."""
+    from sqlalchemy.engine.interfaces import CacheStats
+
+    from leernetwerk.extensions import db as _db
+
+    from leernetwerk.rounds.models import WorkPackage
+
+    wp = _db.session.execute(select(WorkPackage).order_by(WorkPackage.id)).scalars().first()
+    urls = [("staff", "/mijn"), ("liaison", "/mijn"), ("member", "/mijn"), ("staff", "/rondes"),
+            ("member", f"/rondes/{network.round.id}"), ("staff", f"/rondes/{network.round.id}?stand=geen&mijn=1"),
+            ("member", f"/tafels/{wp.table_id}"), ("member", f"/werkpakketten/{wp.id}"),
+            ("member", "/bibliotheek"), ("member", "/meldingen")]
+    clients = {role: login(getattr(network, role), c=make_client()) for role in ("staff", "liaison", "member")}
+    missed: list[tuple[str, str]] = []
+    for role, url in urls:
+        clients[role].get(url)
+        clients[role].get(url)
+
+        def note(_conn, _cursor, statement, _params, context, _many, url=url) -> None:  # noqa: ANN001
+            if context is not None and context.cache_hit is CacheStats.CACHE_MISS:
+                missed.append((url, statement[:120]))
+
+        event.listen(_db.engine, "before_cursor_execute", note)
+        try:
+            assert clients[role].get(url).status_code == 200, url
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", note)
+    assert not missed, missed

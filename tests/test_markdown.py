@@ -200,3 +200,13 @@ def test_text_that_looks_like_markup_stays_readable():
 
 def test_empty_input_renders_nothing():
     assert render_markdown(None) == Markup("") and render_markdown("") == Markup("")
+
+
+def test_one_text_leaves_nothing_behind_for_the_next():
+    """The converter is reused (per thread): abbreviations, footnotes and references of one text
+    must not show up in the next."""
+    first = render_markdown("ROS werkt.[^1] Zie [de site][ros].\n\n*[ROS]: Regionale Ondersteuningsstructuur\n\n"
+                            "[^1]: Voetnoot.\n\n[ros]: https://example.org")
+    assert "<abbr" in first and "footnote" in first and "https://example.org" in first
+    second = render_markdown("ROS werkt. Zie [de site][ros].")
+    assert "<abbr" not in second and "footnote" not in second and "example.org" not in second

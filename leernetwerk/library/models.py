@@ -136,6 +136,8 @@ class DeliverableVersion(db.Model):
         enum_check("action_line", ActionLine),
         enum_check("visibility", Visibility),
         enum_check("status", VersionStatus),
+        # /mijn's review and publish lists: the oldest few waiting, without sorting them all.
+        Index("ix_deliverable_versions_status_submitted", "status", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

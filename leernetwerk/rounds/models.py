@@ -6,7 +6,17 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -351,3 +361,16 @@ class SupportRequest(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class WorkState(db.Model):
+    """One row: the generation of the rounds' work, moved by every change to rounds, tables, their
+    members, work packages, milestones, updates, support requests, evaluations and end products
+    under review (see rounds/generation.py). A round's totals and filtered table lists are kept
+    per process under it, so every worker and every app server agrees on what is current."""
+
+    __tablename__ = "work_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime]

@@ -7,11 +7,15 @@ the same number of queries and stays a screenful whether a round has four tables
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import time
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import case, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
@@ -21,6 +25,8 @@ from ..database import utcnow
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from ..params import parse_id
+from ..web import Pages
+from . import generation as work_generation
 from .models import (
     ActionLine,
     Light,
@@ -326,52 +332,120 @@ def table_rows(tables: list[ThematicTable]) -> list[TableRow]:
     return list(rows.values())
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a round page shows that depends on the whole round and its filters, not on the page:
+    the filtered tables' ids in list order, the totals, the theme groups, the filters' choices.
+    Kept per process under the rounds' work generation (see `summary`)."""
+
+    table_ids: tuple[int, ...]
+    totals: Totals
+    groups: list[ThemeGroup] | None
+    theme_count: int
+    themes: tuple[str, ...]
+    liaison_ids: tuple[int, ...]
+
+
+KEPT = 128              # things kept per process (a few KB each; the ids of a 7,500-table round ~60 KB)
+KEPT_SECONDS = 300      # and at most this long: "updates this week" and "quiet for 14 days" follow the clock
+
+
+def keep(key: tuple, compute: Callable[[], Any]) -> Any:
+    """What `compute` makes, kept in this process under `key` plus the rounds' work generation
+    (rule R32): computed again after any change to round work, by any worker or app server, and
+    at least every KEPT_SECONDS. Only for plain values (numbers, ids, text, rendered HTML), never
+    rows of a session."""
+    generation = work_generation.current()[0]
+    if not generation:  # no generation row (a database filled by bulk statements): nothing is kept
+        return compute()
+    key = (generation, int(time.time() // KEPT_SECONDS), *key)
+    kept = current_app.extensions.setdefault("round_summaries", OrderedDict())
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    kept[key] = value = compute()
+    while len(kept) > KEPT:
+        kept.popitem(last=False)
+    return value
+
+
+def summary(round_: Round, filters: RoundFilters, user: User, today: date, per_page: int = PER_PAGE) -> Summary:
+    """The round's summary for these filters: computed in eight queries (ten grouped), or kept
+    (see `keep`) when nothing in the rounds' work has changed since."""
+    return keep(("summary", round_.id, astuple(filters), user.id if filters.mine else None, per_page, today),
+                lambda: _summarise(round_, filters, user, today, per_page))
+
+
+def _summarise(round_: Round, filters: RoundFilters, user: User, today: date, per_page: int) -> Summary:
+    severity = severity_by_table(round_.id)
+    filtered = _filtered(round_, filters, user, today, severity)
+    table_ids = tuple(db.session.execute(
+        select(ThematicTable.id).where(ThematicTable.id.in_(filtered)).order_by(ThematicTable.title, ThematicTable.id)
+    ).scalars())
+    groups, theme_count = None, 0
+    if len(table_ids) > per_page and not filters.theme:
+        groups, theme_count = theme_groups(filtered, today, severity)
+    themes = tuple(db.session.execute(
+        select(ThematicTable.theme).where(ThematicTable.round_id == round_.id).distinct().order_by(ThematicTable.theme)
+    ).scalars())
+    liaison_ids = tuple(db.session.execute(
+        select(ThematicTable.liaison_id).where(ThematicTable.round_id == round_.id).distinct()
+    ).scalars())
+    return Summary(table_ids=table_ids, totals=totals(round_, today, severity), groups=groups,
+                   theme_count=theme_count, themes=themes, liaison_ids=liaison_ids)
+
+
 @dataclass
 class RoundView:
-    """What the round page shows: its `round` and `rows` (this page's tables),
-    plus totals, paging, and theme groups when the timeline groups."""
+    """What the round page shows: its `round` and `rows` (this page's tables, loaded when first
+    read), plus totals, paging, and theme groups when the timeline groups."""
 
     round: Round
     filters: RoundFilters
+    user: User
     totals: Totals
-    rows: list[TableRow]
-    page: Any                       # flask_sqlalchemy Pagination over the filtered tables
+    page: Pages                     # over the filtered tables
+    page_ids: list[int]             # this page's tables
     groups: list[ThemeGroup] | None  # None: the timeline shows this page's tables
     theme_count: int
-    themes: list[str]               # the filter's choices
-    liaisons: list[User]            # the filter's choices
+    themes: tuple[str, ...]         # the filter's choices
+    liaisons: list[Any]             # the filter's choices: rows of (id, name)
 
     @property
     def grouped(self) -> bool:
         return self.groups is not None
 
+    @cached_property
+    def rows(self) -> list[TableRow]:
+        """This page's tables with their work, status and members: six queries."""
+        return table_rows(list(db.session.execute(
+            select(ThematicTable).where(ThematicTable.id.in_(self.page_ids))
+            .options(joinedload(ThematicTable.liaison)).order_by(ThematicTable.title, ThematicTable.id)
+        ).scalars()))
+
+    def key(self, today: date) -> tuple:
+        """What the page's table list and timeline depend on, besides the round's work (`keep`)."""
+        return (self.round.id, astuple(self.filters), self.user.id if self.filters.mine else None,
+                self.page.page, self.page.per_page, today)
+
 
 def round_view(round_: Round, filters: RoundFilters, user: User, today: date, page: int = 1,
                per_page: int = PER_PAGE) -> RoundView:
-    """A fixed number of queries (13 grouped, 11 not), whatever the size of the round.
+    """The round's summary (see `summary`) and one page of its tables (read when first used, see
+    `RoundView.rows`): two queries when the summary is kept, the same however large the round.
 
     The timeline groups by theme when the filtered tables are more than one page and no theme is
     chosen; choosing a theme (a link on its line) shows its tables, a page at a time.
     """
-    severity = severity_by_table(round_.id)
-    filtered = _filtered(round_, filters, user, today, severity)
-    pagination = db.paginate(
-        select(ThematicTable).where(ThematicTable.id.in_(filtered)).options(joinedload(ThematicTable.liaison))
-        .order_by(ThematicTable.title, ThematicTable.id),
-        page=max(page, 1), per_page=per_page, error_out=False)
-    groups, theme_count = None, 0
-    if pagination.total > per_page and not filters.theme:
-        groups, theme_count = theme_groups(filtered, today, severity)
-    themes = list(db.session.execute(
-        select(ThematicTable.theme).where(ThematicTable.round_id == round_.id).distinct().order_by(ThematicTable.theme)
-    ).scalars())
+    kept = summary(round_, filters, user, today, per_page)
+    page = max(page, 1)
+    # Names only (a row each): at national scale a round has hundreds of liaisons.
     liaisons = list(db.session.execute(
-        select(User).where(User.id.in_(select(ThematicTable.liaison_id).where(ThematicTable.round_id == round_.id)))
-        .order_by(User.name, User.id)
-    ).scalars())
-    return RoundView(round=round_, filters=filters, totals=totals(round_, today, severity),
-                     rows=table_rows(list(pagination.items)), page=pagination, groups=groups,
-                     theme_count=theme_count, themes=themes, liaisons=liaisons)
+        select(User.id, User.name).where(User.id.in_(kept.liaison_ids)).order_by(User.name, User.id)))
+    return RoundView(round=round_, filters=filters, user=user, totals=kept.totals,
+                     page=Pages(page, len(kept.table_ids), per_page),
+                     page_ids=list(kept.table_ids[(page - 1) * per_page:page * per_page]), groups=kept.groups,
+                     theme_count=kept.theme_count, themes=kept.themes, liaisons=liaisons)
 
 
 @dataclass
@@ -382,7 +456,14 @@ class RoundSummary:
 
 
 def rounds_overview(today: date) -> list[RoundSummary]:
-    """Every round with its number of tables and overdue milestones: one query."""
+    """Every round with its number of tables and overdue milestones: the counts in one query,
+    kept (see `keep`); the rounds in one more."""
+    counts = keep(("rounds", today), lambda: _round_counts(today))
+    rounds = db.session.execute(select(Round).order_by(Round.starts_on.desc())).scalars()
+    return [RoundSummary(r, *counts.get(r.id, (0, 0))) for r in rounds]
+
+
+def _round_counts(today: date) -> dict[int, tuple[int, int]]:
     tables = (select(ThematicTable.round_id, func.count(ThematicTable.id).label("n"))
               .group_by(ThematicTable.round_id).subquery())
     overdue = (
@@ -392,7 +473,7 @@ def rounds_overview(today: date) -> list[RoundSummary]:
         .where(Milestone.live(), Milestone.done_at.is_(None), Milestone.due_on < today)
         .group_by(ThematicTable.round_id).subquery()
     )
-    return [RoundSummary(r, t or 0, o or 0) for r, t, o in db.session.execute(
-        select(Round, tables.c.n, overdue.c.n).outerjoin(tables, tables.c.round_id == Round.id)
-        .outerjoin(overdue, overdue.c.round_id == Round.id).order_by(Round.starts_on.desc())
-    ).all()]
+    return {round_id: (t or 0, o or 0) for round_id, t, o in db.session.execute(
+        select(Round.id, tables.c.n, overdue.c.n).outerjoin(tables, tables.c.round_id == Round.id)
+        .outerjoin(overdue, overdue.c.round_id == Round.id)
+    ).all()}

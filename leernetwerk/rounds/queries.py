@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, literal, or_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, literal, or_, select, union, union_all
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from ..audit import AuditEvent
@@ -163,8 +163,9 @@ def work_package_page(wp: WorkPackage) -> WorkPackagePage:
             (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(all_milestones)),
         )).order_by(AuditEvent.id.desc()).limit(100)
     ).scalars())
-    latest = (
+    latest = (  # of this package's end products only (not a pass over every version)
         select(DeliverableVersion.deliverable_id, func.max(DeliverableVersion.number).label("number"))
+        .where(DeliverableVersion.deliverable_id.in_(select(Deliverable.id).where(Deliverable.work_package_id == wp.id)))
         .group_by(DeliverableVersion.deliverable_id).subquery()
     )
     deliverables = [tuple(row) for row in db.session.execute(
@@ -250,27 +251,46 @@ def dashboard(user: User, today: date) -> Dashboard:
     its most urgent few, with the number of tables per round that have more (a fixed number of
     queries, however large the network)."""
     open_round = Round.closed_at.is_(None)
-    mine = or_(ThematicTable.liaison_id == user.id,
-               ThematicTable.id.in_(select(TableMembership.table_id).where(TableMembership.user_id == user.id)))
+    # My tables: two index lookups joined with UNION (as one OR, every table would be read). Made
+    # anew for each statement: a subquery shared between statements is marked by the first one
+    # run, and the others then miss SQLAlchemy's statement cache (compiled again every request).
+    def my_table_ids():  # noqa: ANN202
+        return union(select(TableMembership.table_id).where(TableMembership.user_id == user.id),
+                     select(ThematicTable.id).where(ThematicTable.liaison_id == user.id))
+
+    def mine():  # noqa: ANN202
+        return ThematicTable.id.in_(my_table_ids())
+
     my_tables, tables_counted = _panel(
         select(ThematicTable, TableMembership.role).join(ThematicTable.round)
         .outerjoin(TableMembership, (TableMembership.table_id == ThematicTable.id) & (TableMembership.user_id == user.id))
-        .where(or_(TableMembership.user_id == user.id, ThematicTable.liaison_id == user.id), open_round)
+        .where(mine(), open_round)
         .order_by(Round.starts_on, ThematicTable.title), ThematicTable.id, TABLES_SHOWN, scalars=False)
     my_tables.items = [(t, role or TableRole.LIAISON) for t, role in my_tables.items]
 
+    # Mine: assigned to me, or unassigned in one of my tables (as one OR, the unassigned milestones
+    # of the whole network would be read).
+    my_milestone_ids = union(
+        select(Milestone.id).where(Milestone.assignee_id == user.id),
+        # From my tables' packages, not from every unassigned milestone: `coalesce` keeps a planner
+        # without statistics (SQLite) off the assignee index, which matches a third of the network.
+        select(Milestone.id).where(
+            Milestone.work_package_id.in_(select(WorkPackage.id).where(WorkPackage.table_id.in_(my_table_ids()))),
+            func.coalesce(Milestone.assignee_id, 0) == 0))
     milestones = _panel(
         select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
         .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
-               Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS),
-               or_(Milestone.assignee_id == user.id, (Milestone.assignee_id.is_(None)) & mine))
-        .options(joinedload(Milestone.work_package))
+               Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS), Milestone.id.in_(my_milestone_ids))
+        # Filled from the joins above: a second, nested join to the packages would be materialised
+        # for every package in the network.
+        .options(contains_eager(Milestone.work_package).contains_eager(WorkPackage.table)
+                 .contains_eager(ThematicTable.round))
         .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
 
     stale = _panel(
         select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
         # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
-        .where(mine, Round.starts_on <= today, open_round,
+        .where(mine(), Round.starts_on <= today, open_round,
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
                quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS)))
         .options(joinedload(WorkPackage.table))
@@ -282,7 +302,7 @@ def dashboard(user: User, today: date) -> Dashboard:
         .order_by(SupportRequest.created_at, SupportRequest.id)
     )
     if not user.is_staff:
-        support_query = support_query.where(mine)
+        support_query = support_query.where(mine())
     support = _panel(support_query, ThematicTable.id)
 
     review_query = (
@@ -291,7 +311,10 @@ def dashboard(user: User, today: date) -> Dashboard:
         .order_by(DeliverableVersion.submitted_at, DeliverableVersion.id)
     )
     if not user.is_staff:  # staff review everything; a liaison reviews their own tables
-        review_query = review_query.where(ThematicTable.liaison_id == user.id)
+        # Reached from the liaison's tables, not by reading every version waiting for review.
+        review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
+            select(Deliverable.id).join(Deliverable.work_package)
+            .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == user.id)))))
     reviews = _panel(review_query, ThematicTable.id)
     to_publish = _panel(
         select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
@@ -79,7 +81,7 @@ def round_list():
     # The current round's first page (grouped by theme when it has many tables); the rest is on its page.
     view = overview.round_view(current, overview.RoundFilters(), me(), day) if current else None
     return render_template("rounds/list.html", rounds=overview.rounds_overview(day), current=current,
-                           view=view, timeline=timeline.build(view, day) if view else None)
+                           view=view, picture=round_picture(view, day, "list") if view else None)
 
 
 @bp.route("/rondes/nieuw", methods=["GET", "POST"])
@@ -104,9 +106,19 @@ def round_detail(round_id: int):
     require("rounds.view", round_)
     day = today()
     view = overview.round_view(round_, overview.RoundFilters.from_args(request.args), me(), day, page_number())
-    return render_template("rounds/detail.html", round=round_, view=view, timeline=timeline.build(view, day),
-                           Attention=overview.Attention,
-                           NO_UPDATE=overview.NO_UPDATE)
+    return render_template("rounds/detail.html", round=round_, view=view, picture=round_picture(view, day, "detail"),
+                           Attention=overview.Attention, NO_UPDATE=overview.NO_UPDATE)
+
+
+def round_picture(view: overview.RoundView, day: date, variant: str) -> Markup:
+    """The timeline and the page's table list, rendered once and kept (overview.keep) until the
+    round's work changes: at national scale drawing them is most of the page's cost. They show
+    nothing that depends on who looks, beyond the filters in the key."""
+    def draw() -> str:
+        return render_template("rounds/_picture.html", view=view, timeline=timeline.build(view, day),
+                               variant=variant)
+
+    return Markup(overview.keep(("picture", variant, str(get_locale()), *view.key(day)), draw))  # nosec B704 - rendered by Jinja with autoescape
 
 
 @bp.route("/rondes/<int:round_id>/bewerken", methods=["GET", "POST"])

@@ -1,0 +1,120 @@
+"""Generations: numbers in the database that move whenever a kind of data changes, so that what a
+process keeps (a rendered page, a round's totals) can be keyed by them and is never used once the
+data behind it has changed, by this process or by any other worker or app server.
+
+Each generation is one row of its own table (`library_state`, `work_state`), read once per request
+(kept in `g`) and moved inside the transaction that changes the data: visible when that change
+commits, lost with it when it rolls back. A `before_flush` listener moves it for any ORM change to
+the models it watches, so a new service cannot forget. The number starts from the clock when its
+row is (re)made, so a database emptied and filled again never repeats an old generation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import Engine, create_engine, event, inspect, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from .database import insert_or_ignore, utcnow
+from .extensions import db
+
+
+def reader() -> Engine:
+    """The engine generations are read with. On PostgreSQL its own small pool in autocommit,
+    without a ping at checkout: one round trip per request where the app's pool would make four
+    (ping, BEGIN, SELECT, ROLLBACK); a connection the server dropped is retried once. On SQLite
+    (a local file, no round trips) the app's engine, through the session."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return engine
+    own = current_app.extensions.get("generation_reader")
+    if own is None:
+        own = current_app.extensions["generation_reader"] = create_engine(
+            engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8, pool_reset_on_return=None)
+    return own
+
+
+Watched = tuple[type | tuple[type, tuple[str, ...]], ...]
+
+
+class Generation:
+    """One generation: the `model` (a table with a single row, id 1: generation, changed_at) and
+    what moves it (`watched`, a function so that it can import late): models, any change to
+    which moves it, and (model, attribute names) pairs, only a change to one of which moves it
+    (a person's name, say, and not the moment they last logged in)."""
+
+    def __init__(self, key: str, model: type, watched: Callable[[], Watched]) -> None:
+        self.key = key  # the name in `g`
+        self.model = model
+        self._watched = watched
+        self._watched_models: tuple[type, ...] = ()
+        self._watched_attributes: dict[type, tuple[str, ...]] = {}
+        self._read_statement = select(model.generation, model.changed_at).where(model.id == 1)
+        event.listen(Session, "before_flush", self._bump_on_change)
+
+    def _read(self):  # noqa: ANN202
+        engine = reader()
+        if engine is db.engine:
+            # SQLite: in the session's own transaction. A second connection would begin a transaction
+            # of its own, and outside a request (CLI, tests) that one takes the write lock at BEGIN,
+            # which the session may hold already.
+            return db.session.connection().execute(self._read_statement).one_or_none()
+        with engine.connect() as connection:
+            return connection.execute(self._read_statement).one_or_none()
+
+    def current(self) -> tuple[int, datetime | None]:
+        """(generation, moment of the last change); one query per request."""
+        if has_app_context() and self.key in g:
+            return g.get(self.key)
+        # Read before anything the page shows, so what is kept under a generation is never older
+        # than that generation.
+        try:
+            row = self._read()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            row = self._read()  # the database restarted since: once more, on a new connection
+        value = (row[0], row[1]) if row is not None else (0, None)
+        if has_app_context():
+            setattr(g, self.key, value)
+        return value
+
+    def bump(self, session: Session | None = None) -> None:
+        """Move the generation in the current transaction (made if the row is missing)."""
+        connection = (session or db.session).connection()
+        now = utcnow()
+        model = self.model
+        moved = connection.execute(
+            update(model).where(model.id == 1).values(generation=model.generation + 1, changed_at=now)
+        ).rowcount
+        if not moved:
+            connection.execute(insert_or_ignore(model.__table__).values(
+                id=1, generation=time.time_ns() // 1000, changed_at=now))
+        if has_app_context():
+            g.pop(self.key, None)
+
+    def watched(self) -> tuple[type, ...]:
+        if not self._watched_models:
+            entries = self._watched()
+            self._watched_attributes = {entry[0]: entry[1] for entry in entries if isinstance(entry, tuple)}
+            self._watched_models = tuple(entry for entry in entries if not isinstance(entry, tuple))
+        return self._watched_models
+
+    def _changes(self, obj: object, *, added_or_deleted: bool) -> bool:
+        if isinstance(obj, self.watched()):
+            return not isinstance(obj, self.model)
+        names = self._watched_attributes.get(type(obj))
+        if not names:
+            return False
+        attrs = inspect(obj).attrs
+        return added_or_deleted or any(attrs[name].history.has_changes() for name in names)
+
+    def _bump_on_change(self, session: Session, _context, _instances) -> None:  # noqa: ANN001
+        if (any(self._changes(obj, added_or_deleted=True) for obj in (*session.new, *session.deleted))
+                or any(self._changes(obj, added_or_deleted=False) for obj in session.dirty)):
+            self.bump(session)

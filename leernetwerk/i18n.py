@@ -50,6 +50,12 @@ def date_time(value: datetime | None) -> str:
     """'3 maart 2026 14:05', 'March 3, 2026 14:05', in the Amsterdam time zone."""
     if value is None:
         return ""
+    return _date_time(value, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _date_time(value: datetime, _locale: str) -> str:
+    """Written once per moment and language (a page lists a hundred updates' moments)."""
     return f"{long_date(value)} {format_time(value, 'HH:mm')}"
 
 

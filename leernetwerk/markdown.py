@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -52,10 +53,26 @@ def _converter() -> md.Markdown:
     return converter.reset()
 
 
+KEPT_LENGTH = 4000  # texts up to this long (updates, answers, summaries) are converted once per process
+
+
 def render_markdown(text: str | None) -> Markup:
     """Render user Markdown to safe HTML."""
     if not text:
         return Markup("")
+    if len(text) <= KEPT_LENGTH:
+        return _render_kept(text)
+    return _render(text)
+
+
+@lru_cache(maxsize=4096)  # at most ~16 MB of text and its HTML per process
+def _render_kept(text: str) -> Markup:
+    """The same text always gives the same HTML: a work package's hundred updates are read far
+    more often than they are written."""
+    return _render(text)
+
+
+def _render(text: str) -> Markup:
     html = _converter().convert(text)
     clean = nh3.clean(
         html,

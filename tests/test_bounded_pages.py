@@ -138,7 +138,6 @@ def test_a_second_visit_compiles_no_statement_again(network, make_client, login,
     from sqlalchemy.engine.interfaces import CacheStats
 
     from leernetwerk.extensions import db as _db
-
     from leernetwerk.rounds.models import WorkPackage
 
     wp = _db.session.execute(select(WorkPackage).order_by(WorkPackage.id)).scalars().first()
@@ -152,7 +151,7 @@ def test_a_second_visit_compiles_no_statement_again(network, make_client, login,
         clients[role].get(url)
         clients[role].get(url)
 
-        def note(_conn, _cursor, statement, _params, context, _many, url=url) -> None:  # noqa: ANN001
+        def note(_conn, _cursor, statement, _params, context, _many, url=url) -> None:
             if context is not None and context.cache_hit is CacheStats.CACHE_MISS:
                 missed.append((url, statement[:120]))
 

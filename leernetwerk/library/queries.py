@@ -64,6 +64,17 @@ class LibraryQuery:
                    per_page=parse_page(args.get("per_pagina"), default=PER_PAGE, maximum=MAX_PER_PAGE),
                    expand=args.get("alle") if args.get("alle") in FACETS else "")
 
+    def shown(self, name: str, values: list) -> list:
+        """The values of facet `name` to list: all when it is expanded, else its FACET_SHOWN
+        largest and every chosen one (in Python: a template filter over a national-scale facet
+        cost more than the rest of the page)."""
+        if self.expand == name:
+            return values
+        head = values[:self.FACET_SHOWN]
+        if not self.filters.get(name):
+            return head
+        return head + [v for v in values[self.FACET_SHOWN:] if v.selected]
+
     def link_args(self) -> dict[str, object]:
         """The parameters that make this search, for links to its other pages (never the raw
         query string, whose names url_for might take for its own)."""

@@ -2,9 +2,18 @@
 colours, the lists its filters give or the names on them could change. A round's summary (rounds/overview.py) is
 kept per process under it (rule R32); how a generation works is in leernetwerk/generations.py.
 Bulk statements on these models must call `bump()` themselves (a listener sees only ORM changes).
+
+`keep` holds what is computed from round work per process under this generation.
 """
 
 from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app
 
 from ..generations import Generation, Watched
 from .models import WorkState
@@ -33,3 +42,26 @@ def _watched() -> Watched:
 WORK = Generation("work_generation", WorkState, _watched)
 current = WORK.current
 bump = WORK.bump
+
+
+KEPT = 128              # things kept per process (a few KB each; the ids of a 7,500-table round ~60 KB)
+KEPT_SECONDS = 300      # and at most this long: "updates this week" and "quiet for 14 days" follow the clock
+
+
+def keep(key: tuple, compute: Callable[[], Any]) -> Any:
+    """What `compute` makes, kept in this process under `key` plus the rounds' work generation
+    (rule R32): computed again after any change to round work, by any worker or app server, and
+    at least every KEPT_SECONDS. Only for plain values (numbers, ids, text, rendered HTML), never
+    rows of a session."""
+    generation = WORK.current()[0]
+    if not generation:  # no generation row (a database filled by bulk statements): nothing is kept
+        return compute()
+    key = (generation, int(time.time() // KEPT_SECONDS), *key)
+    kept = current_app.extensions.setdefault("round_summaries", OrderedDict())
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    kept[key] = value = compute()
+    while len(kept) > KEPT:
+        kept.popitem(last=False)
+    return value

@@ -7,15 +7,12 @@ the same number of queries and stays a screenful whether a round has four tables
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import astuple, dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import case, exists, func, literal, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
@@ -26,7 +23,7 @@ from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from ..params import parse_id
 from ..web import Pages
-from . import generation as work_generation
+from .generation import keep
 from .models import (
     ActionLine,
     Light,
@@ -344,29 +341,6 @@ class Summary:
     theme_count: int
     themes: tuple[str, ...]
     liaison_ids: tuple[int, ...]
-
-
-KEPT = 128              # things kept per process (a few KB each; the ids of a 7,500-table round ~60 KB)
-KEPT_SECONDS = 300      # and at most this long: "updates this week" and "quiet for 14 days" follow the clock
-
-
-def keep(key: tuple, compute: Callable[[], Any]) -> Any:
-    """What `compute` makes, kept in this process under `key` plus the rounds' work generation
-    (rule R32): computed again after any change to round work, by any worker or app server, and
-    at least every KEPT_SECONDS. Only for plain values (numbers, ids, text, rendered HTML), never
-    rows of a session."""
-    generation = work_generation.current()[0]
-    if not generation:  # no generation row (a database filled by bulk statements): nothing is kept
-        return compute()
-    key = (generation, int(time.time() // KEPT_SECONDS), *key)
-    kept = current_app.extensions.setdefault("round_summaries", OrderedDict())
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
-    kept[key] = value = compute()
-    while len(kept) > KEPT:
-        kept.popitem(last=False)
-    return value
 
 
 def summary(round_: Round, filters: RoundFilters, user: User, today: date, per_page: int = PER_PAGE) -> Summary:

@@ -15,6 +15,8 @@ from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
+from ..web import Pages
+from .generation import keep
 from .models import (
     Light,
     Milestone,
@@ -135,33 +137,50 @@ def table_page(table: ThematicTable) -> TablePage:
                      evaluation=evaluation, carried_to=carried_to, later_rounds=later)
 
 
+UPDATES_SHOWN = 20   # updates per page of a work package (newest first); older ones a page further
+CHANGES_SHOWN = 20   # entries of its change history per page
+
+
 @dataclass
 class WorkPackagePage:
     work_package: WorkPackage
     milestones: list[Milestone]
     updates: list[ProgressUpdate]
+    updates_page: Pages
     changes: list[AuditEvent]
+    changes_page: Pages
     deliverables: list[tuple[Deliverable, DeliverableVersion]]
 
 
-def work_package_page(wp: WorkPackage) -> WorkPackagePage:
+def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int = 1) -> WorkPackagePage:
+    """The package, its milestones, a page of its updates and of its change history (each counted
+    in the database), its end products: eight queries, however long its history."""
     milestones = list(db.session.execute(
         select(Milestone).where(Milestone.work_package_id == wp.id, Milestone.live())
         .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
     ).scalars())
     # Withdrawn updates stay in the history, marked as such.
+    updates_total = db.session.execute(
+        select(func.count(ProgressUpdate.id)).where(ProgressUpdate.work_package_id == wp.id)).scalar_one()
+    updates_at = Pages(min(updates_page, max(1, -(-updates_total // UPDATES_SHOWN))), updates_total, UPDATES_SHOWN)
     updates = list(db.session.execute(
         select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp.id)
         .options(selectinload(ProgressUpdate.withdrawn_by))
-        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(100)
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+        .offset((updates_at.page - 1) * UPDATES_SHOWN).limit(UPDATES_SHOWN)
     ).scalars())
     # The history keeps what happened to removed milestones too (their removal among it).
-    all_milestones = select(Milestone.id).where(Milestone.work_package_id == wp.id)
+    # Made anew for each statement (a shared subquery defeats the statement cache).
+    def about_this():  # noqa: ANN202
+        return or_((AuditEvent.object_type == "work_packages") & (AuditEvent.object_id == wp.id),
+                   (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(
+                       select(Milestone.id).where(Milestone.work_package_id == wp.id))))
+
+    changes_total = db.session.execute(select(func.count(AuditEvent.id)).where(about_this())).scalar_one()
+    changes_at = Pages(min(changes_page, max(1, -(-changes_total // CHANGES_SHOWN))), changes_total, CHANGES_SHOWN)
     changes = list(db.session.execute(
-        select(AuditEvent).where(or_(
-            (AuditEvent.object_type == "work_packages") & (AuditEvent.object_id == wp.id),
-            (AuditEvent.object_type == "milestones") & (AuditEvent.object_id.in_(all_milestones)),
-        )).order_by(AuditEvent.id.desc()).limit(100)
+        select(AuditEvent).where(about_this()).order_by(AuditEvent.id.desc())
+        .offset((changes_at.page - 1) * CHANGES_SHOWN).limit(CHANGES_SHOWN)
     ).scalars())
     latest = (  # of this package's end products only (not a pass over every version)
         select(DeliverableVersion.deliverable_id, func.max(DeliverableVersion.number).label("number"))
@@ -174,8 +193,8 @@ def work_package_page(wp: WorkPackage) -> WorkPackagePage:
         .join(latest, (latest.c.deliverable_id == Deliverable.id) & (latest.c.number == DeliverableVersion.number))
         .where(Deliverable.work_package_id == wp.id).order_by(Deliverable.id)
     ).all()]
-    return WorkPackagePage(work_package=wp, milestones=milestones, updates=updates, changes=changes,
-                           deliverables=deliverables)
+    return WorkPackagePage(work_package=wp, milestones=milestones, updates=updates, updates_page=updates_at,
+                           changes=changes, changes_page=changes_at, deliverables=deliverables)
 
 
 def quiet_since(moment):  # noqa: ANN001, ANN201 - a SQL condition on WorkPackage
@@ -235,11 +254,12 @@ def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True) -> tupl
     return Panel(items=items[:limit], more=len(items) > limit), counted
 
 
-def _by_round(panels: list[tuple[Panel, Select]]) -> None:
-    """Fill each panel's tables per open round: one query for all panels (UNION ALL) and one
-    for the rounds they name."""
+def _by_round(panels: list[tuple[Panel, Select]], key: tuple) -> None:
+    """Fill each panel's tables per open round: one query for all panels (UNION ALL), kept under
+    the rounds' work generation (for staff it counts over the whole network), and one for the
+    rounds they name."""
     parts = [counted.add_columns(literal(i).label("panel")) for i, (_panel_, counted) in enumerate(panels)]
-    rows = db.session.execute(union_all(*parts)).all()
+    rows = keep(("dashboard", *key), lambda: [tuple(row) for row in db.session.execute(union_all(*parts))])
     rounds = {r.id: r for r in db.session.execute(
         select(Round).where(Round.id.in_({row[0] for row in rows}))).scalars()}
     for round_id, n, i in sorted(rows, key=lambda row: (rounds[row[0]].starts_on, row[0])):
@@ -322,7 +342,7 @@ def dashboard(user: User, today: date) -> Dashboard:
         .order_by(DeliverableVersion.submitted_at, DeliverableVersion.id), ThematicTable.id
     ) if user.is_staff else (Panel(items=[]), None)
     panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
-    _by_round([(my_tables, tables_counted), *panels])
+    _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today))
     return Dashboard(tables=my_tables, milestones=milestones[0], stale=stale[0], support_requests=support[0],
                      reviews=reviews[0], to_publish=to_publish[0], today=today,
                      panels=dashboard_panels(user, my_tables.items))

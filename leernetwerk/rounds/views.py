@@ -27,6 +27,7 @@ from .forms import (
     SupportRequestForm,
     TableForm,
 )
+from .generation import keep
 from .models import ActionLine, MemberRole, Round, SupportRequest, ThematicTable
 
 bp = Blueprint("rounds", __name__)
@@ -111,14 +112,14 @@ def round_detail(round_id: int):
 
 
 def round_picture(view: overview.RoundView, day: date, variant: str) -> Markup:
-    """The timeline and the page's table list, rendered once and kept (overview.keep) until the
+    """The timeline and the page's table list, rendered once and kept (generation.keep) until the
     round's work changes: at national scale drawing them is most of the page's cost. They show
     nothing that depends on who looks, beyond the filters in the key."""
     def draw() -> str:
         return render_template("rounds/_picture.html", view=view, timeline=timeline.build(view, day),
                                variant=variant)
 
-    return Markup(overview.keep(("picture", variant, str(get_locale()), *view.key(day)), draw))  # nosec B704 - rendered by Jinja with autoescape
+    return Markup(keep(("picture", variant, str(get_locale()), *view.key(day)), draw))  # nosec B704 - rendered by Jinja with autoescape
 
 
 @bp.route("/rondes/<int:round_id>/bewerken", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..database import utcnow
 from ..dates import today
 from ..extensions import db
+from ..params import arg_page
 from ..policy import require
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
@@ -50,7 +51,8 @@ def work_package_create(table_id: int):
 def _work_package_page(wp: WorkPackage, update_form=None, milestone_form=None, status: int = 200):  # noqa: ANN001, ANN202
     milestone_form = milestone_form or MilestoneForm()
     milestone_form.assignee_id.choices = person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
-    return render_template("rounds/work_package.html", page=queries.work_package_page(wp), wp=wp,
+    page = queries.work_package_page(wp, arg_page("pagina"), arg_page("wijzigingen"))
+    return render_template("rounds/work_package.html", page=page, wp=wp,
                            table=wp.table, update_form=update_form or UpdateForm(),
                            milestone_form=milestone_form, today=today(), now=utcnow()), status
 

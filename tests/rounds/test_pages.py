@@ -391,3 +391,24 @@ def test_the_carry_over_choice_starts_empty(client, login, db):
     assert re.match(r'\s*<option[^>]*value=""[^>]*>— kies een ronde —</option>', select)
     refused = client.post(f"/tafels/{table_b.id}/doorzetten", data={"round_id": ""}, follow_redirects=True)
     assert "Kies een volgende ronde." in refused.text
+
+
+def test_a_long_history_is_read_a_page_at_a_time_newest_first(client, login):
+    _a, member_b, _ta, _tb, wp_b, _m = _setup_two_tables()
+    start = utcnow() - timedelta(days=50)
+    with factories.one_commit():
+        for n in range(1, 46):
+            factories.make_update(member_b, wp_b, f"Stap nummer {n:02d}", at=start + timedelta(days=n))
+    login(member_b)
+    first = client.get(f"/werkpakketten/{wp_b.id}").text
+    shown = re.findall(r"Stap nummer (\d\d)", first)
+    assert shown == [f"{n:02d}" for n in range(45, 25, -1)]  # the 20 newest, newest first
+    assert "Pagina 1 van 3" in first and 'rel="next"' in first
+    older = re.search(r'href="([^"]*pagina=2[^"]*)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert older.endswith("#updates")
+    assert re.findall(r"Stap nummer (\d\d)", client.get(older).text)[0] == "25"
+    last = client.get(f"/werkpakketten/{wp_b.id}?pagina=99").text  # past the last: the last page
+    assert re.findall(r"Stap nummer (\d\d)", last) == [f"{n:02d}" for n in range(5, 0, -1)]
+    # The change history pages on its own, keeping the updates' page.
+    history = client.get(f"/werkpakketten/{wp_b.id}?pagina=2&wijzigingen=1").text
+    assert re.findall(r"Stap nummer (\d\d)", history)[0] == "25"

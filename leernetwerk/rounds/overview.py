@@ -383,11 +383,18 @@ class RoundView:
     groups: list[ThemeGroup] | None  # None: the timeline shows this page's tables
     theme_count: int
     themes: tuple[str, ...]         # the filter's choices
-    liaisons: list[Any]             # the filter's choices: rows of (id, name)
+    liaison_ids: tuple[int, ...]
 
     @property
     def grouped(self) -> bool:
         return self.groups is not None
+
+    @cached_property
+    def liaisons(self) -> list[Any]:
+        """The liaison filter's choices, rows of (id, name): names only, as at national scale a
+        round has hundreds of liaisons (read when first used)."""
+        return list(db.session.execute(
+            select(User.id, User.name).where(User.id.in_(self.liaison_ids)).order_by(User.name, User.id)))
 
     @cached_property
     def rows(self) -> list[TableRow]:
@@ -406,20 +413,17 @@ class RoundView:
 def round_view(round_: Round, filters: RoundFilters, user: User, today: date, page: int = 1,
                per_page: int = PER_PAGE) -> RoundView:
     """The round's summary (see `summary`) and one page of its tables (read when first used, see
-    `RoundView.rows`): two queries when the summary is kept, the same however large the round.
+    `RoundView.rows`): one query when the summary is kept, the same however large the round.
 
     The timeline groups by theme when the filtered tables are more than one page and no theme is
     chosen; choosing a theme (a link on its line) shows its tables, a page at a time.
     """
     kept = summary(round_, filters, user, today, per_page)
     page = max(page, 1)
-    # Names only (a row each): at national scale a round has hundreds of liaisons.
-    liaisons = list(db.session.execute(
-        select(User.id, User.name).where(User.id.in_(kept.liaison_ids)).order_by(User.name, User.id)))
     return RoundView(round=round_, filters=filters, user=user, totals=kept.totals,
                      page=Pages(page, len(kept.table_ids), per_page),
                      page_ids=list(kept.table_ids[(page - 1) * per_page:page * per_page]), groups=kept.groups,
-                     theme_count=kept.theme_count, themes=kept.themes, liaisons=liaisons)
+                     theme_count=kept.theme_count, themes=kept.themes, liaison_ids=kept.liaison_ids)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -243,23 +244,31 @@ class Dashboard:
     panels: frozenset[str] = frozenset()
 
 
-def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True) -> tuple[Panel, Select]:  # noqa: ANN001
+def _panel(query, table_id, limit: int = SHOWN, *,  # noqa: ANN001
+           scalars: bool = True) -> tuple[Panel, Callable[[], Select]]:
     """The first `limit` rows of `query` (one query, one row more to know there are more), and
-    the query counting its distinct tables per round (run with the others in `_by_round`)."""
+    how to build the query counting its distinct tables per round (run with the others in
+    `_by_round`, and only when those counts are not kept)."""
     rows = db.session.execute(query.limit(limit + 1))
     items = list(rows.scalars() if scalars else rows.all())
-    tables = query.with_only_columns(table_id.label("table_id")).order_by(None).subquery()
-    counted = (select(ThematicTable.round_id, func.count(func.distinct(tables.c.table_id)))
-               .join(tables, tables.c.table_id == ThematicTable.id).group_by(ThematicTable.round_id))
+
+    def counted() -> Select:
+        tables = query.with_only_columns(table_id.label("table_id")).order_by(None).subquery()
+        return (select(ThematicTable.round_id, func.count(func.distinct(tables.c.table_id)))
+                .join(tables, tables.c.table_id == ThematicTable.id).group_by(ThematicTable.round_id))
+
     return Panel(items=items[:limit], more=len(items) > limit), counted
 
 
-def _by_round(panels: list[tuple[Panel, Select]], key: tuple) -> None:
+def _by_round(panels: list[tuple[Panel, Callable[[], Select]]], key: tuple) -> None:
     """Fill each panel's tables per open round: one query for all panels (UNION ALL), kept under
     the rounds' work generation (for staff it counts over the whole network), and one for the
     rounds they name."""
-    parts = [counted.add_columns(literal(i).label("panel")) for i, (_panel_, counted) in enumerate(panels)]
-    rows = keep(("dashboard", *key), lambda: [tuple(row) for row in db.session.execute(union_all(*parts))])
+    def count() -> list[tuple]:
+        parts = [counted().add_columns(literal(i).label("panel")) for i, (_panel_, counted) in enumerate(panels)]
+        return [tuple(row) for row in db.session.execute(union_all(*parts))]
+
+    rows = keep(("dashboard", *key), count)
     rounds = {r.id: r for r in db.session.execute(
         select(Round).where(Round.id.in_({row[0] for row in rows}))).scalars()}
     for round_id, n, i in sorted(rows, key=lambda row: (rounds[row[0]].starts_on, row[0])):

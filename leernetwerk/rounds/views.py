@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -108,18 +109,26 @@ def round_detail(round_id: int):
     day = today()
     view = overview.round_view(round_, overview.RoundFilters.from_args(request.args), me(), day, page_number())
     return render_template("rounds/detail.html", round=round_, view=view, picture=round_picture(view, day, "detail"),
-                           Attention=overview.Attention, NO_UPDATE=overview.NO_UPDATE)
+                           summary=round_part("rounds/_summary.html", view, day), Attention=overview.Attention)
 
 
 def round_picture(view: overview.RoundView, day: date, variant: str) -> Markup:
-    """The timeline and the page's table list, rendered once and kept (generation.keep) until the
-    round's work changes: at national scale drawing them is most of the page's cost. They show
-    nothing that depends on who looks, beyond the filters in the key."""
-    def draw() -> str:
-        return render_template("rounds/_picture.html", view=view, timeline=timeline.build(view, day),
-                               variant=variant)
+    """The timeline and the page's table list (see `round_part`)."""
+    return round_part("rounds/_picture.html", view, day, timeline=lambda: timeline.build(view, day), variant=variant)
 
-    return Markup(keep(("picture", variant, str(get_locale()), *view.key(day)), draw))  # nosec B704 - rendered by Jinja with autoescape
+
+def round_part(template: str, view: overview.RoundView, day: date, **context: Any) -> Markup:
+    """A part of a round page rendered once and kept (generation.keep) until the round's work
+    changes: at national scale drawing the timeline, the table list and the liaison filter is
+    most of the page's cost. A part shows nothing that depends on who looks, beyond the filters
+    in the key. `context` values that are callables are called only when the part is drawn."""
+    def draw() -> str:
+        values = {name: value() if callable(value) else value for name, value in context.items()}
+        return render_template(template, view=view, Attention=overview.Attention, NO_UPDATE=overview.NO_UPDATE,
+                               **values)
+
+    key = (template, context.get("variant"), str(get_locale()), *view.key(day))
+    return Markup(keep(key, draw))  # nosec B704 - rendered by Jinja with autoescape
 
 
 @bp.route("/rondes/<int:round_id>/bewerken", methods=["GET", "POST"])

@@ -70,6 +70,7 @@ def test_my_page_costs_the_same_queries_for_1_or_50_new_end_products(client, log
         client.get("/mijn")
     for n in range(15):
         team.publish(f"Zorgpad {n}", municipalities=[coalition.municipality] if n % 2 else [])
+    client.get("/mijn")  # counts per round are kept until round work changes: measure a look like the first
     with count_queries() as many:
         page = client.get("/mijn").text
     assert "Zorgpad 14" in page

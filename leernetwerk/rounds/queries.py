@@ -244,12 +244,22 @@ class Dashboard:
     panels: frozenset[str] = frozenset()
 
 
-def _panel(query, table_id, limit: int = SHOWN, *,  # noqa: ANN001
-           scalars: bool = True) -> tuple[Panel, Callable[[], Select]]:
+def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa: ANN001
+           first_by: tuple = ()) -> tuple[Panel, Callable[[], Select]]:
     """The first `limit` rows of `query` (one query, one row more to know there are more), and
     how to build the query counting its distinct tables per round (run with the others in
-    `_by_round`, and only when those counts are not kept)."""
-    rows = db.session.execute(query.limit(limit + 1))
+    `_by_round`, and only when those counts are not kept).
+
+    With `first_by` (the order, `query` then has none), the first rows' ids are found with the
+    filters alone and only those rows are read with the relations their model joins in: joined
+    before the limit, PostgreSQL joins every open item of the network to its table, its
+    liaison and its author before it sorts."""
+    if first_by:
+        entity = query.column_descriptions[0]["entity"]
+        first = query.with_only_columns(entity.id).order_by(*first_by).limit(limit + 1)
+        rows = db.session.execute(select(entity).where(entity.id.in_(first)).order_by(*first_by))
+    else:
+        rows = db.session.execute(query.limit(limit + 1))
     items = list(rows.scalars() if scalars else rows.all())
 
     def counted() -> Select:
@@ -321,34 +331,32 @@ def dashboard(user: User, today: date) -> Dashboard:
         # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
         .where(mine(), Round.starts_on <= today, open_round,
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS)))
-        .options(joinedload(WorkPackage.table))
-        .order_by(WorkPackage.due_on, WorkPackage.id), ThematicTable.id)
+               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS))),
+        ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id))
 
     support_query = (
         select(SupportRequest).join(SupportRequest.table).join(ThematicTable.round)
-        .where(SupportRequest.is_open, open_round).options(joinedload(SupportRequest.table))
-        .order_by(SupportRequest.created_at, SupportRequest.id)
+        .where(SupportRequest.is_open, open_round)
     )
     if not user.is_staff:
         support_query = support_query.where(mine())
-    support = _panel(support_query, ThematicTable.id)
+    support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id))
 
+    versions_first = (DeliverableVersion.submitted_at, DeliverableVersion.id)
     review_query = (
         select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
         .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
-        .order_by(DeliverableVersion.submitted_at, DeliverableVersion.id)
     )
     if not user.is_staff:  # staff review everything; a liaison reviews their own tables
         # Reached from the liaison's tables, not by reading every version waiting for review.
         review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
             select(Deliverable.id).join(Deliverable.work_package)
             .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == user.id)))))
-    reviews = _panel(review_query, ThematicTable.id)
+    reviews = _panel(review_query, ThematicTable.id, first_by=versions_first)
     to_publish = _panel(
         select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
-        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED)
-        .order_by(DeliverableVersion.submitted_at, DeliverableVersion.id), ThematicTable.id
+        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
+        ThematicTable.id, first_by=versions_first,
     ) if user.is_staff else (Panel(items=[]), None)
     panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
     _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today))

@@ -186,6 +186,8 @@ def public_page(view: Callable) -> Callable:
             etag += "-gz"
         response.vary.add("Accept-Encoding")
         _public_headers(response, etag, changed)
-        return response.make_conditional(request)
+        if "If-Modified-Since" in request.headers or "Range" in request.headers:
+            return response.make_conditional(request)
+        return response  # nothing to compare: skip the parsing every other request would pay
 
     return wrapper

@@ -58,12 +58,19 @@ def load_user(token: str) -> User | None:
     return row.user
 
 
+def _may_be_logged_in() -> bool:
+    """A login in the session or a remember cookie: without either, the request is anonymous and
+    the login machinery (session protection, the user loader) need not run for it at all."""
+    return "_user_id" in session or bool(
+        request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+
+
 def touch_session() -> None:
     """Before a request: move the session's last-seen moment when it is older than TOUCH_EVERY,
     committed at once (before the view has changed anything)."""
     from flask_login import current_user
 
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint == "static" or not _may_be_logged_in() or not current_user.is_authenticated:
         return
     row = g.get("user_session")
     now = utcnow()

@@ -11,11 +11,13 @@ row is (re)made, so a database emptied and filled again never repeats an old gen
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import Engine, create_engine, event, inspect, select, update
@@ -44,32 +46,58 @@ def reader() -> Engine:
 _plain = threading.local()
 
 
-def _sqlite_plain_reader() -> sqlite3.Connection | None:
-    """On SQLite, while answering a GET or HEAD: a plain connection of this thread in autocommit,
-    kept open, that reads the committed generation in one statement (~10 µs, where the session
-    would check a connection out, begin, read and roll back: a third of a cached page's cost).
-    Such a request has written nothing yet, so the committed number is the one to use (and, WAL,
-    the read waits for no writer). Elsewhere (a form being saved, the CLI, a database in memory):
-    None, and the session reads in its own transaction."""
-    engine = db.engine
-    if engine.dialect.name != "sqlite" or not has_request_context() or request.method not in ("GET", "HEAD"):
+def _plain_reader() -> Any | None:  # a DB-API connection of either database
+    """While answering a GET or HEAD: a plain DB-API connection of this thread in autocommit, kept
+    open, that reads the committed generation in one statement: on SQLite ~10 µs, on PostgreSQL
+    one round trip of a prepared statement, where the session (or a pool) would check a
+    connection out, begin, read and roll back: half a cached page's cost. Such a request has
+    written nothing yet, so the committed number is the one to use (and the read waits for no
+    writer). Elsewhere (a form being saved, the CLI, a database in memory): None, and the session
+    reads in its own transaction (see `reader`)."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
         return None
-    path = engine.url.database
-    if not path or path == ":memory:" or path.startswith("file:"):
+    engine = db.engine
+    url = engine.url
+    if engine.dialect.name == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+            return None
+        target = url.database
+    elif engine.dialect.name == "postgresql":
+        target = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    else:
         return None
     connections = getattr(_plain, "connections", None)
     if connections is None:
         connections = _plain.connections = {}
-    connection = connections.get(path)
-    if connection is None:
-        connection = connections[path] = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA busy_timeout=15000")
+    connection = connections.get(target)
+    if connection is None or getattr(connection, "closed", False):
+        if engine.dialect.name == "sqlite":
+            connection = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout=15000")
+        else:
+            import psycopg
+
+            connection = psycopg.connect(target, autocommit=True, prepare_threshold=0)
+        connections[target] = connection
     return connection
 
 
-def _sqlite_moment(value: str | None) -> datetime | None:
-    """A moment as SQLite keeps it (UTC, without zone: see database.UTCDateTime)."""
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc) if value else None
+def _forget_plain_reader() -> None:
+    """After an error on a plain connection (the server restarted): the next read opens anew."""
+    for connection in getattr(_plain, "connections", {}).values():
+        with contextlib.suppress(Exception):  # closing what is already broken
+            connection.close()
+    _plain.connections = {}
+
+
+def _moment(value: str | datetime | None) -> datetime | None:
+    """A moment as the driver gives it: SQLite's text (UTC, without zone: see
+    database.UTCDateTime) or PostgreSQL's aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 Watched = tuple[type | tuple[type, tuple[str, ...]], ...]
@@ -92,10 +120,14 @@ class Generation:
         event.listen(Session, "before_flush", self._bump_on_change)
 
     def _read(self):  # noqa: ANN202
-        plain = _sqlite_plain_reader()
+        plain = _plain_reader()
         if plain is not None:
-            row = plain.execute(self._plain_statement).fetchone()
-            return (row[0], _sqlite_moment(row[1])) if row is not None else None
+            try:
+                row = plain.execute(self._plain_statement).fetchone()
+            except Exception:  # noqa: BLE001 - any driver's error: once more on a new connection
+                _forget_plain_reader()
+                row = _plain_reader().execute(self._plain_statement).fetchone()
+            return (row[0], _moment(row[1])) if row is not None else None
         engine = reader()
         if engine is db.engine:
             # SQLite: in the session's own transaction. A second connection would begin a transaction

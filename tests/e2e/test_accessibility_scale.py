@@ -1,6 +1,7 @@
 """WCAG 2.1 A and AA, at 1280 and 360 px, on the pages that page and group when the network is
 large: a round of 120 tables (the timeline by theme, filters, paging), /mijn with more than it
-shows, the reminder and outbox pages, the core group, questions and notices."""
+shows, the reminder and outbox pages, the core group, questions, notices and a work package with
+a long history."""
 
 from __future__ import annotations
 
@@ -83,6 +84,32 @@ def _notices(page: Page, net: Network, people: dict[str, Person]) -> None:
     expect(page.get_by_role("navigation", name="Pagina's met meldingen")).to_contain_text("Pagina 2 van 3")
 
 
+def _work_package(page: Page, net: Network, people: dict[str, Person]) -> None:
+    """A work package with a long history: its updates 20 a page, newest first."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from leernetwerk.database import utcnow
+    from leernetwerk.extensions import db
+    from leernetwerk.rounds.models import ProgressUpdate, TableMembership, WorkPackage
+
+    wp_id = db.session.execute(select(WorkPackage.id).join(TableMembership, TableMembership.table_id == WorkPackage.table_id)
+                               .where(TableMembership.user_id == net.member.id).order_by(WorkPackage.id)).scalars().first()
+    start = utcnow() - timedelta(days=40)
+    db.session.execute(insert(ProgressUpdate), [
+        {"work_package_id": wp_id, "author_id": net.member.id, "body": f"Stap {n} **gezet**", "light": "op_koers",
+         "created_at": start + timedelta(days=n)} for n in range(1, 31)])
+    db.session.commit()
+    log_in(page, people["member"])
+    page.goto(f"/werkpakketten/{wp_id}")
+    updates = page.get_by_role("navigation", name="Pagina's met updates")
+    expect(updates).to_contain_text("Pagina 1 van 2")
+    updates.get_by_role("link", name="Volgende").click()
+    expect(page.get_by_role("navigation", name="Pagina's met updates")).to_contain_text("Pagina 2 van 2")
+    expect(page.get_by_text("Stap 1 gezet", exact=True)).to_be_visible()
+
+
 PAGES: dict[str, Callable[[Page, Network, dict[str, Person]], None]] = {
     "ronde grouped by theme": _round_grouped,
     "ronde filtered": _round_filtered,
@@ -93,6 +120,7 @@ PAGES: dict[str, Callable[[Page, Network, dict[str, Person]], None]] = {
     "kerngroep": _core_group,
     "vraagstukken": _questions,
     "meldingen": _notices,
+    "werkpakket with a long history": _work_package,
 }
 
 

@@ -313,8 +313,13 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
         _COUNTS.move_to_end(key)
         total, facets, allowed, tiers = _COUNTS[key]
     else:
-        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, _snapshot(generation))
-        tiers = {"all": matched}  # the query's tiers as bit sets, filled by _ranked_page when first needed
+        # A search by relevance needs its tiers too (see _ranked_page): fetched with the matches.
+        fetched = (search.matching_tiers(query_plan) if query_plan and q.sort == "relevantie"
+                   else {"": search.matching_ids(query_plan)} if query_plan else {})
+        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, _snapshot(generation),
+                                                 fetched.get("", []))
+        # The query's tiers as bit sets; _ranked_page fetches them if the first look was by date.
+        tiers = {"all": matched, **{tier: _bits(ids) for tier, ids in fetched.items() if tier}}
         _COUNTS[key] = (total, facets, allowed, tiers)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
@@ -435,11 +440,12 @@ def _newest(tier_bits: int, skip: int, take: int) -> list[int]:
 
 
 def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
-           snapshot: _Snapshot) -> tuple[int, dict[str, list[FacetValue]], int, int]:
+           snapshot: _Snapshot, matched_ids: list[int]) -> tuple[int, dict[str, list[FacetValue]], int, int]:
     """The total, the counts per facet value (each facet given the other facets' choices), the
-    bit set of what this visitor may see with the chosen facets, and that of every match."""
+    bit set of what this visitor may see with the chosen facets, and that of every match (of
+    `matched_ids`, the query's matches)."""
     base = snapshot.everything if visible_to_network else snapshot.public
-    matched = _bits(search.matching_ids(query_plan)) if query_plan else 0
+    matched = _bits(matched_ids) if query_plan else 0
     if query_plan:
         base &= matched
     chosen = {name: _filter_bits(snapshot, name, values) for name, values in q.filters.items()

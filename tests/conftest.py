@@ -115,6 +115,7 @@ def forget_library_caches() -> None:
 
     queries._COUNTS.clear()
     queries._SNAPSHOT.clear()
+    queries._LABELS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from ..coalitions.models import Municipality
 from ..extensions import db
 from ..params import parse_ids, parse_page
 from ..rounds.models import ActionLine, Round, ThematicTable
-from . import search
+from . import generation, search
 from .models import (
     Attachment,
     Audience,
@@ -216,6 +216,26 @@ def _snapshot_build() -> _Snapshot:
 
 
 _SNAPSHOT: dict[int, _Snapshot] = {}
+_LABELS: dict[int, dict[str, dict[int, str]]] = {}
+
+
+def _labels() -> dict[str, dict[int, str]]:
+    """The names of the rounds and tables that have end products in the library, kept per
+    generation of the library (a rename moves it): a count no longer looks up thousands of table
+    names by id each time it is made."""
+    number = generation.current()[0]
+    if number and number in _LABELS:
+        return _LABELS[number]
+    in_library = select(LibraryEntry.round_id).distinct()
+    labels = {
+        "ronde": dict(db.session.execute(select(Round.id, Round.name).where(Round.id.in_(in_library))).all()),
+        "tafel": dict(db.session.execute(select(ThematicTable.id, ThematicTable.title).where(
+            ThematicTable.id.in_(select(LibraryEntry.table_id).distinct()))).all()),
+    }
+    if number:
+        _LABELS.clear()
+        _LABELS[number] = labels
+    return labels
 
 
 def _snapshot(generation: int) -> _Snapshot:
@@ -478,10 +498,7 @@ def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
     names = {
         "gemeente": dict(db.session.execute(select(Municipality.id, Municipality.name).where(
             Municipality.id.in_([m for m, _ in municipalities] or [-1]) if not frisian else true())).all()),
-        "ronde": dict(db.session.execute(select(Round.id, Round.name).where(
-            Round.id.in_([r for r, _ in rounds] or [-1]))).all()),
-        "tafel": dict(db.session.execute(select(ThematicTable.id, ThematicTable.title).where(
-            ThematicTable.id.in_([t for t, _ in tables] or [-1]))).all()),
+        **_labels(),
     }
     return total, {
         "soort": values("soort", counted("soort"), DeliverableKind.label_of),

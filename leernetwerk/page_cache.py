@@ -35,6 +35,7 @@ from functools import wraps
 from flask import Response, current_app, make_response, request, session
 
 from . import ROOT
+from .auth.sessions import may_be_logged_in
 
 # What an anonymous session may hold and still get the shared page: none of it changes a public page.
 _NEUTRAL_SESSION_KEYS = frozenset({"locale", "csrf_token", "_fresh", "_id", "_permanent"})
@@ -124,9 +125,7 @@ def release() -> tuple[str, datetime]:
 def is_anonymous_request() -> bool:
     """Anonymous, decided without touching the database: no login in the session, no remember
     cookie, and nothing in the session that could change a page."""
-    if request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
-        return False
-    return set(session.keys()) <= _NEUTRAL_SESSION_KEYS
+    return not may_be_logged_in() and set(session.keys()) <= _NEUTRAL_SESSION_KEYS
 
 
 def _language() -> str:

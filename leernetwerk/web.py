@@ -169,3 +169,9 @@ class Pages:
         self.pages = max(1, -(-total // per_page))
         self.has_prev, self.has_next = page > 1, page < self.pages
         self.prev_num, self.next_num = page - 1, page + 1
+
+    @classmethod
+    def within(cls, page: int, total: int, per_page: int) -> Pages:
+        """Paging at `page`, moved to the last page when past it (and to the first below 1): a stale
+        link shows the end of the list, not an empty page."""
+        return cls(min(max(page, 1), max(1, -(-total // per_page))), total, per_page)

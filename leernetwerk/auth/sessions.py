@@ -58,7 +58,7 @@ def load_user(token: str) -> User | None:
     return row.user
 
 
-def _may_be_logged_in() -> bool:
+def may_be_logged_in() -> bool:
     """A login in the session or a remember cookie: without either, the request is anonymous and
     the login machinery (session protection, the user loader) need not run for it at all."""
     return "_user_id" in session or bool(
@@ -70,7 +70,7 @@ def touch_session() -> None:
     committed at once (before the view has changed anything)."""
     from flask_login import current_user
 
-    if request.endpoint == "static" or not _may_be_logged_in() or not current_user.is_authenticated:
+    if request.endpoint == "static" or not may_be_logged_in() or not current_user.is_authenticated:
         return
     row = g.get("user_session")
     now = utcnow()

@@ -176,7 +176,7 @@ def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_l
     if chosen is not None:
         conditions.append(_active_in(chosen.id))
     total = db.session.execute(select(func.count()).select_from(Organisation).where(*conditions)).scalar_one()
-    pages = Pages(min(max(page, 1), max(1, -(-total // per_page))), total, per_page)
+    pages = Pages.within(page, total, per_page)
     organisations = list(db.session.execute(
         select(Organisation).where(*conditions).options(selectinload(Organisation.municipalities))
         .order_by(Organisation.name, Organisation.id).limit(per_page).offset((pages.page - 1) * per_page)).scalars())

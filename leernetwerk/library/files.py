@@ -91,7 +91,8 @@ class ZipLimits:
 
 
 # What zipfile raises for a file that is not a readable zip (a truncated or forged directory, an
-# unsupported compression method, sizes past ZIP64 limits).
+# unsupported compression method: NotImplementedError, sizes past ZIP64 limits). Tested with
+# damaged and lying zips in tests/library/test_hostile_uploads.py.
 UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError)
 
 

@@ -389,6 +389,11 @@ class RoundView:
     def grouped(self) -> bool:
         return self.groups is not None
 
+    @property
+    def many(self) -> bool:
+        """More tables than one page: the page then shows the round's numbers and its filters."""
+        return self.totals.tables > self.page.per_page
+
     @cached_property
     def liaisons(self) -> list[Any]:
         """The liaison filter's choices, rows of (id, name): names only, as at national scale a

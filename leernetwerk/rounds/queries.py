@@ -163,7 +163,7 @@ def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int 
     # Withdrawn updates stay in the history, marked as such.
     updates_total = db.session.execute(
         select(func.count(ProgressUpdate.id)).where(ProgressUpdate.work_package_id == wp.id)).scalar_one()
-    updates_at = Pages(min(updates_page, max(1, -(-updates_total // UPDATES_SHOWN))), updates_total, UPDATES_SHOWN)
+    updates_at = Pages.within(updates_page, updates_total, UPDATES_SHOWN)
     updates = list(db.session.execute(
         select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp.id)
         .options(selectinload(ProgressUpdate.withdrawn_by))
@@ -178,7 +178,7 @@ def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int 
                        select(Milestone.id).where(Milestone.work_package_id == wp.id))))
 
     changes_total = db.session.execute(select(func.count(AuditEvent.id)).where(about_this())).scalar_one()
-    changes_at = Pages(min(changes_page, max(1, -(-changes_total // CHANGES_SHOWN))), changes_total, CHANGES_SHOWN)
+    changes_at = Pages.within(changes_page, changes_total, CHANGES_SHOWN)
     changes = list(db.session.execute(
         select(AuditEvent).where(about_this()).order_by(AuditEvent.id.desc())
         .offset((changes_at.page - 1) * CHANGES_SHOWN).limit(CHANGES_SHOWN)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import heapq
+from array import array
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, overload
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from pyroaring import FrozenBitMap
 from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
@@ -64,7 +69,7 @@ class LibraryQuery:
                    per_page=parse_page(args.get("per_pagina"), default=PER_PAGE, maximum=MAX_PER_PAGE),
                    expand=args.get("alle") if args.get("alle") in FACETS else "")
 
-    def shown(self, name: str, values: list) -> list:
+    def shown(self, name: str, values: FacetValues) -> Sequence[FacetValue]:
         """The values of facet `name` to list: all when it is expanded, else its FACET_SHOWN
         largest and every chosen one (in Python: a template filter over a national-scale facet
         cost more than the rest of the page)."""
@@ -73,7 +78,7 @@ class LibraryQuery:
         head = values[:self.FACET_SHOWN]
         if not self.filters.get(name):
             return head
-        return head + [v for v in values[self.FACET_SHOWN:] if v.selected]
+        return head + values.chosen_after(self.FACET_SHOWN)
 
     def link_args(self) -> dict[str, object]:
         """The parameters that make this search, for links to its other pages (never the raw
@@ -102,12 +107,45 @@ class FacetValue:
     selected: bool
 
 
+class FacetValues(Sequence[FacetValue]):
+    """A facet's values that have end products, most first, each with its count. A FacetValue is
+    made only when asked for: the `tafel` facet has thousands of values and a page lists a dozen
+    (making them all cost more than counting them)."""
+
+    def __init__(self, rows: list[tuple[Any, int]], label: Callable[[Any], str], chosen: list[str]) -> None:
+        self._rows = rows            # (value, count), most first
+        self._label = label
+        self._chosen = set(chosen)
+
+    def _value(self, row: tuple[Any, int]) -> FacetValue:
+        value = str(row[0])
+        return FacetValue(value=value, label=self._label(row[0]), count=row[1], selected=value in self._chosen)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> FacetValue: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[FacetValue]: ...
+
+    def __getitem__(self, index: int | slice) -> FacetValue | list[FacetValue]:
+        if isinstance(index, slice):
+            return [self._value(row) for row in self._rows[index]]
+        return self._value(self._rows[index])
+
+    def chosen_after(self, n: int) -> list[FacetValue]:
+        """The chosen values after the first `n`."""
+        return [self._value(row) for row in self._rows[n:] if str(row[0]) in self._chosen]
+
+
 @dataclass
 class Results:
     query: LibraryQuery
     hits: list[Hit]
     total: int
-    facets: dict[str, list[FacetValue]]
+    facets: dict[str, FacetValues]
     terms: list[str]
     suggestion: str | None = None
     past_end: bool = False  # a page past the last was asked for; this is the last page
@@ -156,31 +194,36 @@ def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]]
 # --- facet counts -----------------------------------------------------------------------------
 # Counting facets over 100,000 end products in SQL costs far more than finding one page of hits
 # (each facet joins every hit again). Instead each process keeps, per generation of the library,
-# one bit set per facet value (bit n = end product n), built once from three queries; a search
-# then fetches its hits' ids once and every count is a popcount of ANDed bit sets, in
-# microseconds. The generation is a counter beside the index (library_search_state) that every
-# change to the index moves: publish(), withdraw(), a reindex. The counts
-# themselves are kept too, keyed by the generation and the query.
+# one set of end-product ids per facet value, built once from three queries; a search then
+# fetches its hits' ids once and every count is the size of an intersection. The sets are
+# compressed bitmaps (Roaring, pyroaring): a value of the `tafel` facet holds a dozen ids out of
+# 100,000, and intersecting it costs what those ids cost, not what the whole range would (as
+# plain bit sets it cost ~100 ms per search to count 7,500 tables, and 90 MB a process).
+# The generation is a counter beside the index (library_search_state) that every change to the
+# index moves: publish(), withdraw(), a reindex. The counts themselves are kept too, keyed by
+# the generation and the query.
+
+Ids = FrozenBitMap
+_NONE = FrozenBitMap()
 
 
-def _bits(ids) -> int:  # noqa: ANN001
-    """A bit set of ids: bit n is set for id n."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray((max(ids) >> 3) + 1)
-    masks = (1, 2, 4, 8, 16, 32, 64, 128)
-    for i in ids:
-        buffer[i >> 3] |= masks[i & 7]
-    return int.from_bytes(buffer, "little")
+def _id_set(ids) -> Ids:  # noqa: ANN001
+    """A set of end-product ids (immutable: kept ones are shared between requests)."""
+    return FrozenBitMap(ids)
+
+
+def _union(sets: list[Ids]) -> Ids:
+    return FrozenBitMap.union(*sets) if sets else _NONE
 
 
 @dataclass
 class _Snapshot:
-    everything: int
-    public: int
-    frisian: int
-    by_facet: dict[str, dict[Any, int]]
+    everything: Ids
+    public: Ids
+    frisian: Ids
+    by_facet: dict[str, dict[Any, Ids]]   # each facet's values in the order of their names
+    newest: array                         # every id, newest first (published_at, then id)
+    position: array                       # id -> its place in `newest`
 
 
 def _snapshot_build() -> _Snapshot:
@@ -190,7 +233,7 @@ def _snapshot_build() -> _Snapshot:
     conn = db.session.connection()
     rows = conn.exec_driver_sql(
         "SELECT deliverable_id, kind, action_line, round_id, table_id, visibility, all_of_friesland "
-        "FROM library_entries").fetchall()
+        "FROM library_entries ORDER BY published_at DESC, deliverable_id DESC").fetchall()
     public_value = Visibility.PUBLIC.value
     for did, kind, line, round_id, table_id, visibility, all_of_friesland in rows:
         everything.append(did)
@@ -211,8 +254,13 @@ def _snapshot_build() -> _Snapshot:
         municipalities.setdefault(municipality_id, []).append(did)
     facets["doelgroep"] = audiences
     facets["gemeente"] = municipalities
-    return _Snapshot(everything=_bits(everything), public=_bits(public), frisian=_bits(frisian),
-                     by_facet={name: {v: _bits(ids) for v, ids in values.items()} for name, values in facets.items()})
+    position = array("l", [0]) * ((max(everything) + 1) if everything else 0)
+    for n, did in enumerate(everything):
+        position[did] = n
+    return _Snapshot(everything=_id_set(everything), public=_id_set(public), frisian=_id_set(frisian),
+                     by_facet={name: {v: _id_set(values[v]) for v in sorted(values, key=str)}
+                               for name, values in facets.items()},
+                     newest=array("l", everything), position=position)
 
 
 _SNAPSHOT: dict[int, _Snapshot] = {}
@@ -245,7 +293,7 @@ def _snapshot(generation: int) -> _Snapshot:
     return _SNAPSHOT[generation]
 
 
-def _filter_bits(snapshot: _Snapshot, name: str, values: list[str]) -> int:
+def _filter_ids(snapshot: _Snapshot, name: str, values: list[str]) -> Ids:
     """The end products a facet's chosen values let through (as _apply does in SQL)."""
     masks = snapshot.by_facet[name]
     if name in ("ronde", "tafel"):
@@ -254,17 +302,15 @@ def _filter_bits(snapshot: _Snapshot, name: str, values: list[str]) -> int:
         keys = parse_ids([v for v in values if v != FRIESLAND])
     else:
         keys = values
-    result = 0
-    for key in keys:
-        result |= masks.get(key, 0)
+    chosen = [masks[key] for key in keys if key in masks]
     if name == "gemeente" and (keys or FRIESLAND in values):
-        result |= snapshot.frisian
-    return result
+        chosen.append(snapshot.frisian)
+    return _union(chosen)
 
 
 # Counting facets is still the costliest part of a search; the same counts are asked again and
 # again (the landing page above all), so they are kept per process, keyed by the generation.
-_COUNTS: OrderedDict[tuple, tuple[int, dict[str, list[FacetValue]], int, dict]] = OrderedDict()
+_COUNTS: OrderedDict[tuple, tuple[int, dict[str, FacetValues], Ids, dict]] = OrderedDict()
 _COUNTS_MAX = 512
 
 
@@ -309,7 +355,7 @@ def plan(q: str, synonyms: list[list[tuple[str, ...]]] | None = None) -> search.
             if parts:
                 split = [stem(p) for p in parts[:2]]
                 if split != [terms[i]]:
-                    alternatives.append(split)
+                    alternatives.append(search.Parts(split))
         if alternatives not in groups:
             groups.append(alternatives)
         i += size
@@ -322,11 +368,12 @@ def wanted_terms(query_plan: search.Query) -> frozenset[str]:
 
 def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
     """A fixed number of queries whatever the data: the synonyms, the generation, the hits' ids
-    and one page of hits (and, unless known for this generation, the facet bit sets and labels),
+    and one page of hits (and, unless known for this generation, the facet id sets and labels),
     and a look in the vocabulary when little was found."""
     query_plan = plan(q.q, _synonym_phrases()) if query_words(q.q) else []
 
     generation = _generation()
+    snapshot = _snapshot(generation)
     key = (generation, str(get_locale()), visible_to_network, search.expression(query_plan) if query_plan else "",
            tuple(sorted((name, tuple(sorted(values))) for name, values in q.filters.items())))
     if key in _COUNTS:
@@ -336,10 +383,11 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
         # A search by relevance needs its tiers too (see _ranked_page): fetched with the matches.
         fetched = (search.matching_tiers(query_plan) if query_plan and q.sort == "relevantie"
                    else {"": search.matching_ids(query_plan)} if query_plan else {})
-        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, _snapshot(generation),
-                                                 fetched.get("", []))
-        # The query's tiers as bit sets; _ranked_page fetches them if the first look was by date.
-        tiers = {"all": matched, **{tier: _bits(ids) for tier, ids in fetched.items() if tier}}
+        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, snapshot,
+                                                 fetched.get("", _NONE))
+        # The query's tiers; _ranked_page fetches them if the first look was by date, and keeps
+        # the pages it made beside them.
+        tiers = {"all": matched, **{tier: ids for tier, ids in fetched.items() if tier}}
         _COUNTS[key] = (total, facets, allowed, tiers)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
@@ -352,10 +400,10 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
     if not total:
         entries: list[LibraryEntry] = []
     elif query_plan and q.sort == "relevantie":
-        entries = _ranked_page(query_plan, allowed, q, tiers)
+        entries = _ranked_page(query_plan, allowed, q, tiers, snapshot)
     elif query_plan:
-        # A query's hits by date: the entries newest first, keeping what `allowed` lets through.
-        entries = _entries(_newest(allowed, (q.page - 1) * q.per_page, q.per_page))
+        # A query's hits by date: newest first, of what `allowed` lets through.
+        entries = _entries(_newest(snapshot, allowed, (q.page - 1) * q.per_page, q.per_page))
     else:
         # By date: the newest first, from the (visibility, published_at) index.
         page_query = _base(visible_to_network, None, q.filters, query=select(LibraryEntry)).order_by(
@@ -379,39 +427,40 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
 # more than term counts do.
 RANK_LIMIT = 3000
 _TIER_ORDER = ("title", "text", "")
+KEEP_PAGES = 5  # the first pages by relevance are kept with a query's counts (the later ones are rarely asked)
 
 
-def _ranked_page(query_plan: search.Query, allowed: int, q: LibraryQuery, tiers: dict) -> list[LibraryEntry]:
+def _ranked_page(query_plan: search.Query, allowed: Ids, q: LibraryQuery, tiers: dict,
+                 snapshot: _Snapshot) -> list[LibraryEntry]:
     """One page of hits by relevance, of those this visitor may see with the chosen facets
-    (`allowed`, a bit set). `tiers` keeps the tiers' bit sets with the query's counts."""
+    (`allowed`). `tiers` keeps the tiers' id sets with the query's counts, and the pages made."""
     skip, wanted = (q.page - 1) * q.per_page, q.per_page
-    seen, ids = 0, []
-    if "title" not in tiers:
-        # Both narrower tiers are fetched whatever the page needs: a fixed number of queries.
-        tiers.update({tier: _bits(search.matching_ids(query_plan, tier)) for tier in _TIER_ORDER if tier})
-    tiers = dict(tiers, **{"": allowed})
+    made = ("page", skip, wanted)
+    if made in tiers:
+        return _entries(tiers[made])
+    seen, ids = _NONE, []
     for tier in _TIER_ORDER:
-        tier_bits = tiers[tier] & allowed & ~seen
-        seen |= tier_bits
-        size = tier_bits.bit_count()
+        if tier and tier not in tiers:
+            # A narrower tier is fetched when a page first needs it (on SQLite, where each tier
+            # is a query of its own: a page that the titles fill needs no more); at most two.
+            tiers[tier] = search.matching_ids(query_plan, tier)
+        whole = tiers[tier] if tier else tiers["all"]  # what the index would rank: it decides
+        tier_ids = ((whole & allowed) if tier else allowed) - seen
+        seen = seen | tier_ids
+        size = len(tier_ids)
         if skip >= size:
             skip -= size
             continue
         take = min(wanted - len(ids), size - skip)
-        # What the index would rank is the whole tier, before the facets: that decides.
-        if (tiers[tier] if tier else tiers["all"]).bit_count() <= RANK_LIMIT:
-            ids += _best(query_plan, tier, tier_bits, skip, take)
-        elif size <= RANK_LIMIT:
-            # Few allowed in a large tier (selective facets): those few by date, by their ids.
-            ids += list(db.session.execute(
-                select(LibraryEntry.deliverable_id).where(LibraryEntry.deliverable_id.in_(_ids_of(tier_bits)))
-                .order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
-                .limit(take).offset(skip)).scalars())
+        if len(whole) <= RANK_LIMIT:
+            ids += _best(query_plan, tier, tier_ids, skip, take)
         else:
-            ids += _newest(tier_bits, skip, take)
+            ids += _newest(snapshot, tier_ids, skip, take)
         skip = 0
         if len(ids) >= wanted:
             break
+    if q.page <= KEEP_PAGES:
+        tiers[made] = ids
     return _entries(ids)
 
 
@@ -422,77 +471,69 @@ def _entries(ids: list[int]) -> list[LibraryEntry]:
     return [found[i] for i in ids if i in found]
 
 
-def _ids_of(bits: int) -> list[int]:
-    """The ids in a bit set."""
-    raw = bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little")
-    return [(n << 3) + b for n, byte in enumerate(raw) if byte for b in range(8) if byte >> b & 1]
-
-
-def _has(bits_bytes: bytes, i: int) -> bool:
-    return (i >> 3) < len(bits_bytes) and bool(bits_bytes[i >> 3] >> (i & 7) & 1)
-
-
-def _best(query_plan: search.Query, tier: str, tier_bits: int, skip: int, take: int) -> list[int]:
+def _best(query_plan: search.Query, tier: str, members: Ids, skip: int, take: int) -> list[int]:
     """`take` ids of a tier by the index's rank, after `skip`."""
-    members = tier_bits.to_bytes((tier_bits.bit_length() + 7) // 8 or 1, "little")
     limit = max(4 * (skip + take), 200)
     while True:
         ranked = search.ranked_ids(query_plan, limit, tier)
-        kept = [i for i in ranked if _has(members, i)]
+        kept = [i for i in ranked if i in members]
         if len(kept) >= skip + take or len(ranked) < limit:
             return kept[skip: skip + take]
         limit *= 4
 
 
-def _newest(tier_bits: int, skip: int, take: int) -> list[int]:
-    """`take` ids of a (large) tier, newest first, after `skip`: the entries by date, in chunks."""
-    members = tier_bits.to_bytes((tier_bits.bit_length() + 7) // 8 or 1, "little")
-    kept: list[int] = []
-    offset, chunk = 0, max(500, 4 * (skip + take))
-    while True:
-        rows = db.session.execute(select(LibraryEntry.deliverable_id).order_by(
-            LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc()).limit(chunk).offset(offset)).scalars().all()
-        kept += [i for i in rows if _has(members, i)]
-        if len(kept) >= skip + take or len(rows) < chunk:
-            return kept[skip: skip + take]
-        offset += chunk
-        chunk *= 2
+def _newest(snapshot: _Snapshot, members: Ids, skip: int, take: int) -> list[int]:
+    """`take` of `members`, newest first, after `skip`, from the order the snapshot keeps: a few
+    members are sorted by their place in it, many are picked from it in order (each found
+    within a few places)."""
+    wanted = skip + take
+    if len(members) * 8 < len(snapshot.newest):
+        return heapq.nsmallest(wanted, members, key=snapshot.position.__getitem__)[skip:]
+    found: list[int] = []
+    for i in snapshot.newest:
+        if i in members:
+            found.append(i)
+            if len(found) == wanted:
+                break
+    return found[skip:]
 
 
 def _count(q: LibraryQuery, visible_to_network: bool, query_plan: search.Query,
-           snapshot: _Snapshot, matched_ids: list[int]) -> tuple[int, dict[str, list[FacetValue]], int, int]:
+           snapshot: _Snapshot, matched: Ids) -> tuple[int, dict[str, FacetValues], Ids, Ids]:
     """The total, the counts per facet value (each facet given the other facets' choices), the
-    bit set of what this visitor may see with the chosen facets, and that of every match (of
-    `matched_ids`, the query's matches)."""
+    ids of what this visitor may see with the chosen facets, and those of every match (`matched`,
+    the query's matches)."""
     base = snapshot.everything if visible_to_network else snapshot.public
-    matched = _bits(matched_ids) if query_plan else 0
     if query_plan:
         base &= matched
-    chosen = {name: _filter_bits(snapshot, name, values) for name, values in q.filters.items()
+    chosen = {name: _filter_ids(snapshot, name, values) for name, values in q.filters.items()
               if name in snapshot.by_facet}
 
-    def within(skip: str | None) -> int:
+    def within(skip: str | None) -> Ids:
         result = base
-        for name, bits in chosen.items():
+        for name, ids in chosen.items():
             if name != skip:
-                result &= bits
+                result &= ids
         return result
 
     allowed = within(None)
-    total = allowed.bit_count()
+    total = len(allowed)
 
     def counted(name: str) -> list[tuple[Any, int]]:
+        """(value, count) of the values with end products, most first; equal counts in the
+        order of the values' names (the snapshot's order, kept by a stable sort)."""
         scope = within(name)
-        rows = [(value, (scope & bits).bit_count()) for value, bits in snapshot.by_facet[name].items()]
-        return sorted(((v, n) for v, n in rows if n), key=lambda row: (-row[1], str(row[0])))
+        rows = [(value, n) for value, ids in snapshot.by_facet[name].items()
+                if (n := scope.intersection_cardinality(ids))]
+        rows.sort(key=itemgetter(1), reverse=True)
+        return rows
 
-    def values(name: str, rows, labeler) -> list[FacetValue]:  # noqa: ANN001
-        selected = set(q.filters.get(name, []))
-        return [FacetValue(value=str(v), label=labeler(v), count=n, selected=str(v) in selected) for v, n in rows]
+    def values(name: str, rows, labeler) -> FacetValues:  # noqa: ANN001
+        return FacetValues(rows, labeler, q.filters.get(name, []))
 
     municipalities = counted("gemeente")
     # End products for all of Friesland count for every municipality, and as a value of their own.
-    frisian = (within("gemeente") & snapshot.frisian).bit_count()
+    frisian = within("gemeente").intersection_cardinality(snapshot.frisian)
     rounds = counted("ronde")
     tables = counted("tafel")
     names = {
@@ -566,23 +607,20 @@ def suggest(query: str, total: int, visible_to_network: bool) -> str | None:
     text = " ".join(suggested)
     snapshot = _snapshot(_generation())
     visible = snapshot.everything if visible_to_network else snapshot.public
-    finds = (_bits(search.matching_ids(plan(text, _synonym_phrases()))) & visible).bit_count()
+    finds = visible.intersection_cardinality(search.matching_ids(plan(text, _synonym_phrases())))
     return text if finds > total else None
 
 
 def _municipality_values(q: LibraryQuery, specific: list[tuple[Any, int]], frisian: int,
-                         names: dict[int, str]) -> list[FacetValue]:
+                         names: dict[int, str]) -> FacetValues:
     """The `gemeente` facet: "heel Friesland" first, then each municipality with its own end
     products plus those for all of Friesland (what choosing it finds), most first."""
-    chosen = set(q.filters.get("gemeente", []))
     own = dict(specific)
     counts = {m: own.get(m, 0) + frisian for m in names}
-    result = [FacetValue(value=FRIESLAND, label=_("heel Friesland"), count=frisian, selected=FRIESLAND in chosen)
-              ] if frisian else []
-    for m, n in sorted(counts.items(), key=lambda item: (-item[1], names[item[0]])):
-        if n:
-            result.append(FacetValue(value=str(m), label=names[m], count=n, selected=str(m) in chosen))
-    return result
+    rows: list[tuple[Any, int]] = [(FRIESLAND, frisian)] if frisian else []
+    rows += [(m, n) for m, n in sorted(counts.items(), key=lambda item: (-item[1], names[item[0]])) if n]
+    return FacetValues(rows, lambda m: _("heel Friesland") if m == FRIESLAND else names[m],
+                       q.filters.get("gemeente", []))
 
 
 @dataclass

@@ -18,11 +18,21 @@ from __future__ import annotations
 
 import re
 
+from pyroaring import FrozenBitMap
 from sqlalchemy import bindparam, text
 
 from ..extensions import db
 
 Query = list[list[list[str]]]
+
+
+class Parts(list):
+    """An alternative made of a compound word's parts ("kraam" and "zorg" for "kraamzorg"). It
+    counts only in the widest tier: the narrower ones (the title; title and body) hold the words
+    as typed, so an end product with the word itself ranks above one with its parts. It also
+    keeps those tiers cheap: a part such as "zorg" is in nearly every end product, and matching
+    it within one field reads all of its positions."""
+
 _TERM = re.compile(r"^[0-9a-z]+$")
 
 
@@ -101,6 +111,8 @@ def expression(query: Query, tier: str = "") -> str:
     for group in query:
         alternatives = []
         for alternative in group:
+            if tier and isinstance(alternative, Parts):
+                continue
             terms = [t for t in alternative if _TERM.match(t)]
             if terms:
                 quoted = [f"'{t}'{weights}" if postgres else f'"{t}"' for t in terms]
@@ -112,32 +124,35 @@ def expression(query: Query, tier: str = "") -> str:
     return and_.join(groups) if postgres or not columns else columns + "(" + and_.join(groups) + ")"
 
 
-def matching_ids(query: Query, tier: str = "") -> list[int]:
-    """Every matching end product's id, unranked (for counting). `tier`: "title" for matches in
-    the title alone, "text" for matches in title and body (no compound parts). The ids come as
-    one string: fetching 100,000 rows one by one costs ten times more."""
+def _id_set(joined: str | None) -> FrozenBitMap:
+    return FrozenBitMap(list(map(int, joined.split(",")))) if joined else FrozenBitMap()
+
+
+def matching_ids(query: Query, tier: str = "") -> FrozenBitMap:
+    """Every matching end product's id, unranked (for counting), as a set. `tier`: "title" for
+    matches in the title alone, "text" for matches in title and body (no compound parts). The
+    ids come as one string: fetching 100,000 rows one by one costs ten times more."""
     expr = expression(query, tier)
     if not expr:
-        return []
+        return FrozenBitMap()
     if _dialect() == "postgresql":
         statement = ("SELECT string_agg(deliverable_id::text, ',') FROM library_search "
                      "WHERE document @@ to_tsquery('simple', :expr)")
     else:
         statement = "SELECT group_concat(rowid) FROM library_search WHERE library_search MATCH :expr"
-    joined = db.session.execute(text(statement), {"expr": expr}).scalar()
-    return [int(i) for i in joined.split(",")] if joined else []
+    return _id_set(db.session.execute(text(statement), {"expr": expr}).scalar())
 
 
-def matching_tiers(query: Query) -> dict[str, list[int]]:
-    """`matching_ids` of every tier ("" all, "title", "text") at once. On PostgreSQL one pass over
-    the matches, each tier a filter of the same scan (a common word's matches are most of the
-    index, read once instead of three times); on SQLite, whose index answers each tier by itself,
-    three statements."""
+def matching_tiers(query: Query) -> dict[str, FrozenBitMap]:
+    """`matching_ids` of the tiers ("" all, "title", "text") that one statement gives: on
+    PostgreSQL every tier in one pass over the matches, each tier a filter of the same scan (a
+    common word's matches are most of the index, read once instead of three times); on SQLite,
+    whose index answers each tier by itself, only "" (the others when a page needs them)."""
     if _dialect() != "postgresql":
-        return {tier: matching_ids(query, tier) for tier in ("", "title", "text")}
+        return {"": matching_ids(query)}
     expressions = {tier: expression(query, tier) for tier in ("", "title", "text")}
     if not expressions[""]:
-        return {"": [], "title": [], "text": []}
+        return {"": FrozenBitMap(), "title": FrozenBitMap(), "text": FrozenBitMap()}
     row = db.session.execute(text(
         "SELECT string_agg(deliverable_id::text, ','), "
         "string_agg(deliverable_id::text, ',') FILTER (WHERE document @@ to_tsquery('simple', :title)), "
@@ -145,8 +160,7 @@ def matching_tiers(query: Query) -> dict[str, list[int]]:
         "FROM library_search WHERE document @@ to_tsquery('simple', :all)"),
         {"all": expressions[""], "title": expressions["title"] or expressions[""],
          "text": expressions["text"] or expressions[""]}).one()
-    return {tier: [int(i) for i in joined.split(",")] if joined and expressions[tier] else []
-            for tier, joined in zip(("", "title", "text"), row, strict=True)}
+    return {tier: _id_set(joined if expressions[tier] else None) for tier, joined in zip(("", "title", "text"), row, strict=True)}
 
 
 def similar_words(word: str, limit: int = 200) -> list[str]:

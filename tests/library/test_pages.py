@@ -211,7 +211,9 @@ def test_library_page_query_count_does_not_grow_with_the_data(client, count_quer
     with count_queries() as many:
         response = client.get("/bibliotheek", query_string={"q": "zorgpad"})
     assert "33 eindproducten" in response.text
-    assert many.count == few.count
+    # Not more with more data (fewer may be: where the titles fill a page, on SQLite the next
+    # tier of matches is not fetched).
+    assert many.count <= few.count
 
 
 def test_the_reviewers_comment_shows_on_the_edit_form_after_sending_back(client, login, db):

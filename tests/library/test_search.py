@@ -108,6 +108,38 @@ def test_sort_by_date_and_paging(corpus):
     assert page.total == 4 and page.pages == 2 and [h.entry.title for h in page.hits] == newest_first[2:]
 
 
+def test_a_query_by_date_lists_its_hits_newest_first_page_by_page(corpus):
+    everything = titles()  # newest first
+    # "zwangerschap" is in three of them: the network-only one counts for a logged-in person.
+    hits = [t for t in everything if t in ("Zorgpad kwetsbare zwangeren", "Intern overzicht")]
+    assert titles("zwangerschap", sorteer=["datum"]) == [t for t in hits if t != "Intern overzicht"]
+    network = [h.entry.title for page in (1, 2) for h in search_library(
+        LibraryQuery(q="zwangerschap", sort="datum", per_page=1, page=page), visible_to_network=True).hits]
+    all_titles = [h.entry.title for h in search_library(LibraryQuery(per_page=10), visible_to_network=True).hits]
+    assert network == [t for t in all_titles if t in ("Zorgpad kwetsbare zwangeren", "Intern overzicht")]
+
+
+@pytest.mark.parametrize("members", [[3], [1, 7, 9], list(range(0, 40, 2)), list(range(40))])
+def test_newest_first_from_the_kept_order_sparse_or_dense(members):
+    """A few ids are sorted by their place in the kept order, many are picked from it: both give
+    the members in that order, after the skipped ones."""
+    from array import array
+
+    from pyroaring import FrozenBitMap
+
+    from leernetwerk.library.queries import _newest, _Snapshot
+
+    order = [(i * 17) % 41 for i in range(41)]  # 41 is prime: a shuffled order of 0..40
+    position = array("l", [0]) * 41
+    for n, i in enumerate(order):
+        position[i] = n
+    snapshot = _Snapshot(everything=FrozenBitMap(order), public=FrozenBitMap(), frisian=FrozenBitMap(),
+                         by_facet={}, newest=array("l", order), position=position)
+    expected = [i for i in order if i in set(members)]
+    for skip, take in ((0, 2), (1, 5), (0, 100), (len(members), 3)):
+        assert _newest(snapshot, FrozenBitMap(members), skip, take) == expected[skip: skip + take]
+
+
 def test_a_municipality_includes_the_end_products_for_all_of_friesland(db):
     """`gemeente=<id>` finds that municipality's own end products and those for all of Friesland
     (they concern every municipality); `gemeente=friesland` only the latter. On both databases."""

@@ -380,14 +380,11 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
         _COUNTS.move_to_end(key)
         total, facets, allowed, tiers = _COUNTS[key]
     else:
-        # A search by relevance needs its tiers too (see _ranked_page): fetched with the matches.
-        fetched = (search.matching_tiers(query_plan) if query_plan and q.sort == "relevantie"
-                   else {"": search.matching_ids(query_plan)} if query_plan else {})
-        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, snapshot,
-                                                 fetched.get("", _NONE))
-        # The query's tiers; _ranked_page fetches them if the first look was by date, and keeps
-        # the pages it made beside them.
-        tiers = {"all": matched, **{tier: ids for tier, ids in fetched.items() if tier}}
+        matches = search.matching_ids(query_plan) if query_plan else _NONE
+        total, facets, allowed, matched = _count(q, visible_to_network, query_plan, snapshot, matches)
+        # The query's narrower tiers join these when a page by relevance needs them, and the
+        # pages it made (_ranked_page).
+        tiers = {"all": matched}
         _COUNTS[key] = (total, facets, allowed, tiers)
         if len(_COUNTS) > _COUNTS_MAX:
             _COUNTS.popitem(last=False)
@@ -419,7 +416,7 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
                    past_end=past_end)
 
 
-# Ranking every match costs about 2 µs an end product in the index (bm25 / ts_rank_cd read each
+# Ranking every match costs about 10 µs an end product in the index (bm25 / ts_rank read each
 # match's positions), too much for a word in most of 100,000 end products. So a page by relevance
 # is made tier by tier: matches in the title first, then in the body, then only as a compound
 # part. Where the index would rank at most RANK_LIMIT end products (the tier before the facets)
@@ -441,8 +438,8 @@ def _ranked_page(query_plan: search.Query, allowed: Ids, q: LibraryQuery, tiers:
     seen, ids = _NONE, []
     for tier in _TIER_ORDER:
         if tier and tier not in tiers:
-            # A narrower tier is fetched when a page first needs it (on SQLite, where each tier
-            # is a query of its own: a page that the titles fill needs no more); at most two.
+            # A narrower tier is fetched when a page first needs it (each is a query of its
+            # own: a page that the titles fill needs no more); at most two.
             tiers[tier] = search.matching_ids(query_plan, tier)
         whole = tiers[tier] if tier else tiers["all"]  # what the index would rank: it decides
         tier_ids = ((whole & allowed) if tier else allowed) - seen

@@ -3,10 +3,13 @@
 SQLite: an FTS5 table; PostgreSQL: a tsvector with a GIN index. Both hold the terms that
 library/text.py made in Python, with the 'simple' configuration / unicode61 tokenizer, so they
 find the same end products. Three fields, by weight: the title, the body, and the parts of the
-compound words in both (lowest, so that an exact word ranks above a compound part). The index
-tables are created by migrations 0002/0013 and live outside the ORM metadata on purpose: they
-differ per dialect. Beside them, `library_search_words` holds every word the index has seen,
-for "Bedoelde je …?".
+compound words in both (lowest, so that an exact word ranks above a compound part). FTS5 filters
+by column; on PostgreSQL the weighted `document` ranks, and the narrower tiers have columns of
+their own (`title_terms`, `text_terms`: terms without positions, each with a GIN index) because
+a query with weights rechecks every row (migration 0015). The index tables are created by
+migrations 0002/0013/0015 and live outside the ORM metadata on purpose: they differ per
+dialect. Beside them, `library_search_words` holds every word the index has seen, for
+"Bedoelde je …?".
 
 A query is a list of groups that must all match; a group is a list of alternatives (any may
 match); an alternative is a list of terms that must all match. So "jgz kraamzorg" with a
@@ -16,6 +19,7 @@ synonym group becomes ((jgz) OR (jeugdgezondheidszorg) OR (consultatiebureau)) A
 
 from __future__ import annotations
 
+import json
 import re
 
 from pyroaring import FrozenBitMap
@@ -49,9 +53,10 @@ def index(deliverable_id: int, title: str, body: str, parts: str = "", words: se
     remove(deliverable_id, conn)
     if _dialect(conn) == "postgresql":
         runner.execute(
-            text("INSERT INTO library_search (deliverable_id, document) VALUES (:id, "
+            text("INSERT INTO library_search (deliverable_id, document, title_terms, text_terms) VALUES (:id, "
                  "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :body), 'B')"
-                 " || setweight(to_tsvector('simple', :parts), 'D'))"),
+                 " || setweight(to_tsvector('simple', :parts), 'D'), strip(to_tsvector('simple', :title)),"
+                 " strip(to_tsvector('simple', :title) || to_tsvector('simple', :body)))"),
             {"id": deliverable_id, "title": title, "body": body, "parts": parts},
         )
     else:
@@ -97,7 +102,16 @@ def generation() -> int:
     return db.session.execute(text("SELECT generation FROM library_search_state WHERE id = 1")).scalar_one()
 
 
-_TIERS = {"": ("", ""), "title": (":A", "{title} : "), "text": (":AB", "{title body} : ")}
+# A tier as SQLite's column filter; on PostgreSQL a tier is a column (see _PG_RANKED).
+_TIERS = {"": "", "title": "{title} : ", "text": "{title body} : "}
+_PG_RANKED = {
+    "": "SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q WHERE document @@ q "
+        "ORDER BY ts_rank(document, q) DESC, deliverable_id DESC LIMIT :limit",
+    "title": "SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q WHERE title_terms @@ q "
+             "ORDER BY ts_rank(document, q) DESC, deliverable_id DESC LIMIT :limit",
+    "text": "SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q WHERE text_terms @@ q "
+            "ORDER BY ts_rank(document, q) DESC, deliverable_id DESC LIMIT :limit",
+}
 
 
 def expression(query: Query, tier: str = "") -> str:
@@ -105,7 +119,7 @@ def expression(query: Query, tier: str = "") -> str:
     from text.py), so they cannot break the syntax; the whole expression is bound as one
     parameter. `tier` restricts it to fields (see matching_ids)."""
     postgres = _dialect() == "postgresql"
-    weights, columns = _TIERS[tier]
+    columns = _TIERS[tier]
     and_, or_ = (" & ", " | ") if postgres else (" AND ", " OR ")
     groups = []
     for group in query:
@@ -115,7 +129,7 @@ def expression(query: Query, tier: str = "") -> str:
                 continue
             terms = [t for t in alternative if _TERM.match(t)]
             if terms:
-                quoted = [f"'{t}'{weights}" if postgres else f'"{t}"' for t in terms]
+                quoted = [f"'{t}'" if postgres else f'"{t}"' for t in terms]
                 alternatives.append("(" + and_.join(quoted) + ")")
         if alternatives:
             groups.append("(" + or_.join(alternatives) + ")")
@@ -124,43 +138,25 @@ def expression(query: Query, tier: str = "") -> str:
     return and_.join(groups) if postgres or not columns else columns + "(" + and_.join(groups) + ")"
 
 
-def _id_set(joined: str | None) -> FrozenBitMap:
-    return FrozenBitMap(list(map(int, joined.split(",")))) if joined else FrozenBitMap()
-
-
 def matching_ids(query: Query, tier: str = "") -> FrozenBitMap:
     """Every matching end product's id, unranked (for counting), as a set. `tier`: "title" for
-    matches in the title alone, "text" for matches in title and body (no compound parts). The
-    ids come as one string: fetching 100,000 rows one by one costs ten times more."""
+    matches in the title alone, "text" for matches in title and body (no compound parts). On
+    SQLite the ids come as one string (read as JSON: fetching 100,000 rows one by one costs ten
+    times more, and int() on each twice as much); on PostgreSQL as one array in binary, through
+    `library_search_ids` (migration 0015: it keeps the planner on the index)."""
     expr = expression(query, tier)
     if not expr:
         return FrozenBitMap()
     if _dialect() == "postgresql":
-        statement = ("SELECT string_agg(deliverable_id::text, ',') FROM library_search "
-                     "WHERE document @@ to_tsquery('simple', :expr)")
-    else:
-        statement = "SELECT group_concat(rowid) FROM library_search WHERE library_search MATCH :expr"
-    return _id_set(db.session.execute(text(statement), {"expr": expr}).scalar())
-
-
-def matching_tiers(query: Query) -> dict[str, FrozenBitMap]:
-    """`matching_ids` of the tiers ("" all, "title", "text") that one statement gives: on
-    PostgreSQL every tier in one pass over the matches, each tier a filter of the same scan (a
-    common word's matches are most of the index, read once instead of three times); on SQLite,
-    whose index answers each tier by itself, only "" (the others when a page needs them)."""
-    if _dialect() != "postgresql":
-        return {"": matching_ids(query)}
-    expressions = {tier: expression(query, tier) for tier in ("", "title", "text")}
-    if not expressions[""]:
-        return {"": FrozenBitMap(), "title": FrozenBitMap(), "text": FrozenBitMap()}
-    row = db.session.execute(text(
-        "SELECT string_agg(deliverable_id::text, ','), "
-        "string_agg(deliverable_id::text, ',') FILTER (WHERE document @@ to_tsquery('simple', :title)), "
-        "string_agg(deliverable_id::text, ',') FILTER (WHERE document @@ to_tsquery('simple', :text)) "
-        "FROM library_search WHERE document @@ to_tsquery('simple', :all)"),
-        {"all": expressions[""], "title": expressions["title"] or expressions[""],
-         "text": expressions["text"] or expressions[""]}).one()
-    return {tier: _id_set(joined if expressions[tier] else None) for tier, joined in zip(("", "title", "text"), row, strict=True)}
+        # psycopg's binary loader reads an int array in C; SQLAlchemy's text() asks for text.
+        cursor = db.session.connection().connection.driver_connection.cursor(binary=True)
+        with cursor:
+            ids = cursor.execute("SELECT library_search_ids(to_tsquery('simple', %s), %s)", (expr, tier)).fetchone()[0]
+        return FrozenBitMap(ids or ())
+    joined = db.session.execute(
+        text("SELECT group_concat(rowid) FROM library_search WHERE library_search MATCH :expr"), {"expr": expr}
+    ).scalar()
+    return FrozenBitMap(json.loads(f"[{joined}]")) if joined else FrozenBitMap()
 
 
 def similar_words(word: str, limit: int = 200) -> list[str]:
@@ -191,8 +187,7 @@ def ranked_ids(query: Query, limit: int, tier: str = "") -> list[int]:
     if not expr:
         return []
     if _dialect() == "postgresql":
-        statement = ("SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q "
-                     "WHERE document @@ q ORDER BY ts_rank_cd(document, q) DESC, deliverable_id DESC LIMIT :limit")
+        statement = _PG_RANKED[tier]
     else:
         # FTS5's own rank, with the column weights of `matches`: title 5, body 1, compound parts 0.3.
         statement = ("SELECT rowid FROM library_search WHERE library_search MATCH :expr "

@@ -1,0 +1,59 @@
+"""A request that only read ends its transaction with a commit, so that psycopg keeps the
+statements it prepared (a rollback makes it forget them all) and PostgreSQL does not plan every
+statement of every request anew (leernetwerk/database.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select, text
+
+from leernetwerk.auth.models import User
+from leernetwerk.database import end_reading_transaction
+from leernetwerk.extensions import db
+from tests import factories
+
+
+def test_a_page_that_only_reads_commits_and_keeps_its_prepared_statements(app, client, login):
+    login(factories.make_user(name="Lezer"))
+    ended: list[str] = []
+    prepared: list[int] = []
+
+    def on_commit(_conn) -> None:  # noqa: ANN001
+        ended.append("commit")
+
+    def on_rollback(_conn) -> None:  # noqa: ANN001
+        ended.append("rollback")
+
+    def look(conn, cursor, *_args) -> None:  # noqa: ANN001, ANN002
+        if conn.dialect.name == "postgresql":  # on the request's own connection, as it is now
+            prepared.append(cursor.connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0])
+
+    for _ in range(6):  # psycopg prepares a statement at its fifth run on a connection
+        assert client.get("/mijn").status_code == 200
+    event.listen(db.engine, "commit", on_commit)
+    event.listen(db.engine, "rollback", on_rollback)
+    event.listen(db.engine, "after_cursor_execute", look)
+    try:
+        assert client.get("/mijn").status_code == 200
+    finally:
+        event.remove(db.engine, "commit", on_commit)
+        event.remove(db.engine, "rollback", on_rollback)
+        event.remove(db.engine, "after_cursor_execute", look)
+    assert ended == ["commit"]
+    if db.engine.dialect.name == "postgresql":
+        assert max(prepared) > 0
+
+
+def test_a_transaction_that_wrote_is_not_committed_by_the_end_of_the_request(db):
+    session = db.session()
+    user = factories.make_user(name="Voor")  # committed
+    user_id = user.id
+    user.name = "Na"
+    session.flush()  # written, not committed: the request's own code did not commit it
+    end_reading_transaction(session)
+    session.rollback()
+    assert db.session.execute(select(User.name).where(User.id == user_id)).scalar_one() == "Voor"
+    # Pending, not flushed: not committed either.
+    user.name = "Weer anders"
+    end_reading_transaction(session)
+    session.rollback()
+    assert db.session.execute(text("SELECT name FROM users WHERE id = :id"), {"id": user_id}).scalar_one() == "Voor"

@@ -391,9 +391,7 @@ def active_people() -> list[User]:
 
 def table_people(table: ThematicTable) -> list[User]:
     """Who can own a work package or a milestone: the table's members and its liaison."""
-    return list(db.session.execute(
-        select(User).where(or_(
-            User.id.in_(select(TableMembership.user_id).where(TableMembership.table_id == table.id)),
-            User.id == table.liaison_id,
-        )).order_by(User.name)
-    ).scalars())
+    # Two index lookups in one set: an OR of the two made PostgreSQL read all 20,000 people.
+    people = union(select(TableMembership.user_id).where(TableMembership.table_id == table.id),
+                   select(ThematicTable.liaison_id).where(ThematicTable.id == table.id))
+    return list(db.session.execute(select(User).where(User.id.in_(people)).order_by(User.name)).scalars())

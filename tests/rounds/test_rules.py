@@ -277,3 +277,18 @@ def test_a_table_form_opened_before_someone_was_seated_gets_a_conflict_not_a_sil
         services.update_table(staff, t, version=loaded_version, title=t.title, theme=t.theme,
                               action_line=t.action_line, description=t.description, liaison=t.liaison,
                               members=[(lead, MemberRole.LEAD)])
+
+
+def test_who_can_own_or_do_a_tables_work_is_its_members_and_its_liaison(db):
+    """The choices of a work package's owner and a milestone's assignee: the table's members and
+    its liaison, by name; not the people of another table."""
+    from leernetwerk.rounds.queries import table_people
+
+    liaison = factories.make_user(name="Ans Verbinder", core=True)
+    lead, member = factories.make_user(name="Cor Trekker", core=True), factories.make_user(name="Bea Lid")
+    table = factories.make_table(liaison=liaison, members=[(lead, MemberRole.LEAD), (member, MemberRole.MEMBER)])
+    factories.make_table(members=[(factories.make_user(name="Dirk Elders"), MemberRole.MEMBER)])
+    assert [p.name for p in table_people(table)] == ["Ans Verbinder", "Bea Lid", "Cor Trekker"]
+    # A liaison who also sits at the table is listed once.
+    other = factories.make_table(liaison=lead, members=[(lead, MemberRole.MEMBER)])
+    assert [p.name for p in table_people(other)] == ["Cor Trekker"]

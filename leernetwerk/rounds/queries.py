@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, literal, or_, select, union, union_all
-from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, selectinload
 from sqlalchemy.sql import Select
 
 from ..audit import AuditEvent
@@ -193,8 +193,11 @@ def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int 
         .join(DeliverableVersion, DeliverableVersion.deliverable_id == Deliverable.id)
         .join(latest, (latest.c.deliverable_id == Deliverable.id) & (latest.c.number == DeliverableVersion.number))
         .where(Deliverable.work_package_id == wp.id).order_by(Deliverable.id)
-        # The page shows each one's title and state: its text (long, at national scale) stays unread.
-        .options(defer(DeliverableVersion.body), defer(DeliverableVersion.summary))
+        # The page shows each one's title and state: its text (long, at national scale) stays unread,
+        # and the package, its table, round and liaison are not joined in again for each (156
+        # columns a row): this package is in the session already, so they cost no query.
+        .options(defer(DeliverableVersion.body), defer(DeliverableVersion.summary),
+                 lazyload(Deliverable.work_package), lazyload(DeliverableVersion.deliverable))
     ).all()]
     return WorkPackagePage(work_package=wp, milestones=milestones, updates=updates, updates_page=updates_at,
                            changes=changes, changes_page=changes_at, deliverables=deliverables)

@@ -1,0 +1,20 @@
+"""The templates' `_()` and `ngettext()` (leernetwerk/i18n.py): translated for the locale in
+force at the moment (a mail in its recipient's language inside someone else's request),
+variables escaped in HTML and left alone in plain text."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+
+def test_template_gettext_follows_the_locale_and_escapes_variables(app):
+    with app.test_request_context("/"):
+        html = app.jinja_env.from_string(
+            "{{ _('Filters toepassen') }}|{{ _('voor ‘%(q)s’', q='<script>') }}|"
+            "{{ ngettext('%(num)d eindproduct', '%(num)d eindproducten', 2) }}")
+        assert html.render() == "Filters toepassen|voor ‘&lt;script&gt;’|2 eindproducten"
+        with force_locale("en"):
+            assert html.render() == "Apply filters|for ‘&lt;script&gt;’|2 end products"
+        assert html.render().startswith("Filters toepassen|")  # back to the request's language
+        text = app.jinja_env.from_string("{% autoescape false %}{{ _('voor ‘%(q)s’', q='a & b') }}{% endautoescape %}")
+        assert text.render() == "voor ‘a & b’"

@@ -17,13 +17,13 @@ def test_a_page_that_only_reads_commits_and_keeps_its_prepared_statements(app, c
     ended: list[str] = []
     prepared: list[int] = []
 
-    def on_commit(_conn) -> None:  # noqa: ANN001
+    def on_commit(_conn) -> None:
         ended.append("commit")
 
-    def on_rollback(_conn) -> None:  # noqa: ANN001
+    def on_rollback(_conn) -> None:
         ended.append("rollback")
 
-    def look(conn, cursor, *_args) -> None:  # noqa: ANN001, ANN002
+    def look(conn, cursor, *_args) -> None:
         if conn.dialect.name == "postgresql":  # on the request's own connection, as it is now
             prepared.append(cursor.connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0])
 

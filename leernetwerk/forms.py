@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 
+from babel import support
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField, ValidationError
+from wtforms.i18n import messages_path
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from .errors import EditConflict
 from .text import single_line
+
+
+@lru_cache(maxsize=8)
+def _wtforms_translations(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def int_or_none(value: object) -> int | None:
@@ -37,6 +46,11 @@ class Form(FlaskForm):
                 filters = [single_line, *unbound_field.kwargs.get("filters", ())]
                 return unbound_field.bind(form=form, filters=filters, **options)
             return super().bind_field(form, unbound_field, options)
+
+        def get_translations(self, form):  # noqa: ANN001, ANN201
+            """WTForms' own messages in the person's language, its catalogue read once per
+            language (Flask-WTF reads it from disk again in every request that shows a form)."""
+            return _wtforms_translations(str(get_locale()))
 
 
 class OnceForm(Form):

@@ -18,3 +18,26 @@ def test_template_gettext_follows_the_locale_and_escapes_variables(app):
         assert html.render().startswith("Filters toepassen|")  # back to the request's language
         text = app.jinja_env.from_string("{% autoescape false %}{{ _('voor ‘%(q)s’', q='a & b') }}{% endautoescape %}")
         assert text.render() == "voor ‘a & b’"
+
+
+def test_labels_and_form_messages_follow_the_locale_each_time(app):
+    """Enum labels and WTForms' own messages are kept per language: asked again in the other
+    language, they come in that one."""
+    from wtforms import IntegerField
+
+    from leernetwerk.forms import Form
+    from leernetwerk.rounds.models import Light
+
+    class Count(Form):
+        number = IntegerField("Aantal")
+
+    with app.test_request_context("/", method="POST", data={"number": "veel"}):
+        for _ in range(2):  # the second time from what was kept
+            form = Count(meta={"csrf": False})
+            form.validate()
+            assert Light.label_of("op_koers") == "Op koers" and form.errors == {"number": ["Ongeldig getal."]}
+            with force_locale("en"):
+                form = Count(meta={"csrf": False})
+                form.validate()
+                assert Light.label_of("op_koers") == "On track"
+                assert form.errors == {"number": ["Not a valid integer value."]}

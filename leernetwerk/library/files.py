@@ -90,9 +90,9 @@ class ZipLimits:
                    ratio=int(config.get("UPLOAD_ZIP_MAX_RATIO", ZIP_MAX_RATIO)))
 
 
-# What zipfile raises for a file that is not a readable zip (a truncated or forged directory, an
-# unsupported compression method: NotImplementedError, sizes past ZIP64 limits). Tested with
-# damaged and lying zips in tests/library/test_hostile_uploads.py.
+# What zipfile raises for a file that is not a readable zip: a truncated or forged directory
+# (BadZipFile), an unsupported compression method (NotImplementedError), sizes past ZIP64 limits.
+# tests/library/test_hostile_uploads.py refuses a cut, an unknown-method and a lying docx.
 UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError)
 
 

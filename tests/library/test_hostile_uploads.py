@@ -5,6 +5,7 @@ at its time and memory limits (docs/architecture.md, rule R19)."""
 from __future__ import annotations
 
 import io
+import struct
 import threading
 import time
 import tracemalloc
@@ -81,6 +82,25 @@ def test_a_member_that_unpacks_to_more_than_its_header_says_is_refused_as_damage
     message, seconds, peak = refused(liar, "verslag.docx")
     assert message.startswith("‘verslag.docx’ is beschadigd: de inhoud klopt niet")
     assert seconds < 2 and peak < 10 * hostile.MB
+
+
+def _with_compression_method(data: bytes, method: int) -> bytes:
+    """The zip with every member's compression method (local and central headers) set to `method`."""
+    patched = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = patched.find(signature)
+        while at != -1:
+            patched[at + offset: at + offset + 2] = struct.pack("<H", method)
+            at = patched.find(signature, at + 4)
+    return bytes(patched)
+
+
+@pytest.mark.parametrize("damage", ["cut in half", "unknown compression method"])
+def test_a_damaged_docx_is_refused_as_damaged_not_an_error(damage):
+    """What zipfile raises for these (BadZipFile, NotImplementedError) ends in the Dutch message."""
+    docx = hostile.big_docx(1)
+    damaged = docx[: len(docx) // 2] if damage == "cut in half" else _with_compression_method(docx, 99)
+    assert refused(damaged, "verslag.docx")[0].startswith("‘verslag.docx’ is beschadigd")
 
 
 def test_a_docx_that_unpacks_past_the_setting_is_refused_and_the_limits_are_settings(app, monkeypatch):

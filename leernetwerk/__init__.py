@@ -35,14 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .rounds import generation as work_generation  # noqa: F401  (moves the rounds' work generation)
 
     db.init_app(app)
+    from .database import end_reading_transactions
 
-    @app.teardown_request
-    def end_reading_transaction(error: BaseException | None) -> None:
-        # Before Flask-SQLAlchemy removes the session (teardown_appcontext runs after this).
-        if error is None and db.session.registry.has():  # (no session: nothing to end)
-            from .database import end_reading_transaction as end
-
-            end(db.session())
+    end_reading_transactions(app, db.session)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
 

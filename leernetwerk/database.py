@@ -10,13 +10,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from flask import has_request_context, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import CheckConstraint, DateTime, Engine, String, Table, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
@@ -172,3 +172,13 @@ def end_reading_transaction(session: Session) -> None:
     if (session.in_transaction() and not session.info.get(_WROTE)
             and not (session.new or session.dirty or session.deleted)):
         session.commit()
+
+
+def end_reading_transactions(app: Flask, sessions: scoped_session) -> None:
+    """At the end of each request that raised nothing, before Flask-SQLAlchemy removes the session
+    (its teardown_appcontext runs after teardown_request): end_reading_transaction."""
+
+    @app.teardown_request
+    def _end(error: BaseException | None) -> None:
+        if error is None and sessions.registry.has():  # no session: nothing to end
+            end_reading_transaction(sessions())

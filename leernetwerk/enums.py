@@ -9,7 +9,10 @@ from __future__ import annotations
 import enum
 from typing import Any, ClassVar
 
+from flask import g
 from wtforms.fields.choices import SelectChoice
+
+from .i18n import translations
 
 _TRANSLATED: dict[int, dict[object, str]] = {}
 
@@ -18,9 +21,6 @@ def _translated(label: Any) -> str:
     """A lazily translated label as text, kept per label (they live as long as their enum) and
     per language's translations (held, so never mistaken for another): through flask_babel
     each one cost ~15 µs, and a page shows dozens. Outside an app context, as it comes."""
-    from flask import g
-
-    from .i18n import translations
 
     if not g:
         return str(label)

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from babel import support
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField, ValidationError
@@ -50,6 +51,8 @@ class Form(FlaskForm):
         def get_translations(self, form):  # noqa: ANN001, ANN201
             """WTForms' own messages in the person's language, its catalogue read once per
             language (Flask-WTF reads it from disk again in every request that shows a form)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):  # as Flask-WTF: English
+                return super().get_translations(form)
             return _wtforms_translations(str(get_locale()))
 
 

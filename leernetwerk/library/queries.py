@@ -204,13 +204,8 @@ def _base(visible_to_network: bool, hits_subquery, filters: dict[str, list[str]]
 # index moves: publish(), withdraw(), a reindex. The counts themselves are kept too, keyed by
 # the generation and the query.
 
-Ids = FrozenBitMap
+Ids = FrozenBitMap  # immutable: the kept ones are shared between requests
 _NONE = FrozenBitMap()
-
-
-def _id_set(ids) -> Ids:  # noqa: ANN001
-    """A set of end-product ids (immutable: kept ones are shared between requests)."""
-    return FrozenBitMap(ids)
 
 
 def _union(sets: list[Ids]) -> Ids:
@@ -263,8 +258,8 @@ def _snapshot_build() -> _Snapshot:
     position = array("l", [0]) * ((max(everything) + 1) if everything else 0)
     for n, did in enumerate(everything):
         position[did] = n
-    return _Snapshot(everything=_id_set(everything), public=_id_set(public), frisian=_id_set(frisian),
-                     by_facet={name: {v: _id_set(values[v]) for v in sorted(values, key=str)}
+    return _Snapshot(everything=Ids(everything), public=Ids(public), frisian=Ids(frisian),
+                     by_facet={name: {v: Ids(values[v]) for v in sorted(values, key=str)}
                                for name, values in facets.items()},
                      newest=array("l", everything), position=position)
 

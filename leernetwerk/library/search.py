@@ -102,7 +102,8 @@ def generation() -> int:
     return db.session.execute(text("SELECT generation FROM library_search_state WHERE id = 1")).scalar_one()
 
 
-# A tier as SQLite's column filter; on PostgreSQL a tier is a column (see _PG_RANKED).
+# A tier as SQLite's column filter; on PostgreSQL a tier is a column (see _PG_RANKED: written
+# out whole, a statement per column, so that no SQL is assembled from strings).
 _TIERS = {"": "", "title": "{title} : ", "text": "{title body} : "}
 _PG_RANKED = {
     "": "SELECT deliverable_id FROM library_search, to_tsquery('simple', :expr) AS q WHERE document @@ q "

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime, timezone
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import CheckConstraint, DateTime, Engine, String, Table, event
+from sqlalchemy import BindParameter, CheckConstraint, DateTime, Engine, Integer, String, Table, event, literal
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -45,6 +45,15 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def inline(n: int) -> BindParameter[int]:
+    """A LIMIT or OFFSET written into the SQL text when the statement runs (SQLAlchemy still
+    compiles the statement once for every value). Sent as a parameter, PostgreSQL cannot know how
+    many rows a prepared statement asks for: it then judges its generic plan worse than one made
+    for the values and plans the statement anew on every execution (/mijn: 1-3 ms of planning
+    for each of its joined reads, against 0.1 ms of execution)."""
+    return literal(int(n), Integer, literal_execute=True)
 
 
 def enum_check(column: str, values: type[enum.StrEnum], name: str | None = None) -> CheckConstraint:

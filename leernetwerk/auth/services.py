@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ..audit import record, snapshot
-from ..database import utcnow
+from ..database import inline, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..notifications.mail import queue_mail
@@ -258,7 +258,7 @@ def update_person(
         steered = db.session.execute(
             select(ThematicTable.title).join(ThematicTable.round)
             .where(ThematicTable.liaison_id == user.id, Round.closed_at.is_(None), ThematicTable.archived_at.is_(None))
-            .order_by(ThematicTable.title).limit(1)
+            .order_by(ThematicTable.title).limit(inline(1))
         ).scalar_one_or_none()
         if steered is not None:
             raise AuthError(_("%(name)s is verbindingspersoon van ‘%(table)s’ en blijft daarom in de kerngroep. "

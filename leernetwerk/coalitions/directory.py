@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
-from ..database import utcnow
+from ..database import inline, utcnow
 from ..extensions import db
 from ..library.models import LibraryEntry, entry_municipalities
 from ..rounds.models import ActionLine
@@ -179,7 +179,8 @@ def directory(q: str = "", kind: str = "", municipality_slug: str = "", action_l
     pages = Pages.within(page, total, per_page)
     organisations = list(db.session.execute(
         select(Organisation).where(*conditions).options(selectinload(Organisation.municipalities))
-        .order_by(Organisation.name, Organisation.id).limit(per_page).offset((pages.page - 1) * per_page)).scalars())
+        .order_by(Organisation.name, Organisation.id)
+        .limit(inline(per_page)).offset(inline((pages.page - 1) * per_page))).scalars())
     lines = _action_lines([o.id for o in organisations])
     return DirectoryPage(
         rows=[OrganisationRow(o, lines.get(o.id, [])) for o in organisations], municipalities=municipalities,
@@ -244,7 +245,7 @@ def municipality_page(slug: str, *, visible_to_network: bool = True) -> Municipa
         entry_query = entry_query.where(LibraryEntry.visibility == Visibility.PUBLIC)
     entries = list(db.session.execute(
         entry_query.order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
-        .limit(ENTRIES_SHOWN)).scalars())
+        .limit(inline(ENTRIES_SHOWN))).scalars())
     entry_count = db.session.execute(
         select(func.count()).select_from(entry_query.subquery())).scalar_one()
     uses = use_counts([e.deliverable_id for e in entries])
@@ -254,7 +255,7 @@ def municipality_page(slug: str, *, visible_to_network: bool = True) -> Municipa
             select(LibraryEntry, DeliverableUse)
             .join(DeliverableUse, DeliverableUse.deliverable_id == LibraryEntry.deliverable_id)
             .where(DeliverableUse.coalition_id == coalition.id)
-            .order_by(DeliverableUse.created_at.desc()).limit(ENTRIES_SHOWN)).unique().all()]
+            .order_by(DeliverableUse.created_at.desc()).limit(inline(ENTRIES_SHOWN))).unique().all()]
     from .queries import questions_of
 
     questions = questions_of([coalition.id], open_only=True) if coalition is not None else []
@@ -306,7 +307,7 @@ def my_places(user: User, since: datetime | None) -> MyPlaces | None:
             LibraryEntry.all_of_friesland.is_(True),
             LibraryEntry.deliverable_id.in_(select(entry_municipalities.c.deliverable_id).where(
                 entry_municipalities.c.municipality_id.in_(municipality_ids)))))
-        .order_by(LibraryEntry.published_at.desc()).limit(20)).scalars())
+        .order_by(LibraryEntry.published_at.desc()).limit(inline(20))).scalars())
     from .queries import questions_of
     from .services import similar_questions
 

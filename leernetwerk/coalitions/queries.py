@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..admin.audit_log import AuditAction
 from ..audit import AuditEvent
 from ..auth.models import User
+from ..database import inline
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion
 from ..rounds.models import Round, SupportRequest, ThematicTable
@@ -65,7 +66,7 @@ def question_list(*, status: str | None = None, action_line: str | None = None, 
                                 Question.signals.any(QuestionSignal.coalition_id.in_(in_place))))
     total = db.session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     rows = [(q, n) for q, n in db.session.execute(
-        query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+        query.limit(inline(per_page)).offset(inline((max(page, 1) - 1) * per_page))
         .options(selectinload(Question.coalition).joinedload(Coalition.municipality))
     ).unique().all()]
     municipalities = list(db.session.execute(
@@ -88,7 +89,7 @@ def questions_of(coalition_ids: list[int], *, open_only: bool = False, limit: in
         Question.merged_into_id.is_(None),
         or_(Question.coalition_id.in_(coalition_ids),
             Question.signals.any(QuestionSignal.coalition_id.in_(coalition_ids))))
-        .order_by(Question.updated_at.desc(), Question.id.desc()).limit(limit))
+        .order_by(Question.updated_at.desc(), Question.id.desc()).limit(inline(limit)))
     if open_only:
         query = query.where(Question.status.not_in([QuestionStatus.ANSWERED, QuestionStatus.NOT_TAKEN_UP]))
     return [(q, n) for q, n in db.session.execute(query).all()]
@@ -200,7 +201,8 @@ def core_group_page(today: date, page: int = 1) -> CoreGroupPage:
     core = select(User).where(User.is_core_group.is_(True), User.active.is_(True))
     people_total = db.session.execute(select(func.count()).select_from(core.subquery())).scalar_one()
     people = [CorePerson(p) for p in db.session.execute(
-        core.order_by(User.name, User.id).limit(CORE_PER_PAGE).offset((max(page, 1) - 1) * CORE_PER_PAGE)).scalars()]
+        core.order_by(User.name, User.id).limit(inline(CORE_PER_PAGE))
+        .offset(inline((max(page, 1) - 1) * CORE_PER_PAGE))).scalars()]
     by_id = {p.person.id: p for p in people}
     round_ids = [r.id for r in (current, following) if r is not None]
     for table in db.session.execute(select(ThematicTable).where(ThematicTable.round_id.in_(round_ids or [-1]),
@@ -219,7 +221,7 @@ def core_group_page(today: date, page: int = 1) -> CoreGroupPage:
         select(Question, shared).where(Question.merged_into_id.is_(None), Question.table_id.is_(None),
                                        Question.status.in_([QuestionStatus.NEW, QuestionStatus.IN_PROGRESS]),
                                        shared >= threshold)
-        .order_by(shared.desc(), Question.created_at).limit(CANDIDATES_SHOWN + 1)).all()]
+        .order_by(shared.desc(), Question.created_at).limit(inline(CANDIDATES_SHOWN + 1))).all()]
     # Per round and list (taken up, answered) the first few by title, and how many in all.
     answered = (Question.status == QuestionStatus.ANSWERED).label("answered")
     ranked = (

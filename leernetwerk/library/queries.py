@@ -19,6 +19,7 @@ from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
+from ..database import inline
 from ..extensions import db
 from ..params import parse_ids, parse_page
 from ..rounds.models import ActionLine, Round, ThematicTable
@@ -407,7 +408,7 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
         page_query = _base(visible_to_network, None, q.filters, query=select(LibraryEntry)).order_by(
             LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc())
         entries = list(db.session.execute(
-            page_query.limit(q.per_page).offset((q.page - 1) * q.per_page)).scalars())
+            page_query.limit(inline(q.per_page)).offset(inline((q.page - 1) * q.per_page))).scalars())
     wanted = wanted_terms(query_plan)
     hits = [Hit(entry=e, snippet=snippet(join_blocks(e.summary, e.plain_text), wanted)) for e in entries]
     suggestion = None
@@ -687,5 +688,5 @@ def my_follows(user, since: datetime) -> list[FollowRow]:  # noqa: ANN001
 def latest_public(limit: int = 30) -> list[LibraryEntry]:
     return list(db.session.execute(
         select(LibraryEntry).where(LibraryEntry.visibility == Visibility.PUBLIC)
-        .order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc()).limit(limit)
+        .order_by(LibraryEntry.published_at.desc(), LibraryEntry.deliverable_id.desc()).limit(inline(limit))
     ).scalars())

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -329,6 +330,13 @@ class SupportRequest(db.Model):
     """Ondersteuningsvraag: a table asks the core group for help; open until answered."""
 
     __tablename__ = "support_requests"
+    # The open ones, oldest first (staff's /mijn panel): walked in order and stopped after a few,
+    # instead of joining every open request of the network to its table before sorting.
+    __table_args__ = (
+        Index("ix_support_requests_open_created", "created_at", "id",
+              postgresql_where=text("answered_at IS NULL AND withdrawn_at IS NULL"),
+              sqlite_where=text("answered_at IS NULL AND withdrawn_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     table_id: Mapped[int] = mapped_column(ForeignKey("tables.id"), index=True)

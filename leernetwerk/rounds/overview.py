@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
 
 from ..auth.models import User
-from ..database import utcnow
+from ..database import inline, utcnow
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from ..params import parse_id
@@ -105,7 +105,7 @@ def severity_by_table(round_id: int):  # noqa: ANN201 - a subquery
     costs one index probe per work package, not a pass over every update."""
     latest = (
         select(ProgressUpdate.light).where(ProgressUpdate.work_package_id == WorkPackage.id, ProgressUpdate.live())
-        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(1)
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()).limit(inline(1))
         .correlate(WorkPackage).scalar_subquery()
     )
     lights = (

@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 
 from ..audit import AuditEvent
 from ..auth.models import User
-from ..database import utcnow
+from ..database import inline, utcnow
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from ..web import Pages
@@ -168,7 +168,7 @@ def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int 
         select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp.id)
         .options(selectinload(ProgressUpdate.withdrawn_by))
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-        .offset((updates_at.page - 1) * UPDATES_SHOWN).limit(UPDATES_SHOWN)
+        .offset(inline((updates_at.page - 1) * UPDATES_SHOWN)).limit(inline(UPDATES_SHOWN))
     ).scalars())
     # The history keeps what happened to removed milestones too (their removal among it).
     # Made anew for each statement (a shared subquery defeats the statement cache).
@@ -181,7 +181,7 @@ def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int 
     changes_at = Pages.within(changes_page, changes_total, CHANGES_SHOWN)
     changes = list(db.session.execute(
         select(AuditEvent).where(about_this()).order_by(AuditEvent.id.desc())
-        .offset((changes_at.page - 1) * CHANGES_SHOWN).limit(CHANGES_SHOWN)
+        .offset(inline((changes_at.page - 1) * CHANGES_SHOWN)).limit(inline(CHANGES_SHOWN))
     ).scalars())
     latest = (  # of this package's end products only (not a pass over every version)
         select(DeliverableVersion.deliverable_id, func.max(DeliverableVersion.number).label("number"))
@@ -261,10 +261,10 @@ def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa
     liaison and its author before it sorts."""
     if first_by:
         entity = query.column_descriptions[0]["entity"]
-        first = query.with_only_columns(entity.id).order_by(*first_by).limit(limit + 1)
+        first = query.with_only_columns(entity.id).order_by(*first_by).limit(inline(limit + 1))
         rows = db.session.execute(select(entity).where(entity.id.in_(first)).order_by(*first_by))
     else:
-        rows = db.session.execute(query.limit(limit + 1))
+        rows = db.session.execute(query.limit(inline(limit + 1)))
     items = list(rows.scalars() if scalars else rows.all())
 
     def counted() -> Select:
@@ -312,62 +312,74 @@ def dashboard(user: User, today: date) -> Dashboard:
         .order_by(Round.starts_on, ThematicTable.title), ThematicTable.id, TABLES_SHOWN, scalars=False)
     my_tables.items = [(t, role or TableRole.LIAISON) for t, role in my_tables.items]
 
+    shown = dashboard_panels(user, my_tables.items)
+    empty = (Panel(items=[]), None)  # a panel this person does not see: not asked for
+
     # Mine: assigned to me, or unassigned in one of my tables (as one OR, the unassigned milestones
     # of the whole network would be read).
-    my_milestone_ids = union(
-        select(Milestone.id).where(Milestone.assignee_id == user.id),
-        # From my tables' packages, not from every unassigned milestone: `coalesce` keeps a planner
-        # without statistics (SQLite) off the assignee index, which matches a third of the network.
-        select(Milestone.id).where(
-            Milestone.work_package_id.in_(select(WorkPackage.id).where(WorkPackage.table_id.in_(my_table_ids()))),
-            func.coalesce(Milestone.assignee_id, 0) == 0))
-    milestones = _panel(
-        select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
-        .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
-               Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS), Milestone.id.in_(my_milestone_ids))
-        # Filled from the joins above: a second, nested join to the packages would be materialised
-        # for every package in the network.
-        .options(contains_eager(Milestone.work_package).contains_eager(WorkPackage.table)
-                 .contains_eager(ThematicTable.round))
-        .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
+    milestones = empty
+    if "milestones" in shown:
+        my_milestone_ids = union(
+            select(Milestone.id).where(Milestone.assignee_id == user.id),
+            # From my tables' packages, not from every unassigned milestone: `coalesce` keeps a
+            # planner without statistics (SQLite) off the assignee index, which matches a third of
+            # the network.
+            select(Milestone.id).where(
+                Milestone.work_package_id.in_(select(WorkPackage.id).where(WorkPackage.table_id.in_(my_table_ids()))),
+                func.coalesce(Milestone.assignee_id, 0) == 0))
+        milestones = _panel(
+            select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
+            .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
+                   Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS), Milestone.id.in_(my_milestone_ids))
+            # Filled from the joins above: a second, nested join to the packages would be
+            # materialised for every package in the network.
+            .options(contains_eager(Milestone.work_package).contains_eager(WorkPackage.table)
+                     .contains_eager(ThematicTable.round))
+            .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
 
-    stale = _panel(
-        select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
-        # Work of a round that has not started yet is not quiet (the reminder sweep skips it too).
-        .where(mine(), Round.starts_on <= today, open_round,
-               WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS))),
-        ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id))
+    stale = empty
+    if "stale" in shown:
+        stale = _panel(
+            select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
+            # Work of a round that has not started yet is not quiet (the reminder sweep skips it).
+            .where(mine(), Round.starts_on <= today, open_round,
+                   WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
+                   quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS))),
+            ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id))
 
-    support_query = (
-        select(SupportRequest).join(SupportRequest.table).join(ThematicTable.round)
-        .where(SupportRequest.is_open, open_round)
-    )
-    if not user.is_staff:
-        support_query = support_query.where(mine())
-    support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id))
+    support = empty
+    if "support" in shown:
+        support_query = (
+            select(SupportRequest).join(SupportRequest.table).join(ThematicTable.round)
+            .where(SupportRequest.is_open, open_round)
+        )
+        if not user.is_staff:
+            support_query = support_query.where(mine())
+        support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id))
 
     versions_first = (DeliverableVersion.submitted_at, DeliverableVersion.id)
-    review_query = (
-        select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
-        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
-    )
-    if not user.is_staff:  # staff review everything; a liaison reviews their own tables
-        # Reached from the liaison's tables, not by reading every version waiting for review.
-        review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
-            select(Deliverable.id).join(Deliverable.work_package)
-            .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == user.id)))))
-    reviews = _panel(review_query, ThematicTable.id, first_by=versions_first)
-    to_publish = _panel(
-        select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
-        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
-        ThematicTable.id, first_by=versions_first,
-    ) if user.is_staff else (Panel(items=[]), None)
+    reviews = empty
+    if "reviews" in shown:
+        review_query = (
+            select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
+            .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
+        )
+        if not user.is_staff:  # staff review everything; a liaison reviews their own tables
+            # Reached from the liaison's tables, not by reading every version waiting for review.
+            review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
+                select(Deliverable.id).join(Deliverable.work_package)
+                .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == user.id)))))
+        reviews = _panel(review_query, ThematicTable.id, first_by=versions_first)
+    to_publish = empty
+    if "publish" in shown:
+        to_publish = _panel(
+            select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
+            .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
+            ThematicTable.id, first_by=versions_first)
     panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
     _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today))
     return Dashboard(tables=my_tables, milestones=milestones[0], stale=stale[0], support_requests=support[0],
-                     reviews=reviews[0], to_publish=to_publish[0], today=today,
-                     panels=dashboard_panels(user, my_tables.items))
+                     reviews=reviews[0], to_publish=to_publish[0], today=today, panels=shown)
 
 
 def dashboard_panels(user: User, tables: list[tuple[ThematicTable, str]]) -> frozenset[str]:

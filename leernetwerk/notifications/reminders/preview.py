@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, select, union_all
 
+from ...database import inline
 from ...dates import local_date
 from ...extensions import db
 from ..models import Delivery, ReminderKind
@@ -62,7 +63,7 @@ def upcoming(now: datetime, kind: ReminderKind, page: int = 1, days: int = DAYS,
     rows = _kind_query(kind, _span(now, days))
     result = db.session.execute(
         select(rows).order_by(rows.c.anchor, rows.c.object_id, rows.c.recipient_id, rows.c.occasion)
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)
+        .limit(inline(per_page)).offset(inline((max(page, 1) - 1) * per_page))
     ).all()
     return [Upcoming(day=max(REMINDER_RULES[row.rule].fires_on(row), today), kind=kind, subject=row.subject,
                      person=row.person, delivery=row.delivery or Delivery.IMMEDIATE) for row in result]

@@ -9,7 +9,12 @@ accesslog = "-"
 
 def post_worker_init(worker) -> None:  # noqa: ANN001 - gunicorn's hook
     """Load the Dutch lexicon (compound splitting) before the worker takes its first request, so
-    no visitor waits the 2-3 seconds its first use costs."""
+    no visitor waits the 2-3 seconds its first use costs; kept out of the garbage collector's
+    sight like the rest of what the worker holds for its whole life (wsgi.py)."""
+    import gc
+
     from leernetwerk.library.text import lexicon
 
     lexicon()
+    gc.collect()
+    gc.freeze()

@@ -16,7 +16,8 @@ the page cache); the rest is measured warm.
 
 Settings: BENCH_WORKERS (gunicorn workers, 2), BENCH_CONNECTIONS (8), BENCH_THREADS (wrk threads,
 2), BENCH_SECONDS (per page, 10), BENCH_APP_DIR (serve another checkout of the app, to compare),
-BENCH_PUBLIC_ONLY (only the anonymous pages), BENCH_ONLY (only pages whose name contains it).
+BENCH_PUBLIC_ONLY (only the anonymous pages), BENCH_ONLY (only pages whose name contains it; several
+separated by |), BENCH_LOGGED_IN_ONLY (only the logged-in pages).
 """
 
 from __future__ import annotations
@@ -221,9 +222,9 @@ def run(url: str, wrk_bin: str) -> dict:
         print(f"{'page':46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× bare':>7} {'first ms':>9}")
         print(f"{'bare Flask route':46} {base['rps']:8.0f} {base['p50_ms']:8.2f} {base['p99_ms']:8.2f} {1:7.2f}")
         for name, path, role in pages(setup["ids"]):
-            if role and os.environ.get("BENCH_PUBLIC_ONLY"):
+            if role and os.environ.get("BENCH_PUBLIC_ONLY") or not role and os.environ.get("BENCH_LOGGED_IN_ONLY"):
                 continue
-            if os.environ.get("BENCH_ONLY", "") not in name:
+            if not any(part in name for part in os.environ.get("BENCH_ONLY", "").split("|")):
                 continue
             cookie = setup["cookies"][role] if role else None
             try:

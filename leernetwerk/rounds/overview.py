@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import case, exists, func, literal, literal_column, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.sql import Select
 
 from ..auth.models import User
@@ -302,7 +302,9 @@ def table_rows(tables: list[ThematicTable]) -> list[TableRow]:
     table_ids = [t.id for t in tables]
     # The same statements for an empty page as for a full one (the query count is tested).
     wps = list(db.session.execute(
-        select(WorkPackage).where(WorkPackage.table_id.in_(table_ids)).order_by(WorkPackage.id)
+        # Their tables are in the session already: not joined in again for each package.
+        select(WorkPackage).where(WorkPackage.table_id.in_(table_ids)).options(lazyload(WorkPackage.table))
+        .order_by(WorkPackage.id)
     ).scalars())
     wp_ids = [wp.id for wp in wps]
     milestones = list(db.session.execute(

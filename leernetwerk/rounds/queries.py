@@ -66,6 +66,7 @@ def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
     )
     rows = db.session.execute(
         select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
+        .options(lazyload(ProgressUpdate.author))  # its light counts here, not who wrote it
     ).scalars()
     return {u.work_package_id: u for u in rows}
 
@@ -106,10 +107,12 @@ def table_page(table: ThematicTable) -> TablePage:
     members = list(db.session.execute(
         select(TableMembership).where(TableMembership.table_id == table.id)
         .join(TableMembership.user).order_by(TableMembership.role, User.name)
+        .options(contains_eager(TableMembership.user))  # from the join above, not a second one
     ).scalars())
     wps = list(db.session.execute(
-        select(WorkPackage).where(WorkPackage.table_id == table.id).options(joinedload(WorkPackage.owner))
-        .order_by(WorkPackage.id)
+        # The table (with its round and liaison) is in the session: not joined in again for each.
+        select(WorkPackage).where(WorkPackage.table_id == table.id)
+        .options(joinedload(WorkPackage.owner), lazyload(WorkPackage.table)).order_by(WorkPackage.id)
     ).scalars())
     by_wp: dict[int, list[Milestone]] = defaultdict(list)
     if wps:
@@ -120,7 +123,7 @@ def table_page(table: ThematicTable) -> TablePage:
             by_wp[m.work_package_id].append(m)
     requests = list(db.session.execute(
         select(SupportRequest).where(SupportRequest.table_id == table.id)
-        .options(selectinload(SupportRequest.withdrawn_by))
+        .options(selectinload(SupportRequest.withdrawn_by), lazyload(SupportRequest.table))
         .order_by(SupportRequest.is_open.desc(), SupportRequest.created_at.desc())  # waiting ones first
     ).scalars())
     evaluation = db.session.execute(

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, g, has_request_context
+from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
 from .library.models import VersionStatus, Visibility
+from .person_facts import person_facts
 from .rounds.models import MemberRole, RoundPhase
 
 
@@ -35,21 +35,11 @@ def _anyone(_user: Any, _obj: Any) -> bool:
 
 
 def table_role(user: Any, table: Any) -> str | None:
-    """'kartrekker' or 'lid' when `user` sits at `table`; one query per request for all tables."""
+    """'kartrekker' or 'lid' when `user` sits at `table` (read with the person's other facts, once
+    per request, for all tables)."""
     if not _logged_in(user, None) or table is None:
         return None
-    cache_key = f"_table_roles_{user.id}"
-    roles = g.get(cache_key) if has_request_context() else None
-    if roles is None:
-        from .extensions import db
-        from .rounds.models import TableMembership
-
-        roles = dict(db.session.execute(
-            select(TableMembership.table_id, TableMembership.role).where(TableMembership.user_id == user.id)
-        ).all())
-        if has_request_context():
-            setattr(g, cache_key, roles)
-    return roles.get(table.id)
+    return person_facts(user).table_roles.get(table.id)
 
 
 def _is_liaison(user: Any, table: Any) -> bool:
@@ -170,20 +160,8 @@ def _version_in(statuses: tuple[VersionStatus, ...],
 
 
 def coalition_ids(user: Any) -> frozenset[int]:
-    """The local coalitions a person belongs to; one query per request."""
-    if not _logged_in(user, None):
-        return frozenset()
-    cache_key = f"_coalitions_{user.id}"
-    found = g.get(cache_key) if has_request_context() else None
-    if found is None:
-        from .coalitions.models import CoalitionMember
-        from .extensions import db
-
-        found = frozenset(db.session.execute(
-            select(CoalitionMember.coalition_id).where(CoalitionMember.user_id == user.id)).scalars())
-        if has_request_context():
-            setattr(g, cache_key, found)
-    return found
+    """The local coalitions a person belongs to (read with their other facts, once per request)."""
+    return person_facts(user).coalition_ids
 
 
 def _core_or_staff(user: Any, _obj: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..database import utcnow
 from ..extensions import csrf, db
 from ..params import arg_page, parse_id
+from ..person_facts import person_facts
 from ..policy import require
 from ..security import safe_next
 from ..web import Pages, me, page_number, save
@@ -25,14 +26,11 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def _unread_count() -> dict:
-    """`unread_notifications()` for the header: one count query, only when a page asks for it."""
+    """`unread_notifications()` for the header: counted with the person's other facts (one query
+    per request), only when a page asks for it."""
 
     def unread_notifications() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        if "unread_notifications" not in g:
-            g.unread_notifications = services.unread_count(me())
-        return g.unread_notifications
+        return person_facts(current_user).unread_notifications
 
     return {"unread_notifications": unread_notifications}
 

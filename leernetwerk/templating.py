@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, g
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 
 from . import policy
 from .coalitions import models as coalition_models
@@ -16,9 +17,17 @@ from .rounds import models as rounds_models
 from .web import conflict_rows, listing_url
 
 
+def csrf_token() -> str:
+    """Flask-WTF's form token for this request. A page with a button form per item (a work
+    package's milestones) asks for it dozens of times, and each `generate_csrf` call read its
+    settings again before finding the token Flask-WTF keeps in `g` under the field's name."""
+    return g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")) or generate_csrf()
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(can=policy.can, current_locale=lambda: str(get_locale()), kind_label=kind_label,
+    app.jinja_env.globals.update(csrf_token=csrf_token, can=policy.can, current_locale=lambda: str(get_locale()),
+                                 kind_label=kind_label,
                                  conflict_rows=conflict_rows, listing_url=listing_url)
     app.jinja_env.globals.update(template_enums(coalition_models, library_models, notification_models, rounds_models))
     app.jinja_env.filters["markdown"] = render_markdown

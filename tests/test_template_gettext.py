@@ -41,3 +41,14 @@ def test_labels_and_form_messages_follow_the_locale_each_time(app):
                 form.validate()
                 assert Light.label_of("op_koers") == "On track"
                 assert form.errors == {"number": ["Not a valid integer value."]}
+
+
+def test_the_templates_form_token_is_the_requests_own_and_validates(app):
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    from leernetwerk.templating import csrf_token
+
+    with app.test_request_context("/"):
+        first = app.jinja_env.globals["csrf_token"]()
+        assert first == csrf_token() == generate_csrf()
+        validate_csrf(first)  # raises when refused

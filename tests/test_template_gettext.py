@@ -52,3 +52,20 @@ def test_the_templates_form_token_is_the_requests_own_and_validates(app):
         first = app.jinja_env.globals["csrf_token"]()
         assert first == csrf_token() == generate_csrf()
         validate_csrf(first)  # raises when refused
+
+
+def test_a_post_button_escapes_what_it_is_given_and_carries_the_token(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        html = render_template_string(
+            "{{ post_button('/x?a=1&b=2', _('Verwijderen'), 'button-link', confirm='Echt <weg>?', hidden='Plan \"A\"') }}")
+        token = app.jinja_env.globals["csrf_token"]()
+    assert html == (
+        '<form method="post" action="/x?a=1&amp;b=2" class="inline-form">\n'
+        f'  <input type="hidden" name="csrf_token" value="{token}">\n'
+        '  <button type="submit" class="button-link" data-confirm="Echt &lt;weg&gt;?">Verwijderen'
+        '<span class="visually-hidden">: Plan &#34;A&#34;</span></button>\n</form>')
+    with app.test_request_context("/"):
+        plain = render_template_string("{{ post_button('/y', 'Activeren') }}")
+    assert 'class="button secondary">Activeren</button>' in plain and "data-confirm" not in plain

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, literal, or_, select, union, union_all
-from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, selectinload
+from sqlalchemy.orm import contains_eager, defaultload, defer, joinedload, lazyload, selectinload
 from sqlalchemy.sql import Select
 
 from ..audit import AuditEvent
@@ -253,7 +253,7 @@ class Dashboard:
 
 
 def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa: ANN001
-           first_by: tuple = ()) -> tuple[Panel, Callable[[], Select]]:
+           first_by: tuple = (), shown: tuple = ()) -> tuple[Panel, Callable[[], Select]]:
     """The first `limit` rows of `query` (one query, one row more to know there are more), and
     how to build the query counting its distinct tables per round (run with the others in
     `_by_round`, and only when those counts are not kept).
@@ -261,11 +261,13 @@ def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa
     With `first_by` (the order, `query` then has none), the first rows' ids are found with the
     filters alone and only those rows are read with the relations their model joins in: joined
     before the limit, PostgreSQL joins every open item of the network to its table, its
-    liaison and its author before it sorts."""
+    liaison and its author before it sorts. `shown`: loader options for those rows, so that only
+    what the panel shows is joined in (a version's title, not its end product, package, table,
+    round and liaison: 88 columns a row)."""
     if first_by:
         entity = query.column_descriptions[0]["entity"]
         first = query.with_only_columns(entity.id).order_by(*first_by).limit(inline(limit + 1))
-        rows = db.session.execute(select(entity).where(entity.id.in_(first)).order_by(*first_by))
+        rows = db.session.execute(select(entity).where(entity.id.in_(first)).order_by(*first_by).options(*shown))
     else:
         rows = db.session.execute(query.limit(inline(limit + 1)))
     items = list(rows.scalars() if scalars else rows.all())
@@ -276,6 +278,11 @@ def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa
                 .join(tables, tables.c.table_id == ThematicTable.id).group_by(ThematicTable.round_id))
 
     return Panel(items=items[:limit], more=len(items) > limit), counted
+
+
+def _table_title_only(table):  # noqa: ANN001, ANN202 - a relationship; loader options
+    """The panel shows its rows' table by title: the table joined in, not its round and liaison."""
+    return (defaultload(table).lazyload(ThematicTable.round), defaultload(table).lazyload(ThematicTable.liaison))
 
 
 def _by_round(panels: list[tuple[Panel, Callable[[], Select]]], key: tuple) -> None:
@@ -348,7 +355,7 @@ def dashboard(user: User, today: date) -> Dashboard:
             .where(mine(), Round.starts_on <= today, open_round,
                    WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
                    quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS))),
-            ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id))
+            ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id), shown=_table_title_only(WorkPackage.table))
 
     support = empty
     if "support" in shown:
@@ -358,7 +365,8 @@ def dashboard(user: User, today: date) -> Dashboard:
         )
         if not user.is_staff:
             support_query = support_query.where(mine())
-        support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id))
+        support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id),
+                         shown=(lazyload(SupportRequest.author), *_table_title_only(SupportRequest.table)))
 
     versions_first = (DeliverableVersion.submitted_at, DeliverableVersion.id)
     reviews = empty
@@ -372,13 +380,14 @@ def dashboard(user: User, today: date) -> Dashboard:
             review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
                 select(Deliverable.id).join(Deliverable.work_package)
                 .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == user.id)))))
-        reviews = _panel(review_query, ThematicTable.id, first_by=versions_first)
+        reviews = _panel(review_query, ThematicTable.id, first_by=versions_first,
+                         shown=(lazyload(DeliverableVersion.deliverable),))
     to_publish = empty
     if "publish" in shown:
         to_publish = _panel(
             select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
             .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
-            ThematicTable.id, first_by=versions_first)
+            ThematicTable.id, first_by=versions_first, shown=(lazyload(DeliverableVersion.deliverable),))
     panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
     _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today))
     return Dashboard(tables=my_tables, milestones=milestones[0], stale=stale[0], support_requests=support[0],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..audit import record
 from ..auth.models import User
@@ -74,12 +74,6 @@ def _mail_notice(user: User, notice: Notification) -> None:
         queue_mail(user.email, notice.title, render_template("mail/notice.txt", **context),
                    render_template("mail/notice.html", **context), unsubscribe_url=unsubscribe_url,
                    key=f"notice/{notice.id}")
-
-
-def unread_count(user: User) -> int:
-    return db.session.execute(
-        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ).scalar_one()
 
 
 def recent(user: User, page: int = 1, per_page: int = 50):  # noqa: ANN201 - flask_sqlalchemy's Pagination

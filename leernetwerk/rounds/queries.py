@@ -389,7 +389,8 @@ def dashboard(user: User, today: date) -> Dashboard:
             .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
             ThematicTable.id, first_by=versions_first, shown=(lazyload(DeliverableVersion.deliverable),))
     panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
-    _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today))
+    # Kept per person, day and the panels shown (their counts come back numbered by panel).
+    _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today, shown))
     return Dashboard(tables=my_tables, milestones=milestones[0], stale=stale[0], support_requests=support[0],
                      reviews=reviews[0], to_publish=to_publish[0], today=today, panels=shown)
 

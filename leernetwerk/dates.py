@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -17,6 +17,11 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 def local_date(moment: datetime) -> date:
     """The Dutch calendar date of an aware moment."""
     return moment.astimezone(AMSTERDAM).date()
+
+
+def day_start(day: date) -> datetime:
+    """The aware moment a Dutch calendar day begins (midnight in Europe/Amsterdam)."""
+    return datetime.combine(day, time(), tzinfo=AMSTERDAM).astimezone(timezone.utc)
 
 
 def today() -> date:

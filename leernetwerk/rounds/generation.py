@@ -8,7 +8,6 @@ Bulk statements on these models must call `bump()` themselves (a listener sees o
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -44,19 +43,20 @@ current = WORK.current
 bump = WORK.bump
 
 
-KEPT = 128              # things kept per process (a few KB each; the ids of a 7,500-table round ~60 KB)
-KEPT_SECONDS = 300      # and at most this long: "updates this week" and "quiet for 14 days" follow the clock
+KEPT = 128  # things kept per process (a few KB each; the ids of a 7,500-table round ~60 KB)
 
 
 def keep(key: tuple, compute: Callable[[], Any]) -> Any:
     """What `compute` makes, kept in this process under `key` plus the rounds' work generation
-    (rule R32): computed again after any change to round work, by any worker or app server, and
-    at least every KEPT_SECONDS. Only for plain values (numbers, ids, text, rendered HTML), never
-    rows of a session."""
+    (rule R32): computed again after any change to round work, by any worker or app server. What
+    follows the clock follows the day ("updates this week", "quiet for 14 days" count calendar
+    days), so every key holds the day and nothing expires by the hour: a part rebuilt in a
+    visitor's request costs up to a second at national scale. Only for plain values (numbers,
+    ids, text, rendered HTML), never rows of a session."""
     generation = WORK.current()[0]
     if not generation:  # no generation row (a database filled by bulk statements): nothing is kept
         return compute()
-    key = (generation, int(time.time() // KEPT_SECONDS), *key)
+    key = (generation, *key)
     kept = current_app.extensions.setdefault("round_summaries", OrderedDict())
     if key in kept:
         kept.move_to_end(key)

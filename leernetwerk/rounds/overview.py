@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.sql import Select
 
 from ..auth.models import User
-from ..database import inline, utcnow
+from ..database import inline
+from ..dates import day_start
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from ..params import parse_id
@@ -37,7 +38,7 @@ from .models import (
     WorkPackage,
     WorkPackageStatus,
 )
-from .queries import STALE_AFTER_DAYS, TableRow, TableStatus, latest_lights, quiet_since
+from .queries import TableRow, TableStatus, latest_lights, quiet_on
 
 PER_PAGE = 25          # tables per page of the list (and of the timeline when it is not grouped)
 MAX_GROUPS = 30        # theme lines on a grouped timeline; more themes are reached through the filter
@@ -130,7 +131,7 @@ def quiet_table_ids(today: date) -> Select:
         select(WorkPackage.table_id).join(WorkPackage.table).join(ThematicTable.round)
         .where(Round.starts_on <= today, Round.closed_at.is_(None),
                WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-               quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS)))
+               quiet_on(today))
     )
 
 
@@ -212,7 +213,7 @@ def totals(round_: Round, today: date, severity) -> Totals:  # noqa: ANN001
                count_if(~open_))
         .where(Milestone.work_package_id.in_(in_round), Milestone.live()).subquery()
     )
-    week_ago = utcnow() - timedelta(days=7)
+    week_ago = day_start(today - timedelta(days=6))  # the last seven calendar days, today included
     row = db.session.execute(select(
         *milestones.c,
         select(func.count(ProgressUpdate.id)).where(ProgressUpdate.work_package_id.in_(in_round),

@@ -13,7 +13,8 @@ from sqlalchemy.sql import Select
 
 from ..audit import AuditEvent
 from ..auth.models import User
-from ..database import inline, utcnow
+from ..database import inline
+from ..dates import day_start
 from ..extensions import db
 from ..library.models import Deliverable, DeliverableVersion, VersionStatus
 from ..web import Pages
@@ -206,6 +207,13 @@ def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int 
                            changes=changes, changes_page=changes_at, deliverables=deliverables)
 
 
+def quiet_on(today: date):  # noqa: ANN201 - a SQL condition on WorkPackage
+    """The work package is quiet today: its latest live update is from the day 14 days ago or
+    earlier, or it has none. Counted in calendar days, as the reminder counts (it fires 14 days
+    after the day of the last update), so the answer changes only when the day does."""
+    return quiet_since(day_start(today - timedelta(days=STALE_AFTER_DAYS - 1)))
+
+
 def quiet_since(moment):  # noqa: ANN001, ANN201 - a SQL condition on WorkPackage
     """The work package has no live update since `moment`: its latest one, looked up per package
     through the (work_package_id, created_at) index, is older or missing."""
@@ -354,7 +362,7 @@ def dashboard(user: User, today: date) -> Dashboard:
             # Work of a round that has not started yet is not quiet (the reminder sweep skips it).
             .where(mine(), Round.starts_on <= today, open_round,
                    WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-                   quiet_since(utcnow() - timedelta(days=STALE_AFTER_DAYS))),
+                   quiet_on(today)),
             ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id), shown=_table_title_only(WorkPackage.table))
 
     support = empty

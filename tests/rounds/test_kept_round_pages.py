@@ -4,14 +4,17 @@ one made by another worker or app server."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, event, text
 
+from leernetwerk.dates import AMSTERDAM
 from leernetwerk.extensions import db as _db
 from leernetwerk.rounds import generation as work_generation
-from leernetwerk.rounds.models import MemberRole
+from leernetwerk.rounds import overview
+from leernetwerk.rounds.models import MemberRole, ProgressUpdate
 from tests import factories
 
 
@@ -27,6 +30,10 @@ def _round_with_a_table():
     wp = factories.make_work_package(table=table)
     factories.make_milestone(wp=wp, title="Eerste gesprek", due_on=round_.starts_on + timedelta(days=10))
     return member, round_, table, wp
+
+
+def _dutch(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), AMSTERDAM)
 
 
 def _statements(app, client, url: str) -> tuple[str, list[str]]:
@@ -120,3 +127,40 @@ def test_the_picture_is_kept_per_language(client, login, db):
     db.session.commit()
     page = client.get(url).text
     assert "No progress update yet" in page and "Nog geen update" not in page
+
+
+def test_quiet_work_and_this_weeks_updates_count_calendar_days_and_the_kept_page_follows_the_day(login, db):
+    """"Stil" counts calendar days as the reminder does (it fires 14 days after the day of the last
+    update), and "updates deze week" the last seven days, today included. Nothing expires within
+    a day: the next morning the kept page shows the new day without any change to the round. (A
+    round of three tables shows no totals; they are read from the kept summary.)"""
+    today = date(2026, 11, 4)
+    with time_machine.travel(_dutch(today, 9), tick=False) as clock:
+        staff = factories.make_user(staff=True)
+        round_ = factories.make_round(starts_on=today - timedelta(days=30))
+        for title, moments in (("Tafel Laat Op De Dag", [_dutch(today - timedelta(days=14), 23, 30)]),
+                               ("Tafel Vroeg Op De Dag", [_dutch(today - timedelta(days=13), 0, 30)]),
+                               ("Tafel Van Deze Week", [_dutch(today - timedelta(days=7), 23, 50),
+                                                        _dutch(today - timedelta(days=6), 0, 10)])):
+            wp = factories.make_work_package(table=factories.make_table(round_=round_, title=title))
+            for moment in moments:
+                db.session.add(ProgressUpdate(work_package=wp, author=staff, body="Stand", light="op_koers",
+                                              created_at=moment))
+        db.session.commit()
+        client = login(staff)
+        url = f"/rondes/{round_.id}"
+
+        quiet = client.get(f"{url}?aandacht=stil").text
+        assert "Tafel Laat Op De Dag" in quiet
+        assert "Tafel Vroeg Op De Dag" not in quiet and "Tafel Van Deze Week" not in quiet
+        assert _updates_this_week(round_, staff, today) == 1
+
+        clock.move_to(_dutch(today + timedelta(days=1), 9))
+        quiet = client.get(f"{url}?aandacht=stil").text
+        assert "Tafel Laat Op De Dag" in quiet and "Tafel Vroeg Op De Dag" in quiet
+        assert "Tafel Van Deze Week" not in quiet
+        assert _updates_this_week(round_, staff, today + timedelta(days=1)) == 0
+
+
+def _updates_this_week(round_, user, day: date) -> int:
+    return overview.summary(round_, overview.RoundFilters(), user, day).totals.updates_this_week

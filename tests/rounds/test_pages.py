@@ -415,3 +415,20 @@ def test_a_long_history_is_read_a_page_at_a_time_newest_first(client, login):
     # The change history pages on its own, keeping the updates' page.
     history = client.get(f"/werkpakketten/{wp_b.id}?pagina=2&wijzigingen=1").text
     assert re.findall(r"Stap nummer (\d\d)", history)[0] == "25"
+
+
+def test_each_work_package_page_shows_only_its_own_work(client, login):
+    """The page's statements are built once per process and run with the package as a parameter:
+    one package's milestones, updates, history and end products never show on another's page."""
+    member = factories.make_user(name="Lid Beide")
+    table = factories.make_table(members=[(member, MemberRole.LEAD)], title="Tafel Twee Pakketten")
+    first, second = (factories.make_work_package(table=table, title=title) for title in ("Pakket Een", "Pakket Twee"))
+    for wp, word in ((first, "Eerste"), (second, "Tweede")):
+        factories.make_milestone(wp=wp, title=f"{word} mijlpaal")
+        factories.make_update(member, wp, f"{word} update")
+        factories.make_deliverable(member, wp, title=f"{word} eindproduct")
+    login(member)
+    for wp, word, other in ((first, "Eerste", "Tweede"), (second, "Tweede", "Eerste"), (first, "Eerste", "Tweede")):
+        page = client.get(f"/werkpakketten/{wp.id}").text
+        assert f"{word} mijlpaal" in page and f"{word} update" in page and f"{word} eindproduct" in page
+        assert other not in page

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, func, literal, or_, select, union, union_all
+from sqlalchemy import Date, Integer, bindparam, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import contains_eager, defaultload, defer, joinedload, lazyload, selectinload
 from sqlalchemy.sql import Select
 
@@ -54,7 +54,15 @@ class TableStatus:
 
 def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
     """The newest update of each work package that still counts (not withdrawn), in one query
-    (a window function)."""
+    (a window function, built once per process)."""
+    if not work_package_ids:
+        return {}
+    rows = db.session.execute(_latest_lights(), {"ids": list(work_package_ids)}).scalars()
+    return {u.work_package_id: u for u in rows}
+
+
+@cache
+def _latest_lights() -> Select:
     ranked = (
         select(
             ProgressUpdate.id,
@@ -63,14 +71,11 @@ def latest_lights(work_package_ids: list[int]) -> dict[int, ProgressUpdate]:
                   order_by=(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc()))
             .label("rank"),
         )
-        .where(ProgressUpdate.work_package_id.in_(work_package_ids), ProgressUpdate.live())
+        .where(ProgressUpdate.work_package_id.in_(bindparam("ids", expanding=True)), ProgressUpdate.live())
         .subquery()
     )
-    rows = db.session.execute(
-        select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
-        .options(lazyload(ProgressUpdate.author))  # its light counts here, not who wrote it
-    ).scalars()
-    return {u.work_package_id: u for u in rows}
+    return (select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
+            .options(lazyload(ProgressUpdate.author)))  # its light counts here, not who wrote it
 
 
 def current_round(today: date) -> Round | None:
@@ -106,41 +111,61 @@ class TablePage:
 
 
 def table_page(table: ThematicTable) -> TablePage:
-    members = list(db.session.execute(
-        select(TableMembership).where(TableMembership.table_id == table.id)
-        .join(TableMembership.user).order_by(TableMembership.role, User.name)
-        .options(contains_eager(TableMembership.user))  # from the join above, not a second one
-    ).scalars())
-    wps = list(db.session.execute(
-        # The table (with its round and liaison) is in the session: not joined in again for each.
-        select(WorkPackage).where(WorkPackage.table_id == table.id)
-        .options(joinedload(WorkPackage.owner), lazyload(WorkPackage.table)).order_by(WorkPackage.id)
-    ).scalars())
+    """The table, its members, work packages with their milestones and latest lights, support
+    requests, evaluation, where it was carried to and the rounds it could go to: eight queries,
+    built once per process (`_TableReads`)."""
+    reads = _table_reads()
+    params = {"table": table.id}
+    members = list(db.session.execute(reads.members, params).scalars())
+    wps = list(db.session.execute(reads.work_packages, params).scalars())
     by_wp: dict[int, list[Milestone]] = defaultdict(list)
     if wps:
-        for m in db.session.execute(
-            select(Milestone).where(Milestone.work_package_id.in_([w.id for w in wps]), Milestone.live())
-            .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id)
-        ).scalars():
+        for m in db.session.execute(reads.milestones, params).scalars():
             by_wp[m.work_package_id].append(m)
-    requests = list(db.session.execute(
-        select(SupportRequest).where(SupportRequest.table_id == table.id)
-        .options(selectinload(SupportRequest.withdrawn_by), lazyload(SupportRequest.table))
-        .order_by(SupportRequest.is_open.desc(), SupportRequest.created_at.desc())  # waiting ones first
-    ).scalars())
-    evaluation = db.session.execute(
-        select(TableEvaluation).where(TableEvaluation.table_id == table.id)
-    ).scalar_one_or_none()
-    carried_to = db.session.execute(
-        select(ThematicTable).where(ThematicTable.carried_over_from_id == table.id)
-    ).scalar_one_or_none()
-    later = list(db.session.execute(
-        select(Round).where(Round.starts_on > table.round.starts_on, Round.closed_at.is_(None))
-        .order_by(Round.starts_on)
-    ).scalars())
+    requests = list(db.session.execute(reads.support_requests, params).scalars())
+    evaluation = db.session.execute(reads.evaluation, params).scalar_one_or_none()
+    carried_to = db.session.execute(reads.carried_to, params).scalar_one_or_none()
+    later = list(db.session.execute(reads.later_rounds, {"starts_on": table.round.starts_on}).scalars())
     return TablePage(table=table, members=members, work_packages=wps, milestones=by_wp,
                      lights=latest_lights([w.id for w in wps]), support_requests=requests,
                      evaluation=evaluation, carried_to=carried_to, later_rounds=later)
+
+
+@dataclass(frozen=True)
+class _TableReads:
+    """The table page's statements, for the table given as the parameter `table`."""
+
+    members: Select
+    work_packages: Select
+    milestones: Select
+    support_requests: Select
+    evaluation: Select
+    carried_to: Select
+    later_rounds: Select
+
+
+@cache
+def _table_reads() -> _TableReads:
+    table_id = bindparam("table", type_=Integer)
+    return _TableReads(
+        members=select(TableMembership).where(TableMembership.table_id == table_id)
+        .join(TableMembership.user).order_by(TableMembership.role, User.name)
+        .options(contains_eager(TableMembership.user)),  # from the join above, not a second one
+        # The table (with its round and liaison) is in the session: not joined in again for each.
+        work_packages=select(WorkPackage).where(WorkPackage.table_id == table_id)
+        .options(joinedload(WorkPackage.owner), lazyload(WorkPackage.table)).order_by(WorkPackage.id),
+        milestones=select(Milestone)
+        .where(Milestone.work_package_id.in_(select(WorkPackage.id).where(WorkPackage.table_id == table_id)),
+               Milestone.live())
+        .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id),
+        support_requests=select(SupportRequest).where(SupportRequest.table_id == table_id)
+        .options(selectinload(SupportRequest.withdrawn_by), lazyload(SupportRequest.table))
+        .order_by(SupportRequest.is_open.desc(), SupportRequest.created_at.desc()),  # waiting ones first
+        evaluation=select(TableEvaluation).where(TableEvaluation.table_id == table_id),
+        carried_to=select(ThematicTable).where(ThematicTable.carried_over_from_id == table_id),
+        later_rounds=select(Round).where(Round.starts_on > bindparam("starts_on", type_=Date), Round.closed_at.is_(None))
+        .order_by(Round.starts_on),
+    )
 
 
 UPDATES_SHOWN = 20   # updates per page of a work package (newest first); older ones a page further

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Date, Integer, bindparam, func, literal, or_, select, union, union_all
@@ -256,10 +255,16 @@ def _work_package_reads() -> _WorkPackageReads:
 
 
 def quiet_on(today: date):  # noqa: ANN201 - a SQL condition on WorkPackage
-    """The work package is quiet today: its latest live update is from the day 14 days ago or
-    earlier, or it has none. Counted in calendar days, as the reminder counts (it fires 14 days
-    after the day of the last update), so the answer changes only when the day does."""
-    return quiet_since(day_start(today - timedelta(days=STALE_AFTER_DAYS - 1)))
+    """The work package is quiet today (see `quiet_cutoff`)."""
+    return quiet_since(quiet_cutoff(today))
+
+
+def quiet_cutoff(today: date) -> datetime:
+    """Work is quiet today when its latest live update is from the day 14 days ago or earlier, or
+    it has none: no update since this moment. Counted in calendar days, as the reminder counts
+    (it fires 14 days after the day of the last update), so the answer changes only when the day
+    does."""
+    return day_start(today - timedelta(days=STALE_AFTER_DAYS - 1))
 
 
 def quiet_since(moment):  # noqa: ANN001, ANN201 - a SQL condition on WorkPackage
@@ -308,11 +313,19 @@ class Dashboard:
     panels: frozenset[str] = frozenset()
 
 
-def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa: ANN001
-           first_by: tuple = (), shown: tuple = ()) -> tuple[Panel, Callable[[], Select]]:
-    """The first `limit` rows of `query` (one query, one row more to know there are more), and
-    how to build the query counting its distinct tables per round (run with the others in
-    `_by_round`, and only when those counts are not kept).
+@dataclass(frozen=True)
+class _PanelReads:
+    """A panel's statements: its first rows (one more than shown, to know there are more) and
+    its distinct tables per round (run with the other panels' in `_by_round`, and only when
+    those counts are not kept)."""
+
+    rows: Select
+    counted: Select
+
+
+def _panel(query, table_id, limit: int = SHOWN, *,  # noqa: ANN001
+           first_by: tuple = (), shown: tuple = ()) -> _PanelReads:
+    """The statements of a panel that lists the first `limit` rows of `query`.
 
     With `first_by` (the order, `query` then has none), the first rows' ids are found with the
     filters alone and only those rows are read with the relations their model joins in: joined
@@ -323,17 +336,13 @@ def _panel(query, table_id, limit: int = SHOWN, *, scalars: bool = True,  # noqa
     if first_by:
         entity = query.column_descriptions[0]["entity"]
         first = query.with_only_columns(entity.id).order_by(*first_by).limit(inline(limit + 1))
-        rows = db.session.execute(select(entity).where(entity.id.in_(first)).order_by(*first_by).options(*shown))
+        rows = select(entity).where(entity.id.in_(first)).order_by(*first_by).options(*shown)
     else:
-        rows = db.session.execute(query.limit(inline(limit + 1)))
-    items = list(rows.scalars() if scalars else rows.all())
-
-    def counted() -> Select:
-        tables = query.with_only_columns(table_id.label("table_id")).order_by(None).subquery()
-        return (select(ThematicTable.round_id, func.count(func.distinct(tables.c.table_id)))
-                .join(tables, tables.c.table_id == ThematicTable.id).group_by(ThematicTable.round_id))
-
-    return Panel(items=items[:limit], more=len(items) > limit), counted
+        rows = query.limit(inline(limit + 1))
+    tables = query.with_only_columns(table_id.label("table_id")).order_by(None).subquery()
+    counted = (select(ThematicTable.round_id, func.count(func.distinct(tables.c.table_id)))
+               .join(tables, tables.c.table_id == ThematicTable.id).group_by(ThematicTable.round_id))
+    return _PanelReads(rows, counted)
 
 
 def _table_title_only(table):  # noqa: ANN001, ANN202 - a relationship; loader options
@@ -341,13 +350,13 @@ def _table_title_only(table):  # noqa: ANN001, ANN202 - a relationship; loader o
     return (defaultload(table).lazyload(ThematicTable.round), defaultload(table).lazyload(ThematicTable.liaison))
 
 
-def _by_round(panels: list[tuple[Panel, Callable[[], Select]]], key: tuple) -> None:
+def _by_round(panels: list[tuple[Panel, _PanelReads]], params: dict, key: tuple) -> None:
     """Fill each panel's tables per open round: one query for all panels (UNION ALL), kept under
     the rounds' work generation (for staff it counts over the whole network), and one for the
     rounds they name."""
     def count() -> list[tuple]:
-        parts = [counted().add_columns(literal(i).label("panel")) for i, (_panel_, counted) in enumerate(panels)]
-        return [tuple(row) for row in db.session.execute(union_all(*parts))]
+        parts = [reads.counted.add_columns(literal(i).label("panel")) for i, (_panel_, reads) in enumerate(panels)]
+        return [tuple(row) for row in db.session.execute(union_all(*parts), params)]
 
     rows = keep(("dashboard", *key), count)
     rounds = {r.id: r for r in db.session.execute(
@@ -359,96 +368,118 @@ def _by_round(panels: list[tuple[Panel, Callable[[], Select]]], key: tuple) -> N
 def dashboard(user: User, today: date) -> Dashboard:
     """`/mijn`: my tables, my milestones (overdue first), stale work, open support, reviews; each
     its most urgent few, with the number of tables per round that have more (a fixed number of
-    queries, however large the network)."""
+    queries, however large the network). The statements are built once per process
+    (`_dashboard_reads`) and run with this person and day as parameters."""
+    reads = _dashboard_reads(user.is_staff)
+    params = {"me": user.id, "today": today, "due_by": today + timedelta(days=DUE_SOON_DAYS),
+              "quiet_before": quiet_cutoff(today)}
+
+    def read(panel: _PanelReads, limit: int = SHOWN, *, scalars: bool = True) -> tuple[Panel, _PanelReads]:
+        rows = db.session.execute(panel.rows, params)
+        items = list(rows.scalars() if scalars else rows.all())
+        return Panel(items=items[:limit], more=len(items) > limit), panel
+
+    my_tables = read(reads.tables, TABLES_SHOWN, scalars=False)
+    my_tables[0].items = [(t, role or TableRole.LIAISON) for t, role in my_tables[0].items]
+    shown = dashboard_panels(user, my_tables[0].items)
+    chosen = [(name, read(panel)) for name, panel in reads.panels if name in shown]
+    # Kept per person, day and the panels shown (their counts come back numbered by panel).
+    _by_round([my_tables, *(read_ for _name, read_ in chosen)], params, (user.id, user.is_staff, today, shown))
+    by_name = {name: panel for name, (panel, _reads) in chosen}
+    empty = Panel(items=[])  # a panel this person does not see: not asked for
+
+    def panel(name: str) -> Panel:
+        return by_name.get(name, empty)
+
+    return Dashboard(tables=my_tables[0], milestones=panel("milestones"), stale=panel("stale"),
+                     support_requests=panel("support"), reviews=panel("reviews"), to_publish=panel("publish"),
+                     today=today, panels=shown)
+
+
+@dataclass(frozen=True)
+class _DashboardReads:
+    tables: _PanelReads
+    panels: tuple[tuple[str, _PanelReads], ...]  # in the order they are read, by name
+
+
+@cache
+def _dashboard_reads(staff: bool) -> _DashboardReads:
+    """/mijn's statements for staff or for anyone else, with the person (`me`), the day (`today`),
+    the last due day of "due soon" (`due_by`) and the start of quiet (`quiet_before`) as parameters."""
+    me = bindparam("me", type_=Integer)
     open_round = Round.closed_at.is_(None)
+
     # My tables: two index lookups joined with UNION (as one OR, every table would be read). Made
     # anew for each statement: a subquery shared between statements is marked by the first one
     # run, and the others then miss SQLAlchemy's statement cache (compiled again every request).
     def my_table_ids():  # noqa: ANN202
-        return union(select(TableMembership.table_id).where(TableMembership.user_id == user.id),
-                     select(ThematicTable.id).where(ThematicTable.liaison_id == user.id))
+        return union(select(TableMembership.table_id).where(TableMembership.user_id == me),
+                     select(ThematicTable.id).where(ThematicTable.liaison_id == me))
 
     def mine():  # noqa: ANN202
         return ThematicTable.id.in_(my_table_ids())
 
-    my_tables, tables_counted = _panel(
+    tables = _panel(
         select(ThematicTable, TableMembership.role).join(ThematicTable.round)
-        .outerjoin(TableMembership, (TableMembership.table_id == ThematicTable.id) & (TableMembership.user_id == user.id))
+        .outerjoin(TableMembership, (TableMembership.table_id == ThematicTable.id) & (TableMembership.user_id == me))
         .where(mine(), open_round)
-        .order_by(Round.starts_on, ThematicTable.title), ThematicTable.id, TABLES_SHOWN, scalars=False)
-    my_tables.items = [(t, role or TableRole.LIAISON) for t, role in my_tables.items]
-
-    shown = dashboard_panels(user, my_tables.items)
-    empty = (Panel(items=[]), None)  # a panel this person does not see: not asked for
+        .order_by(Round.starts_on, ThematicTable.title), ThematicTable.id, TABLES_SHOWN)
 
     # Mine: assigned to me, or unassigned in one of my tables (as one OR, the unassigned milestones
     # of the whole network would be read).
-    milestones = empty
-    if "milestones" in shown:
-        my_milestone_ids = union(
-            select(Milestone.id).where(Milestone.assignee_id == user.id),
-            # From my tables' packages, not from every unassigned milestone: `coalesce` keeps a
-            # planner without statistics (SQLite) off the assignee index, which matches a third of
-            # the network.
-            select(Milestone.id).where(
-                Milestone.work_package_id.in_(select(WorkPackage.id).where(WorkPackage.table_id.in_(my_table_ids()))),
-                func.coalesce(Milestone.assignee_id, 0) == 0))
-        milestones = _panel(
-            select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
-            .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
-                   Milestone.due_on <= today + timedelta(days=DUE_SOON_DAYS), Milestone.id.in_(my_milestone_ids))
-            # Filled from the joins above: a second, nested join to the packages would be
-            # materialised for every package in the network.
-            .options(contains_eager(Milestone.work_package).contains_eager(WorkPackage.table)
-                     .contains_eager(ThematicTable.round))
-            .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
+    my_milestone_ids = union(
+        select(Milestone.id).where(Milestone.assignee_id == me),
+        # From my tables' packages, not from every unassigned milestone: `coalesce` keeps a
+        # planner without statistics (SQLite) off the assignee index, which matches a third of
+        # the network.
+        select(Milestone.id).where(
+            Milestone.work_package_id.in_(select(WorkPackage.id).where(WorkPackage.table_id.in_(my_table_ids()))),
+            func.coalesce(Milestone.assignee_id, 0) == 0))
+    milestones = _panel(
+        select(Milestone).join(Milestone.work_package).join(WorkPackage.table).join(ThematicTable.round)
+        .where(Milestone.done_at.is_(None), Milestone.live(), open_round,
+               Milestone.due_on <= bindparam("due_by", type_=Date), Milestone.id.in_(my_milestone_ids))
+        # Filled from the joins above: a second, nested join to the packages would be
+        # materialised for every package in the network.
+        .options(contains_eager(Milestone.work_package).contains_eager(WorkPackage.table)
+                 .contains_eager(ThematicTable.round))
+        .order_by(Milestone.due_on, Milestone.id), ThematicTable.id)
 
-    stale = empty
-    if "stale" in shown:
-        stale = _panel(
-            select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
-            # Work of a round that has not started yet is not quiet (the reminder sweep skips it).
-            .where(mine(), Round.starts_on <= today, open_round,
-                   WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
-                   quiet_on(today)),
-            ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id), shown=_table_title_only(WorkPackage.table))
+    stale = _panel(
+        select(WorkPackage).join(WorkPackage.table).join(ThematicTable.round)
+        # Work of a round that has not started yet is not quiet (the reminder sweep skips it).
+        .where(mine(), Round.starts_on <= bindparam("today", type_=Date), open_round,
+               WorkPackage.status.in_([WorkPackageStatus.NOT_STARTED, WorkPackageStatus.IN_PROGRESS]),
+               quiet_since(bindparam("quiet_before", type_=ProgressUpdate.created_at.type))),
+        ThematicTable.id, first_by=(WorkPackage.due_on, WorkPackage.id), shown=_table_title_only(WorkPackage.table))
 
-    support = empty
-    if "support" in shown:
-        support_query = (
-            select(SupportRequest).join(SupportRequest.table).join(ThematicTable.round)
-            .where(SupportRequest.is_open, open_round)
-        )
-        if not user.is_staff:
-            support_query = support_query.where(mine())
-        support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id),
-                         shown=(lazyload(SupportRequest.author), *_table_title_only(SupportRequest.table)))
+    support_query = (
+        select(SupportRequest).join(SupportRequest.table).join(ThematicTable.round)
+        .where(SupportRequest.is_open, open_round)
+    )
+    if not staff:
+        support_query = support_query.where(mine())
+    support = _panel(support_query, ThematicTable.id, first_by=(SupportRequest.created_at, SupportRequest.id),
+                     shown=(lazyload(SupportRequest.author), *_table_title_only(SupportRequest.table)))
 
     versions_first = (DeliverableVersion.submitted_at, DeliverableVersion.id)
-    reviews = empty
-    if "reviews" in shown:
-        review_query = (
-            select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
-            .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
-        )
-        if not user.is_staff:  # staff review everything; a liaison reviews their own tables
-            # Reached from the liaison's tables, not by reading every version waiting for review.
-            review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
-                select(Deliverable.id).join(Deliverable.work_package)
-                .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == user.id)))))
-        reviews = _panel(review_query, ThematicTable.id, first_by=versions_first,
-                         shown=(lazyload(DeliverableVersion.deliverable),))
-    to_publish = empty
-    if "publish" in shown:
-        to_publish = _panel(
-            select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
-            .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
-            ThematicTable.id, first_by=versions_first, shown=(lazyload(DeliverableVersion.deliverable),))
-    panels = [p for p in (milestones, stale, support, reviews, to_publish) if p[1] is not None]
-    # Kept per person, day and the panels shown (their counts come back numbered by panel).
-    _by_round([(my_tables, tables_counted), *panels], (user.id, user.is_staff, today, shown))
-    return Dashboard(tables=my_tables, milestones=milestones[0], stale=stale[0], support_requests=support[0],
-                     reviews=reviews[0], to_publish=to_publish[0], today=today, panels=shown)
+    review_query = (
+        select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
+        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.IN_REVIEW)
+    )
+    if not staff:  # staff review everything; a liaison reviews their own tables
+        # Reached from the liaison's tables, not by reading every version waiting for review.
+        review_query = review_query.where(DeliverableVersion.deliverable_id.in_(
+            select(Deliverable.id).join(Deliverable.work_package)
+            .where(WorkPackage.table_id.in_(select(ThematicTable.id).where(ThematicTable.liaison_id == me)))))
+    reviews = _panel(review_query, ThematicTable.id, first_by=versions_first,
+                     shown=(lazyload(DeliverableVersion.deliverable),))
+    to_publish = _panel(
+        select(DeliverableVersion).join(DeliverableVersion.deliverable).join(Deliverable.work_package)
+        .join(WorkPackage.table).where(DeliverableVersion.status == VersionStatus.APPROVED),
+        ThematicTable.id, first_by=versions_first, shown=(lazyload(DeliverableVersion.deliverable),))
+    return _DashboardReads(tables=tables, panels=(("milestones", milestones), ("stale", stale), ("support", support),
+                                                  ("reviews", reviews), ("publish", to_publish)))
 
 
 def dashboard_panels(user: User, tables: list[tuple[ThematicTable, str]]) -> frozenset[str]:

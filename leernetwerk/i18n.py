@@ -34,12 +34,16 @@ def translations() -> NullTranslations:
     templates' `_()` went through flask_babel's lookup on every call (~20 µs: a dozen context
     lookups; a page has hundreds). Kept with the locale it is for, so `force_locale` (a mail in
     its recipient's language) gets its own."""
-    if not g:
+    try:
+        space = vars(g._get_current_object())
+    except RuntimeError:  # outside an app context
         return get_translations()
-    locale = get_locale()
-    kept = g.get("_translations")
-    if kept is None or kept[0] is not locale:
-        kept = g._translations = (locale, get_translations())
+    # The locale flask_babel chose for this context (a namespace it keeps in `g`), read without
+    # its lookup: the kept translations are used while they are for that locale.
+    kept, chosen = space.get("_translations"), space.get("_flask_babel")
+    if kept is not None and chosen is not None and kept[0] is getattr(chosen, "babel_locale", None):
+        return kept[1]
+    kept = space["_translations"] = (get_locale(), get_translations())
     return kept[1]
 
 

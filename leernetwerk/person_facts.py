@@ -9,10 +9,11 @@ for the rest of the request (as each was before).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import CompoundSelect, Integer, bindparam, func, literal, null, select, union_all
 
 
 @dataclass(frozen=True)
@@ -39,19 +40,27 @@ def person_facts(user: Any) -> PersonFacts:
 
 
 def _read(user_id: int) -> PersonFacts:
-    from .coalitions.models import CoalitionMember
     from .extensions import db
-    from .notifications.models import Notification
-    from .rounds.models import TableMembership
 
-    rows = db.session.execute(union_all(
-        select(literal("n").label("kind"), func.count(Notification.id).label("ref"), null().label("role"))
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None)),
-        select(literal("c"), CoalitionMember.coalition_id, null()).where(CoalitionMember.user_id == user_id),
-        select(literal("t"), TableMembership.table_id, TableMembership.role).where(TableMembership.user_id == user_id),
-    )).all()
+    rows = db.session.execute(_statement(), {"user": user_id}).all()
     return PersonFacts(
         unread_notifications=sum(ref for kind, ref, _role in rows if kind == "n"),
         coalition_ids=frozenset(ref for kind, ref, _role in rows if kind == "c"),
         table_roles={ref: role for kind, ref, role in rows if kind == "t"},
+    )
+
+
+@cache
+def _statement() -> CompoundSelect:
+    """Built once per process (every logged-in request runs it), the person as `user`."""
+    from .coalitions.models import CoalitionMember
+    from .notifications.models import Notification
+    from .rounds.models import TableMembership
+
+    user_id = bindparam("user", type_=Integer)
+    return union_all(
+        select(literal("n").label("kind"), func.count(Notification.id).label("ref"), null().label("role"))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None)),
+        select(literal("c"), CoalitionMember.coalition_id, null()).where(CoalitionMember.user_id == user_id),
+        select(literal("t"), TableMembership.table_id, TableMembership.role).where(TableMembership.user_id == user_id),
     )

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import Select, String, bindparam, select, update
 
 from ..database import utcnow
 from ..extensions import db
@@ -45,9 +46,7 @@ def is_live(row: UserSession, now: datetime) -> bool:
 
 
 def load_user(token: str) -> User | None:
-    row = db.session.execute(
-        select(UserSession).where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
-    ).scalar_one_or_none()
+    row = db.session.execute(_session_by_token(), {"token_hash": _hash(token)}).scalar_one_or_none()
     if row is None or not row.user.active:
         return None
     if not is_live(row, utcnow()):
@@ -56,6 +55,13 @@ def load_user(token: str) -> User | None:
     g.user_session = row
     row.user.session_token = token
     return row.user
+
+
+@cache
+def _session_by_token() -> Select:
+    """Built once per process: every logged-in request runs it."""
+    return select(UserSession).where(UserSession.token_hash == bindparam("token_hash", type_=String),
+                                     UserSession.ended_at.is_(None))
 
 
 def may_be_logged_in() -> bool:

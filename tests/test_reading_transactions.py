@@ -4,10 +4,12 @@ statement of every request anew (leernetwerk/database.py)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import event, select, text
 
 from leernetwerk.auth.models import User
-from leernetwerk.database import end_reading_transaction
+from leernetwerk.database import end_reading_transaction, utcnow
 from leernetwerk.extensions import db
 from leernetwerk.rounds.models import TableRole
 from tests import factories
@@ -84,3 +86,30 @@ def test_limits_are_written_into_the_statements_so_postgresql_keeps_one_plan(app
     # On national data PostgreSQL then planned /mijn's joined reads on every run (1-3 ms each);
     # too few rows here to tell a generic plan from a custom one, so the statement text is checked.
     assert not [s for s in limited if any(p in s for p in ("LIMIT ?", "LIMIT %(", "LIMIT $"))]
+
+
+def test_a_work_package_pages_limits_and_offsets_are_written_into_its_statements(app, client, login):
+    """The work-package page's statements are built once per process; the page of updates asked
+    for still comes into the SQL as text (database.inline_param), not as a parameter."""
+    member = factories.make_user(name="Lid")
+    table = factories.make_table(members=[(member, TableRole.MEMBER)])
+    wp = factories.make_work_package(table=table)
+    with factories.one_commit():
+        for n in range(1, 23):
+            factories.make_update(member, wp, f"Stap {n:02d}", at=utcnow() - timedelta(days=30 - n))
+    login(member)
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "after_cursor_execute", record)
+    try:
+        page = client.get(f"/werkpakketten/{wp.id}?pagina=2").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "after_cursor_execute", record)
+    assert "Stap 02" in page and "Stap 03" not in page  # the second page: the two oldest
+    paged = [s for s in seen if "OFFSET" in s]
+    assert paged and all("OFFSET 20" in s for s in paged if "progress_updates" in s)
+    assert not [s for s in seen if any(p in s for p in ("LIMIT ?", "LIMIT %(", "LIMIT $", "OFFSET ?",
+                                                        "OFFSET %(", "OFFSET $"))]

@@ -48,6 +48,8 @@ SETUP_ALLOWED = {"auth.two_factor_setup", "auth.logout", "auth.choose_locale", "
 @bp.before_app_request
 def _two_factor_first():  # noqa: ANN202
     """Staff and the core group set up two-factor login before they can use the site."""
+    if not sessions.may_be_logged_in():  # anonymous: flask_login's user loading need not run
+        return None
     if (request.endpoint not in SETUP_ALLOWED and current_user.is_authenticated
             and two_factor.required_for(current_user) and not two_factor.enabled(current_user)):
         if request.method == "GET":

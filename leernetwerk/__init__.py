@@ -96,6 +96,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_templating(app)
 
+    from .page_cache import Replays
+
+    # Inside WhiteNoise (static files first) and the proxy fix (the client's scheme and host).
+    app.wsgi_app = Replays(app.wsgi_app, app)
+
     from .static_files import init_static
 
     init_static(app)

@@ -56,6 +56,12 @@ def _plain_reader() -> Any | None:  # a DB-API connection of either database
     reads in its own transaction (see `reader`)."""
     if not has_request_context() or request.method not in ("GET", "HEAD"):
         return None
+    return _plain_connection()
+
+
+def _plain_connection() -> Any | None:
+    """This thread's plain DB-API connection in autocommit (see `_plain_reader`), or None for a
+    database in memory."""
     engine = db.engine
     url = engine.url
     if engine.dialect.name == "sqlite":
@@ -119,14 +125,14 @@ class Generation:
         self._plain_statement = f"SELECT generation, changed_at FROM {model.__tablename__} WHERE id = 1"  # nosec B608 - a model's own table name
         event.listen(Session, "before_flush", self._bump_on_change)
 
-    def _read(self):  # noqa: ANN202
-        plain = _plain_reader()
+    def _read(self, plain: Any | None = None):  # noqa: ANN202
+        plain = plain or _plain_reader()
         if plain is not None:
             try:
                 row = plain.execute(self._plain_statement).fetchone()
             except Exception:  # noqa: BLE001 - any driver's error: once more on a new connection
                 _forget_plain_reader()
-                row = _plain_reader().execute(self._plain_statement).fetchone()
+                row = _plain_connection().execute(self._plain_statement).fetchone()
             return (row[0], _moment(row[1])) if row is not None else None
         engine = reader()
         if engine is db.engine:
@@ -153,6 +159,16 @@ class Generation:
         if has_app_context():
             setattr(g, self.key, value)
         return value
+
+    def committed(self) -> int:
+        """The committed generation, for a reader outside a request that has written nothing (a
+        GET answered before Flask sees it, page_cache.Replays): on the plain connection; needs
+        an app context. 0 without a generation row."""
+        plain = _plain_connection()
+        if plain is None:
+            return self.current()[0]
+        row = self._read(plain)
+        return row[0] if row is not None else 0
 
     def bump(self, session: Session | None = None) -> None:
         """Move the generation in the current transaction (made if the row is missing)."""

@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+from flask import request, request_started
 from sqlalchemy import create_engine, event, text
 
 from leernetwerk import generations
@@ -25,7 +26,21 @@ PUBLIC_PAGES = ("/bibliotheek", "/bibliotheek/feed.atom", "/api/v1/eindproducten
 
 @pytest.fixture(autouse=True)
 def _empty_page_cache(app):
-    app.extensions.get("page_cache") and app.extensions["page_cache"].clear()
+    for name in ("page_cache", "page_replays"):
+        app.extensions.get(name) and app.extensions[name].clear()
+
+
+@pytest.fixture
+def flask_requests(app):
+    """How many requests reached Flask (a replayed answer never does)."""
+    seen: list[str] = []
+
+    def started(_sender, **_extra) -> None:
+        seen.append(request.path)
+
+    request_started.connect(started, app)
+    yield seen
+    request_started.disconnect(started, app)
 
 
 def test_anonymous_public_pages_are_cacheable_by_anyone_and_answer_304(client):
@@ -162,13 +177,13 @@ def test_an_anonymous_public_page_reads_the_database_once(client, count_queries,
         if reader is not factories.db.engine:
             event.listen(reader, "before_cursor_execute", listen)
         # A GET reads the generation on a plain connection of its own (generations.py): count those too.
-        plain = generations._plain_reader
+        plain = generations._plain_connection
 
         def recording(into=statements, plain=plain):
             connection = plain()
             return None if connection is None else _Recording(connection, into)
 
-        monkeypatch.setattr(generations, "_plain_reader", recording)
+        monkeypatch.setattr(generations, "_plain_connection", recording)
         try:
             with count_queries() as q:
                 assert client.get(path).status_code == 200
@@ -206,3 +221,46 @@ def test_static_files_have_hashed_names_far_future_caching_and_gzip(client):
     plain = client.get("/static/css/app.css")
     assert plain.status_code == 200
     assert "immutable" not in plain.headers["Cache-Control"]
+
+
+def test_a_plain_anonymous_get_is_replayed_before_flask_byte_for_byte(client, flask_requests):
+    """Flask's answer to an anonymous GET of a public page is sent again, headers and all, without
+    Flask (page_cache.Replays); under a moved generation, by another visitor with a session, with
+    another Accept-Encoding, or with a conditional header, Flask answers."""
+    Team().publish("Zorgpad om te bewaren")
+    for path in PUBLIC_PAGES:
+        first = client.get(path, headers={"Accept-Encoding": "gzip"})
+        flask_requests.clear()
+        again = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert flask_requests == [], path
+        assert again.status == first.status and again.get_data() == first.get_data()
+        assert sorted(again.headers.items()) == sorted(first.headers.items())
+        assert "public" in again.headers["Cache-Control"]
+    assert client.get("/bibliotheek", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+    flask_requests.clear()
+    plain = client.get("/bibliotheek")
+    assert "Content-Encoding" not in plain.headers and "Zorgpad om te bewaren" in plain.text
+    assert flask_requests == ["/bibliotheek"]  # its own answer, kept from now on
+    assert client.get("/bibliotheek", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    assert flask_requests == ["/bibliotheek"] * 2
+    assert client.get("/bibliotheek").get_data() == plain.get_data()
+    assert flask_requests == ["/bibliotheek"] * 2
+
+
+def test_a_withdrawal_is_never_replayed(client, flask_requests):
+    team = Team()
+    version = team.publish("Zorgpad dat niet terugkomt")
+    assert "Zorgpad dat niet terugkomt" in client.get("/bibliotheek").text
+    assert "Zorgpad dat niet terugkomt" in client.get("/bibliotheek").text
+    assert flask_requests == ["/bibliotheek"]  # the second one was replayed
+    library.withdraw(team.staff, version.deliverable, "Verouderd")
+    factories.db.session.commit()
+    assert "Zorgpad dat niet terugkomt" not in client.get("/bibliotheek").text
+    assert flask_requests == ["/bibliotheek"] * 2
+
+
+def test_pages_that_are_not_public_are_not_replayed_and_cost_no_extra_read(client, flask_requests):
+    Team().publish("Zorgpad")
+    for _ in range(2):
+        assert client.get("/inloggen").headers["Cache-Control"] == "no-store"
+    assert flask_requests == ["/inloggen"] * 2

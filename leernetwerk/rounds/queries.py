@@ -177,29 +177,34 @@ class WorkPackagePage:
     milestones: list[Milestone]
     updates: list[ProgressUpdate]
     updates_page: Pages
-    changes: list[AuditEvent]
-    changes_page: Pages
     deliverables: list[tuple[Deliverable, DeliverableVersion]]
 
 
-def work_package_page(wp: WorkPackage, updates_page: int = 1, changes_page: int = 1) -> WorkPackagePage:
-    """The package, its milestones, a page of its updates and of its change history (each counted
-    in the database, both in one statement), its end products: five queries, however long its
-    history. Their statements are built once per process (`_WorkPackageReads`): building one and
-    its cache key took as long as running it on SQLite."""
+def work_package_page(wp: WorkPackage, updates_page: int = 1) -> WorkPackagePage:
+    """The package, its milestones, a page of its updates (counted in the database), its end
+    products: four queries, however long its history (the change history is read apart,
+    `work_package_changes`). Their statements are built once per process (`_WorkPackageReads`):
+    building one and its cache key took as long as running it on SQLite."""
     reads = _work_package_reads()
     params = {"wp": wp.id}
     milestones = list(db.session.execute(reads.milestones, params).scalars())
-    updates_total, changes_total = db.session.execute(reads.counts, params).one()
-    updates_at = Pages.within(updates_page, updates_total, UPDATES_SHOWN)
+    updates_at = Pages.within(updates_page, db.session.execute(reads.updates_count, params).scalar_one(),
+                              UPDATES_SHOWN)
     updates = list(db.session.execute(
         reads.updates, {**params, "offset": (updates_at.page - 1) * UPDATES_SHOWN}).scalars())
-    changes_at = Pages.within(changes_page, changes_total, CHANGES_SHOWN)
-    changes = list(db.session.execute(
-        reads.changes, {**params, "offset": (changes_at.page - 1) * CHANGES_SHOWN}).scalars())
     deliverables = [tuple(row) for row in db.session.execute(reads.deliverables, params).all()]
     return WorkPackagePage(work_package=wp, milestones=milestones, updates=updates, updates_page=updates_at,
-                           changes=changes, changes_page=changes_at, deliverables=deliverables)
+                           deliverables=deliverables)
+
+
+def work_package_changes(wp: WorkPackage, page: int = 1) -> tuple[list[AuditEvent], Pages]:
+    """A page of the package's change history, newest first (withdrawn updates stay in it,
+    marked; removed milestones' removal too): two queries."""
+    reads = _work_package_reads()
+    params = {"wp": wp.id}
+    at = Pages.within(page, db.session.execute(reads.changes_count, params).scalar_one(), CHANGES_SHOWN)
+    changes = list(db.session.execute(reads.changes, {**params, "offset": (at.page - 1) * CHANGES_SHOWN}).scalars())
+    return changes, at
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,9 @@ class _WorkPackageReads:
     """The work-package page's statements, for the package given as the parameter `wp`."""
 
     milestones: Select
-    counts: Select
+    updates_count: Select
     updates: Select
+    changes_count: Select
     changes: Select
     deliverables: Select
 
@@ -232,10 +238,9 @@ def _work_package_reads() -> _WorkPackageReads:
     return _WorkPackageReads(
         milestones=select(Milestone).where(Milestone.work_package_id == wp_id, Milestone.live())
         .options(joinedload(Milestone.assignee)).order_by(Milestone.due_on, Milestone.id),
-        # Both lists counted in one statement (withdrawn updates stay in the history, marked as such).
-        counts=select(
-            select(func.count(ProgressUpdate.id)).where(ProgressUpdate.work_package_id == wp_id).scalar_subquery(),
-            select(func.count(AuditEvent.id)).where(about_this()).scalar_subquery()),
+        # Withdrawn updates stay in the list, marked as such.
+        updates_count=select(func.count(ProgressUpdate.id)).where(ProgressUpdate.work_package_id == wp_id),
+        changes_count=select(func.count(AuditEvent.id)).where(about_this()),
         updates=select(ProgressUpdate).where(ProgressUpdate.work_package_id == wp_id)
         .options(selectinload(ProgressUpdate.withdrawn_by))
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from ..database import utcnow
 from ..dates import today
@@ -15,6 +17,7 @@ from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
 from . import queries, work
 from .forms import MilestoneForm, UpdateForm, WorkPackageForm
+from .generation import keep
 from .models import Milestone, ProgressUpdate, ThematicTable, WorkPackage
 from .views import bp, person_by_id, person_choices
 
@@ -51,10 +54,25 @@ def work_package_create(table_id: int):
 def _work_package_page(wp: WorkPackage, update_form=None, milestone_form=None, status: int = 200):  # noqa: ANN001, ANN202
     milestone_form = milestone_form or MilestoneForm()
     milestone_form.assignee_id.choices = person_choices(queries.table_people(wp.table), _l("— de hele tafel —"))
-    page = queries.work_package_page(wp, arg_page("pagina"), arg_page("wijzigingen"))
-    return render_template("rounds/work_package.html", page=page, wp=wp,
+    page = queries.work_package_page(wp, arg_page("pagina"))
+    return render_template("rounds/work_package.html", page=page, wp=wp, history=_history(wp),
                            table=wp.table, update_form=update_form or UpdateForm(),
                            milestone_form=milestone_form, today=today(), now=utcnow()), status
+
+
+def _history(wp: WorkPackage) -> Markup:
+    """The package's change history (a page of it), rendered once and kept under the rounds' work
+    generation (rule R32): every audited change to a package or its milestones changes them too,
+    and it shows nothing that depends on who looks. Its pager's links carry the page of updates
+    and lead to the page that drew them (a refused form's page draws its own)."""
+    number = arg_page("wijzigingen")
+
+    def draw() -> str:
+        changes, changes_page = queries.work_package_changes(wp, number)
+        return render_template("rounds/_wp_history.html", changes=changes, changes_page=changes_page)
+
+    key = ("wp_history", wp.id, number, tuple(request.args.getlist("pagina")), request.endpoint, str(get_locale()))
+    return Markup(keep(key, draw))  # nosec B704 - rendered by Jinja with autoescape
 
 
 @bp.route("/werkpakketten/<int:wp_id>")

@@ -164,3 +164,21 @@ def test_quiet_work_and_this_weeks_updates_count_calendar_days_and_the_kept_page
 
 def _updates_this_week(round_, user, day: date) -> int:
     return overview.summary(round_, overview.RoundFilters(), user, day).totals.updates_this_week
+
+
+def test_a_work_packages_history_is_kept_until_its_work_changes(app, client, login):
+    """The change history shows nothing personal: drawn once and kept under the rounds' work
+    generation, so a second visit does not read it again; a change shows at once."""
+    member, _round, _table, wp = _round_with_a_table()
+    login(member)
+    url = f"/werkpakketten/{wp.id}"
+    first, read = _statements(app, client, url)
+    again, kept = _statements(app, client, url)
+    assert [s for s in read if "audit_events" in s] and not [s for s in kept if "audit_events" in s]
+    assert "milestone.create" in first and "milestone.create" in again
+    milestone = factories.make_milestone(wp=wp, title="Tweede gesprek", due_on=wp.due_on)
+    factories.db.session.commit()
+    assert client.post(f"/mijlpalen/{milestone.id}/afvinken").status_code == 302
+    page = client.get(url).text
+    history = page[page.index('id="wijzigingen"'):]
+    assert "milestone.done" in history

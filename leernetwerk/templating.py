@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from contextlib import suppress
+
 from flask import Flask, current_app, g
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from wtforms import Field
 
 from . import policy
 from .coalitions import models as coalition_models
@@ -43,9 +47,50 @@ def post_button(action: str, label: str, class_: str = "button secondary", confi
                            _HIDDEN % hidden if hidden else "")
 
 
+# Fields whose untouched rendering depends only on what `_widget_key` names.
+_KEPT_KINDS = frozenset({"StringField", "TextAreaField", "DateField", "SelectField", "RadioField", "EmailField",
+                         "IntegerField", "URLField", "TelField"})
+
+
+def _widget_key(f: Field, attrs: dict) -> tuple | None:
+    """What an untouched field's markup depends on, or None when it is not kept: a field with a
+    value, an error or typed input shows them (and a kind not listed may have other state)."""
+    if f.data is not None or f.raw_data or f.errors or type(f).__name__ not in _KEPT_KINDS:
+        return None
+    choices = getattr(f, "choices", None)
+    if callable(choices):
+        choices = choices()
+    if isinstance(choices, dict):  # option groups
+        return None
+    options = tuple(tuple(map(str, c)) if isinstance(c, tuple | list) else (str(c),) for c in choices or ())
+    return (type(f).__name__, type(f.widget).__name__, f.id, f.name, str(get_locale()), repr(f.flags),
+            tuple(sorted((name, str(value)) for name, value in (f.render_kw or {}).items())),
+            tuple(sorted((name, str(value)) for name, value in attrs.items())), options)
+
+
+_WIDGETS: OrderedDict[tuple, Markup] = OrderedDict()
+_WIDGETS_KEPT = 2048  # the oldest out first
+
+
+def widget(f: Field, attrs: dict) -> Markup:
+    """`f(**attrs)`, WTForms' markup of a field (the `field` macro of _forms.html). An untouched
+    field (no value, no input, no error) looks the same each time: its markup is kept per process
+    (WTForms' rendering was a seventh of a work-package page, which shows two forms)."""
+    key = _widget_key(f, attrs)
+    if key is None:
+        return f(**attrs)
+    found = _WIDGETS.get(key)
+    if found is None:
+        found = _WIDGETS[key] = f(**attrs)
+        if len(_WIDGETS) > _WIDGETS_KEPT:
+            with suppress(KeyError):  # another thread took it first
+                _WIDGETS.popitem(last=False)
+    return found
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(csrf_token=csrf_token, post_button=post_button, can=policy.can,
+    app.jinja_env.globals.update(csrf_token=csrf_token, post_button=post_button, widget=widget, can=policy.can,
                                  current_locale=lambda: str(get_locale()), kind_label=kind_label,
                                  conflict_rows=conflict_rows, listing_url=listing_url)
     app.jinja_env.globals.update(template_enums(coalition_models, library_models, notification_models, rounds_models))

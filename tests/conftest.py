@@ -111,11 +111,12 @@ def _empty_all_tables() -> None:
 
 def forget_library_caches() -> None:
     """The library keeps facet counts per process, per state of the library; tests start afresh."""
-    from leernetwerk.library import queries
+    from leernetwerk.library import queries, views
 
     queries._COUNTS.clear()
     queries._SNAPSHOT.clear()
     queries._LABELS.clear()
+    views._FACETS.clear()
 
 
 @pytest.fixture(autouse=True)

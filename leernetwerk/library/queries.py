@@ -151,6 +151,7 @@ class Results:
     terms: list[str]
     suggestion: str | None = None
     past_end: bool = False  # a page past the last was asked for; this is the last page
+    generation: int = 0  # of the search index these results were read from
 
     @property
     def pages(self) -> int:
@@ -320,6 +321,10 @@ def _generation() -> int:
     return search.generation()
 
 
+def _names_generation() -> int:
+    return generation.current()[0]
+
+
 def _synonym_phrases() -> list[list[tuple[str, ...]]]:
     """Every synonym group as its phrases, each phrase as stemmed terms."""
     groups = []
@@ -376,7 +381,10 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
 
     generation = _generation()
     snapshot = _snapshot(generation)
-    key = (generation, str(get_locale()), visible_to_network, search.expression(query_plan) if query_plan else "",
+    # Under the library's generation too: a renamed round or table moves it, not the index's, and
+    # the facets carry their names.
+    key = (generation, _names_generation(), str(get_locale()), visible_to_network,
+           search.expression(query_plan) if query_plan else "",
            tuple(sorted((name, tuple(sorted(values))) for name, values in q.filters.items())))
     if key in _COUNTS:
         _COUNTS.move_to_end(key)
@@ -415,7 +423,7 @@ def search_library(q: LibraryQuery, *, visible_to_network: bool) -> Results:
     if query_plan and total < SUGGEST_BELOW:
         suggestion = suggest(q.q, total, visible_to_network)
     return Results(query=q, hits=hits, total=total, facets=facets, terms=sorted(wanted), suggestion=suggestion,
-                   past_end=past_end)
+                   past_end=past_end, generation=generation)
 
 
 # Ranking every match costs about 10 µs an end product in the index (bm25 / ts_rank read each

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -18,7 +22,7 @@ from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
-from . import extraction, feed, files, queries, review_changes, services
+from . import extraction, feed, files, generation, queries, review_changes, services
 from . import synonyms as synonym_service
 from .forms import DeliverableForm, FollowForm, ReviewForm, SynonymForm, WithdrawForm
 from .models import Attachment, Deliverable, DeliverableVersion, SynonymGroup, VersionStatus
@@ -38,7 +42,29 @@ def index():
     uses = use_counts([hit.entry.deliverable_id for hit in results.hits])
     follow_form = FollowForm() if current_user.is_authenticated else None
     return render_template("library/index.html", results=results, follows=follows, follow_form=follow_form,
-                           uses=uses)
+                           uses=uses, facets=_facets(results, visible_to_network=current_user.is_authenticated))
+
+
+_FACETS: OrderedDict[tuple, Markup] = OrderedDict()
+_FACETS_KEPT = 256  # the oldest out first
+
+
+def _facets(results: queries.Results, *, visible_to_network: bool) -> Markup:
+    """The filters with their counts, drawn once and kept per process under the search index's
+    and the library's generations (counts, and the names of rounds, tables and municipalities),
+    the language, what the visitor may see and the query: at national scale drawing them was
+    a tenth of a logged-in person's library page (an anonymous one is kept whole, page_cache)."""
+    number = generation.current()[0]
+    if not number:  # no generation row (a database filled by bulk statements): nothing is kept
+        return Markup(render_template("library/_facets.html", results=results))  # nosec B704 - Jinja's own, autoescaped
+    key = (results.generation, number, str(get_locale()), visible_to_network, request.query_string)
+    found = _FACETS.get(key)
+    if found is None:
+        found = _FACETS[key] = Markup(render_template("library/_facets.html", results=results))  # nosec B704 - Jinja's own, autoescaped
+        if len(_FACETS) > _FACETS_KEPT:
+            with suppress(KeyError):  # another thread took it first
+                _FACETS.popitem(last=False)
+    return found
 
 
 @bp.route("/bibliotheek/feed.atom")

@@ -325,3 +325,23 @@ def test_a_facet_lists_its_largest_values_and_links_to_all_of_them(client):
     assert "alle=tafel" in link and f"tafel={chosen}" in link
     everything = client.get(link).text.split("<legend>Thematafel</legend>", 1)[1].split("</fieldset>", 1)[0]
     assert everything.count('name="tafel"') == 14 and "Alle 14 tonen" not in everything
+
+
+def test_a_members_filters_follow_a_publication_and_a_renamed_table_at_once(client, login, db):
+    """The filters with their counts are counted and drawn once and kept per state of the library
+    (queries._COUNTS, views._facets): a logged-in member sees a new publication's count and a
+    table's new name on the next visit (the name stayed old until the index changed)."""
+    team = Team()
+    team.publish("Zorgpad een")
+    login(team.lead)
+
+    def tables() -> str:
+        return client.get("/bibliotheek").text.split("<legend>Thematafel</legend>", 1)[1].split("</fieldset>", 1)[0]
+
+    before = tables()
+    assert before == tables() and "(1)" in before
+    team.publish("Zorgpad twee")
+    assert "(2)" in tables()
+    team.table.title = "Tafel Met Een Nieuwe Naam"
+    db.session.commit()
+    assert "Tafel Met Een Nieuwe Naam" in tables()

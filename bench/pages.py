@@ -151,6 +151,7 @@ def wrk(wrk_bin: str, url: str, cookie: str | None, seconds: int) -> dict:
 def prepare(url: str) -> dict:
     """Pages to visit and the session cookies of a table member and of staff."""
     from flask import session
+    from flask_wtf.csrf import generate_csrf
     from sqlalchemy import text
 
     from leernetwerk.auth.models import User
@@ -174,8 +175,13 @@ def prepare(url: str) -> dict:
         db.session.commit()
         cookies = {}
         for role, user_id in (("member", member_id), ("staff", staff_id)):
-            with app.test_request_context("/inloggen", method="POST"):
+            # From wrk's address and without a User-Agent, as wrk asks: the login's fingerprint
+            # (flask-login's session protection) then matches the bench's requests.
+            with app.test_request_context("/inloggen", method="POST", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
                 start_session(db.session.get(User, user_id))
+                # A browser that has seen a page keeps the form token in its session cookie: without
+                # it every request would make a token and send a new cookie.
+                generate_csrf()
                 db.session.commit()
                 value = app.session_interface.get_signing_serializer(app).dumps(dict(session))
             cookies[role] = f"{app.config['SESSION_COOKIE_NAME']}={value}"

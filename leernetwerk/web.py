@@ -143,9 +143,12 @@ def page_number() -> int:
     return arg_page(PAGE_PARAM)
 
 
-def listing_url(keep: tuple[str, ...] | list[str], base: dict[str, Any] | None = None, **changes: Any) -> str:
+def listing_url(keep: tuple[str, ...] | list[str], base: dict[str, Any] | None = None,
+                to: tuple[str, dict[str, Any]] | None = None, **changes: Any) -> str:
     """A link to the current page with only the named query parameters kept (every value of
     each), or with the checked parameters `base` instead, then `changes` applied (None drops one).
+    `to` (endpoint, its arguments) names the page when it is not this request's: a page drawn
+    again after a refused form answers a POST, and its lists page through the page itself.
     Links are built from a whitelist, never by copying request.args: an unknown parameter
     (`_anchor`, `_external`, …) must not reach url_for."""
     from flask import request, url_for
@@ -157,7 +160,8 @@ def listing_url(keep: tuple[str, ...] | list[str], base: dict[str, Any] | None =
             args.pop(name, None)
         else:
             args[name] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    endpoint, view_args = to if to is not None else (request.endpoint, request.view_args or {})
+    return url_for(endpoint, **view_args, **args)
 
 
 class Pages:

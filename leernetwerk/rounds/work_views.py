@@ -64,14 +64,14 @@ def _history(wp: WorkPackage) -> Markup:
     """The package's change history (a page of it), rendered once and kept under the rounds' work
     generation (rule R32): every audited change to a package or its milestones changes them too,
     and it shows nothing that depends on who looks. Its pager's links carry the page of updates
-    and lead to the page that drew them (a refused form's page draws its own)."""
+    and lead to the package's page (also when a refused form's POST drew it)."""
     number = arg_page("wijzigingen")
 
     def draw() -> str:
         changes, changes_page = queries.work_package_changes(wp, number)
-        return render_template("rounds/_wp_history.html", changes=changes, changes_page=changes_page)
+        return render_template("rounds/_wp_history.html", changes=changes, changes_page=changes_page, wp_id=wp.id)
 
-    key = ("wp_history", wp.id, number, tuple(request.args.getlist("pagina")), request.endpoint, str(get_locale()))
+    key = ("wp_history", wp.id, number, tuple(request.args.getlist("pagina")), str(get_locale()))
     return Markup(keep(key, draw))  # nosec B704 - rendered by Jinja with autoescape
 
 

@@ -432,3 +432,20 @@ def test_each_work_package_page_shows_only_its_own_work(client, login):
         page = client.get(f"/werkpakketten/{wp.id}").text
         assert f"{word} mijlpaal" in page and f"{word} update" in page and f"{word} eindproduct" in page
         assert other not in page
+
+
+def test_a_refused_updates_page_pages_through_the_work_package_not_the_form(client, login):
+    """After a refused update (no text) the page is drawn as the POST's answer: its "Volgende"
+    links still lead to the work package's page (they led to the form's address, a 405)."""
+    _a, member_b, _ta, _tb, wp_b, _m = _setup_two_tables()
+    start = utcnow() - timedelta(days=50)
+    with factories.one_commit():
+        for n in range(1, 26):
+            factories.make_update(member_b, wp_b, f"Stap nummer {n:02d}", at=start + timedelta(days=n))
+    login(member_b)
+    refused = client.post(f"/werkpakketten/{wp_b.id}/updates", data={"body": "", "light": "op_koers"})
+    assert refused.status_code == 400
+    nexts = [link.replace("&amp;", "&") for link in re.findall(r'href="([^"]+)" rel="next"', refused.text)]
+    assert nexts and all(link.startswith(f"/werkpakketten/{wp_b.id}?") for link in nexts)
+    for link in nexts:
+        assert client.get(link).status_code == 200

@@ -269,7 +269,7 @@ class Replays:
 
         def capture(status: str, headers: list, exc_info=None):  # noqa: ANN001, ANN202 - WSGI's
             answered[:] = [status, headers]
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+            return start_response(status, headers, exc_info)
 
         body = self.wsgi_app(environ, capture)
         number = environ.get(_REPLAYABLE)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from contextlib import suppress
-
 from flask import Flask, current_app, g
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
@@ -14,6 +11,7 @@ from wtforms import Field
 from . import policy
 from .coalitions import models as coalition_models
 from .enums import template_enums
+from .kept import Kept
 from .library import models as library_models
 from .markdown import render_markdown
 from .notifications import models as notification_models
@@ -68,8 +66,7 @@ def _widget_key(f: Field, attrs: dict) -> tuple | None:
             tuple(sorted((name, str(value)) for name, value in attrs.items())), options)
 
 
-_WIDGETS: OrderedDict[tuple, Markup] = OrderedDict()
-_WIDGETS_KEPT = 2048  # the oldest out first
+_WIDGETS = Kept(2048)
 
 
 def widget(f: Field, attrs: dict) -> Markup:
@@ -77,15 +74,7 @@ def widget(f: Field, attrs: dict) -> Markup:
     field (no value, no input, no error) looks the same each time: its markup is kept per process
     (WTForms' rendering was a seventh of a work-package page, which shows two forms)."""
     key = _widget_key(f, attrs)
-    if key is None:
-        return f(**attrs)
-    found = _WIDGETS.get(key)
-    if found is None:
-        found = _WIDGETS[key] = f(**attrs)
-        if len(_WIDGETS) > _WIDGETS_KEPT:
-            with suppress(KeyError):  # another thread took it first
-                _WIDGETS.popitem(last=False)
-    return found
+    return f(**attrs) if key is None else _WIDGETS.get(key, lambda: f(**attrs))
 
 
 def init_templating(app: Flask) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import suppress
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -17,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from ..coalitions.directory import use_counts, uses_of
 from ..coalitions.models import Municipality
 from ..extensions import db
+from ..kept import Kept
 from ..page_cache import public_page
 from ..policy import require
 from ..rounds.models import WorkPackage
@@ -45,8 +44,7 @@ def index():
                            uses=uses, facets=_facets(results, visible_to_network=current_user.is_authenticated))
 
 
-_FACETS: OrderedDict[tuple, Markup] = OrderedDict()
-_FACETS_KEPT = 256  # the oldest out first
+_FACETS = Kept(256)
 
 
 def _facets(results: queries.Results, *, visible_to_network: bool) -> Markup:
@@ -54,17 +52,13 @@ def _facets(results: queries.Results, *, visible_to_network: bool) -> Markup:
     and the library's generations (counts, and the names of rounds, tables and municipalities),
     the language, what the visitor may see and the query: at national scale drawing them was
     a tenth of a logged-in person's library page (an anonymous one is kept whole, page_cache)."""
+    def draw() -> Markup:
+        return Markup(render_template("library/_facets.html", results=results))  # nosec B704 - Jinja's own, autoescaped
+
     number = generation.current()[0]
     if not number:  # no generation row (a database filled by bulk statements): nothing is kept
-        return Markup(render_template("library/_facets.html", results=results))  # nosec B704 - Jinja's own, autoescaped
-    key = (results.generation, number, str(get_locale()), visible_to_network, request.query_string)
-    found = _FACETS.get(key)
-    if found is None:
-        found = _FACETS[key] = Markup(render_template("library/_facets.html", results=results))  # nosec B704 - Jinja's own, autoescaped
-        if len(_FACETS) > _FACETS_KEPT:
-            with suppress(KeyError):  # another thread took it first
-                _FACETS.popitem(last=False)
-    return found
+        return draw()
+    return _FACETS.get((results.generation, number, str(get_locale()), visible_to_network, request.query_string), draw)
 
 
 @bp.route("/bibliotheek/feed.atom")

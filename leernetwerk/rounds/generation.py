@@ -8,13 +8,13 @@ Bulk statements on these models must call `bump()` themselves (a listener sees o
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 
 from ..generations import Generation, Watched
+from ..kept import Kept
 from .models import WorkState
 
 
@@ -56,12 +56,7 @@ def keep(key: tuple, compute: Callable[[], Any]) -> Any:
     generation = WORK.current()[0]
     if not generation:  # no generation row (a database filled by bulk statements): nothing is kept
         return compute()
-    key = (generation, *key)
-    kept = current_app.extensions.setdefault("round_summaries", OrderedDict())
-    if key in kept:
-        kept.move_to_end(key)
-        return kept[key]
-    kept[key] = value = compute()
-    while len(kept) > KEPT:
-        kept.popitem(last=False)
-    return value
+    kept = current_app.extensions.get("round_summaries")
+    if kept is None:
+        kept = current_app.extensions["round_summaries"] = Kept(KEPT)
+    return kept.get((generation, *key), compute)

@@ -396,12 +396,18 @@ def test_the_carry_over_choice_starts_empty(client, login, db):
     assert "Kies een volgende ronde." in refused.text
 
 
-def test_a_long_history_is_read_a_page_at_a_time_newest_first(client, login):
+def _package_with_updates(count: int):
+    """Table B's member and package, with `count` updates a day apart ("Stap nummer 01" the oldest)."""
     _a, member_b, _ta, _tb, wp_b, _m = _setup_two_tables()
     start = utcnow() - timedelta(days=50)
     with factories.one_commit():
-        for n in range(1, 46):
+        for n in range(1, count + 1):
             factories.make_update(member_b, wp_b, f"Stap nummer {n:02d}", at=start + timedelta(days=n))
+    return member_b, wp_b
+
+
+def test_a_long_history_is_read_a_page_at_a_time_newest_first(client, login):
+    member_b, wp_b = _package_with_updates(45)
     login(member_b)
     first = client.get(f"/werkpakketten/{wp_b.id}").text
     shown = re.findall(r"Stap nummer (\d\d)", first)
@@ -437,11 +443,7 @@ def test_each_work_package_page_shows_only_its_own_work(client, login):
 def test_a_refused_updates_page_pages_through_the_work_package_not_the_form(client, login):
     """After a refused update (no text) the page is drawn as the POST's answer: its "Volgende"
     links still lead to the work package's page (they led to the form's address, a 405)."""
-    _a, member_b, _ta, _tb, wp_b, _m = _setup_two_tables()
-    start = utcnow() - timedelta(days=50)
-    with factories.one_commit():
-        for n in range(1, 26):
-            factories.make_update(member_b, wp_b, f"Stap nummer {n:02d}", at=start + timedelta(days=n))
+    member_b, wp_b = _package_with_updates(25)
     login(member_b)
     refused = client.post(f"/werkpakketten/{wp_b.id}/updates", data={"body": "", "light": "op_koers"})
     assert refused.status_code == 400

@@ -55,6 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
             from .database import configure_sqlite
 
             configure_sqlite(engine)
+        from .generations import watch_writes
+
+        watch_writes(engine)
 
     from .security import init_security
 
@@ -99,7 +102,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .page_cache import Replays
 
     # Inside WhiteNoise (static files first) and the proxy fix (the client's scheme and host).
-    app.wsgi_app = Replays(app.wsgi_app, app)
+    from .personal_pages import PersonalPages
+
+    app.wsgi_app = Replays(PersonalPages(app.wsgi_app, app), app)
 
     from .static_files import init_static
 

@@ -110,6 +110,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PUBLIC_STALE_WHILE_REVALIDATE": int(env.get("PUBLIC_STALE_WHILE_REVALIDATE", "300") or 300),
         "PAGE_CACHE_BYTES": int(env.get("PAGE_CACHE_BYTES", str(32 * 1024 * 1024)) or 0),
         "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", "300") or 0),
+        # A logged-in person's pages kept for the same browser until any data changes
+        # (personal_pages.py): the longest one is kept, and the bytes per worker; 0 seconds: never.
+        "PERSONAL_PAGE_SECONDS": int(env.get("PERSONAL_PAGE_SECONDS", "60") or 0),
+        "PERSONAL_PAGE_BYTES": int(env.get("PERSONAL_PAGE_BYTES", str(32 * 1024 * 1024)) or 0),
     }
     config.update(overrides)
     return config

@@ -12,6 +12,7 @@ row is (re)made, so a database emptied and filled again never repeats an old gen
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import threading
 import time
@@ -20,9 +21,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import Engine, create_engine, event, inspect, select, update
+from sqlalchemy import BigInteger, Engine, create_engine, event, inspect, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .database import insert_or_ignore, utcnow
 from .extensions import db
@@ -204,3 +205,78 @@ class Generation:
         if (any(self._changes(obj, added_or_deleted=True) for obj in (*session.new, *session.deleted))
                 or any(self._changes(obj, added_or_deleted=False) for obj in session.dirty)):
             self.bump(session)
+
+
+# --- the generation of all data --------------------------------------------------------------------
+# A person's page can show anything (their tables, a name, an unread count, a role): what is kept
+# of it is keyed by a generation that moves on every write of any kind, not by what one area
+# watches. A listener notes any statement that writes (the ORM's flushes, bulk statements and
+# text alike); the transaction's commit moves the generation first, on the same connection, so
+# it becomes visible exactly with the data. Only a session's "last seen" moment, which reading
+# pages moves, does not count.
+
+class DataState(db.Model):
+    """One row: the generation of all data, moved by every transaction that wrote anything
+    (see `watch_writes`). Personal pages are kept per process under it (personal_pages.py)."""
+
+    __tablename__ = "data_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime | None]
+
+
+DATA = Generation("data_generation", DataState, lambda: ())
+
+_WROTE = "leernetwerk.wrote"  # in a connection's info: its transaction wrote data
+SKIP_DATA_GENERATION = "leernetwerk.skip_data_generation"  # in a connection's info: migrations
+_READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SHOW", "EXPLAIN",
+          "CREATE", "ALTER", "DROP", "ANALYZE", "VACUUM")
+_SESSION_TOUCH = re.compile(r"UPDATE user_sessions SET last_seen_at=[^,]+? WHERE user_sessions\.id = \S+$")
+_TABLE_EXISTS = {"sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_state'",
+                 "postgresql": "SELECT to_regclass('data_state')"}
+_BUMP = "UPDATE data_state SET generation = generation + 1 WHERE id = 1"
+
+
+def writes(statement: str) -> bool:
+    """Whether a statement changes data that a page could show. Schema statements do not (a
+    migration's process restarts), nor does moving a session's last-seen moment."""
+    head = statement.lstrip()[:9].upper()
+    return not head.startswith(_READS) and not _SESSION_TOUCH.match(statement) \
+        and not statement.startswith("UPDATE data_state")
+
+
+def watch_writes(engine: Engine) -> None:
+    """Move DATA in every transaction on `engine` that wrote, as its commit begins."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:  # noqa: ANN001
+        connection.info.pop(_WROTE, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(connection, _cursor, statement, _parameters, _context, _many) -> None:  # noqa: ANN001
+        if _WROTE not in connection.info and writes(statement):
+            connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "commit")
+    def _commit(connection) -> None:  # noqa: ANN001
+        info = connection.info
+        if not info.pop(_WROTE, None) or info.get(SKIP_DATA_GENERATION):
+            return
+        # On the driver's cursor: the transaction is still open here, and SQLAlchemy's own
+        # execution would start its events again inside this one.
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            # A database of an older release (not yet upgraded, or being restored) has no row to move.
+            cursor.execute(_TABLE_EXISTS[connection.dialect.name])
+            found = cursor.fetchone()
+            if found is None or found[0] is None:
+                return
+            cursor.execute(_BUMP)
+            if cursor.rowcount == 0:  # no row yet (a database made by create_all): from the clock
+                cursor.execute("INSERT INTO data_state (id, generation) "  # nosec B608 - a number
+                               f"VALUES (1, {time.time_ns() // 1000})")
+        finally:
+            cursor.close()
+        if has_app_context():
+            g.pop(DATA.key, None)

@@ -10,6 +10,7 @@ from .coalitions.models import (  # noqa: F401
     Question,
     QuestionSignal,
 )
+from .generations import DataState  # noqa: F401
 from .library.models import (  # noqa: F401
     Attachment,
     Deliverable,

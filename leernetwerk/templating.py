@@ -8,7 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import Field
 
-from . import policy
+from . import personal_pages, policy
 from .coalitions import models as coalition_models
 from .enums import template_enums
 from .kept import Kept
@@ -81,6 +81,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(csrf_token=csrf_token, post_button=post_button, widget=widget, can=policy.can,
                                  current_locale=lambda: str(get_locale()), kind_label=kind_label,
-                                 conflict_rows=conflict_rows, listing_url=listing_url)
+                                 conflict_rows=conflict_rows, listing_url=listing_url,
+                                 page_expires=personal_pages.expires)
     app.jinja_env.globals.update(template_enums(coalition_models, library_models, notification_models, rounds_models))
     app.jinja_env.filters["markdown"] = render_markdown

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from leernetwerk.generations import SKIP_DATA_GENERATION
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -96,26 +98,36 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # Batch mode rebuilds tables; foreign keys are checked once afterwards instead.
-            # The PRAGMA only works outside a transaction, so it goes to the driver directly.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            include_name=include_name,
-            **conf_args
-        )
+        # A migration's writes do not move the generation of all data (its table may not exist
+        # yet); every process restarts after one, and what they kept goes with them.
+        connection.info[SKIP_DATA_GENERATION] = True
+        try:
+            _run_online(connection, conf_args)
+        finally:
+            connection.info.pop(SKIP_DATA_GENERATION, None)
 
-        with context.begin_transaction():
-            context.run_migrations()
-            if sqlite:
-                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if problems:
-                    raise RuntimeError(f"migration broke foreign keys: {problems[:5]}")
+
+def _run_online(connection, conf_args):
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds tables; foreign keys are checked once afterwards instead.
+        # The PRAGMA only works outside a transaction, so it goes to the driver directly.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    context.configure(
+        connection=connection,
+        target_metadata=get_metadata(),
+        include_name=include_name,
+        **conf_args
+    )
+
+    with context.begin_transaction():
+        context.run_migrations()
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise RuntimeError(f"migration broke foreign keys: {problems[:5]}")
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -15,7 +15,8 @@ from leernetwerk.rounds.models import TableRole
 from tests import factories
 
 
-def test_a_page_that_only_reads_commits_and_keeps_its_prepared_statements(app, client, login):
+def test_a_page_that_only_reads_commits_and_keeps_its_prepared_statements(app, client, login, monkeypatch):
+    monkeypatch.setitem(app.config, "PERSONAL_PAGE_SECONDS", 0)  # Flask makes /mijn each time
     login(factories.make_user(name="Lezer"))
     ended: list[str] = []
     prepared: list[int] = []

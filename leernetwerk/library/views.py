@@ -17,6 +17,7 @@ from ..coalitions.models import Municipality
 from ..extensions import db
 from ..kept import Kept
 from ..page_cache import public_page
+from ..personal_pages import personal_page
 from ..policy import require
 from ..rounds.models import WorkPackage
 from ..security import safe_next
@@ -32,6 +33,7 @@ bp = Blueprint("library", __name__)
 # --- the library -----------------------------------------------------------------------------
 
 @bp.route("/bibliotheek")
+@personal_page
 @public_page
 def index():
     require("library.view")
@@ -84,12 +86,14 @@ def _render_detail(page: queries.DetailPage) -> str:
 
 
 @bp.route("/bibliotheek/<slug>")
+@personal_page
 @public_page
 def detail(slug: str):
     return _render_detail(_detail_or_404(slug))
 
 
 @bp.route("/bibliotheek/<slug>/versie/<int:number>")
+@personal_page
 @public_page
 def detail_version(slug: str, number: int):
     return _render_detail(_detail_or_404(slug, number))

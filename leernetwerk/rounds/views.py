@@ -17,6 +17,7 @@ from ..database import utcnow
 from ..dates import today
 from ..extensions import db
 from ..params import arg_id
+from ..personal_pages import personal_page
 from ..policy import require
 from ..web import ALREADY_SAVED, form_status, me, page_number, save
 from . import overview, queries, services, timeline, work
@@ -48,6 +49,7 @@ def person_by_id(user_id: int | None) -> User | None:
 # --- dashboard ------------------------------------------------------------------------------------
 
 @bp.route("/mijn")
+@personal_page
 def dashboard():
     require("dashboard.view")
     from ..coalitions import directory, places  # /mijn gathers every area's part: imported here, not at the top
@@ -76,6 +78,7 @@ def dashboard():
 # --- rounds ---------------------------------------------------------------------------------------
 
 @bp.route("/rondes")
+@personal_page
 def round_list():
     require("rounds.view")
     day = today()
@@ -103,6 +106,7 @@ def round_create():
 
 
 @bp.route("/rondes/<int:round_id>")
+@personal_page
 def round_detail(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     require("rounds.view", round_)
@@ -221,6 +225,7 @@ def table_create(round_id: int):
 
 
 @bp.route("/tafels/<int:table_id>")
+@personal_page
 def table_detail(table_id: int):
     table = db.get_or_404(ThematicTable, table_id)
     require("table.view", table)

@@ -12,6 +12,7 @@ from ..database import utcnow
 from ..dates import today
 from ..extensions import db
 from ..params import arg_page
+from ..personal_pages import personal_page
 from ..policy import require
 from ..security import safe_next
 from ..web import ALREADY_SAVED, form_status, me, save
@@ -76,6 +77,7 @@ def _history(wp: WorkPackage) -> Markup:
 
 
 @bp.route("/werkpakketten/<int:wp_id>")
+@personal_page
 def work_package_detail(wp_id: int):
     wp = db.get_or_404(WorkPackage, wp_id)
     require("table.view", wp.table)

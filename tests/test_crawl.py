@@ -146,3 +146,21 @@ def test_every_link_a_role_is_shown_leads_somewhere(role: str, demo, make_client
     (ARTIFACTS / f"{role.split('@')[0]}.txt").write_text(crawl.report(), encoding="utf-8")
     assert len(crawl.fetched) > (1 if role == "anonymous" else 20), crawl.report()
     assert not crawl.failures, f"{len(crawl.failures)} failure(s) as {role}:\n" + "\n".join(crawl.failures)
+
+
+@pytest.mark.parametrize("role", [email for email, _ in DEMO_LOGINS])
+def test_reading_every_page_a_role_is_shown_changes_no_data(role: str, demo, make_client, app, monkeypatch):
+    """A second crawl (a session's first looks may note a moment) writes nothing: the generation
+    of all data stays where it is, so a person's kept pages (personal_pages.py) stay valid while
+    people only read, and no GET takes the write lock."""
+    from leernetwerk.generations import DATA
+
+    client = make_client()
+    assert client.post("/inloggen", data={"email": role, "password": DEMO_PASSWORD}).status_code == 302
+    Crawl(client, role).run()
+    monkeypatch.setitem(app.config, "PERSONAL_PAGE_SECONDS", 0)  # Flask draws every page again
+    before = DATA.committed()
+    again = Crawl(client, role)
+    again.run()
+    assert len(again.fetched) > 20
+    assert DATA.committed() == before

@@ -126,6 +126,22 @@ def warm(url: str, cookie: str | None) -> float:
         return max([*pool.map(one, range(WORKERS * 2)), *pool.map(one, range(WORKERS * 2))])
 
 
+def after_a_look(url: str, cookie: str) -> str:
+    """The cookie a browser holds after it has looked at the page once: a page may put something in
+    the session on a first look (/mijn notes since when things are new), and a browser sends
+    that cookie from then on. wrk never takes a cookie over, so without this every request it
+    makes would be a first look."""
+    name = cookie.split("=", 1)[0]
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            pair = header.split(";", 1)[0]
+            if pair.startswith(name + "="):
+                return pair
+    return cookie
+
+
 def wrk(wrk_bin: str, url: str, cookie: str | None, seconds: int) -> dict:
     # As a browser asks: gzip accepted (the page cache keeps a gzipped copy of each public page).
     args = [wrk_bin, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s",
@@ -234,6 +250,8 @@ def run(url: str, wrk_bin: str) -> dict:
                 continue
             cookie = setup["cookies"][role] if role else None
             try:
+                if cookie:
+                    cookie = setup["cookies"][role] = after_a_look(app.url(path), cookie)
                 first_ms = warm(app.url(path), cookie)
             except OSError as exc:  # a page that takes longer than two minutes is not measured
                 print(f"{name:46} not measured: {exc}", flush=True)

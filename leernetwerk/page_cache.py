@@ -219,6 +219,28 @@ _REPLAYABLE = "leernetwerk.replayable"  # in the WSGI environ: Flask answered wi
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 
 
+def call_recorded(wsgi_app: Callable, environ: dict, start_response: Callable) -> tuple[Iterable[bytes], list]:
+    """Call a WSGI app; also return [status, headers] as it gave them to start_response (filled in
+    once the call returns)."""
+    answered: list = []
+
+    def capture(status: str, headers: list, exc_info=None):  # noqa: ANN001, ANN202 - WSGI's
+        answered[:] = [status, headers]
+        return start_response(status, headers, exc_info)
+
+    return wsgi_app(environ, capture), answered
+
+
+def read_all(body: Iterable[bytes]) -> bytes:
+    """A WSGI body in one piece, closed as WSGI asks."""
+    try:
+        return b"".join(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
 class Replays:
     """WSGI middleware in front of Flask: a plain anonymous GET of a public page is answered with
     the response Flask gave for the same request under the same library generation.
@@ -265,22 +287,11 @@ class Replays:
             if number == kept.generation:
                 start_response(kept.status, list(kept.headers))
                 return [kept.body]
-        answered: list = []
-
-        def capture(status: str, headers: list, exc_info=None):  # noqa: ANN001, ANN202 - WSGI's
-            answered[:] = [status, headers]
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, capture)
+        body, answered = call_recorded(self.wsgi_app, environ, start_response)
         number = environ.get(_REPLAYABLE)
         if not number:
             return body
-        try:
-            data = b"".join(body)
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        data = read_all(body)
         status, headers = answered
         names = {name.lower() for name, _value in headers}
         if status.startswith("200") and "set-cookie" not in names and any(

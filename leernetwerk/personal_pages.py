@@ -35,7 +35,7 @@ from flask_login import current_user
 
 from .dates import day_start, today
 from .generations import DATA
-from .page_cache import _CONDITIONAL, PageCache
+from .page_cache import _CONDITIONAL, PageCache, call_recorded, read_all
 
 _VALID_UNTIL = "leernetwerk.personal_until"  # in the WSGI environ: Flask made a personal page
 
@@ -126,22 +126,11 @@ class PersonalPages:
         if kept is not None and kept.generation == number and time.time() < kept.valid_until:
             start_response(kept.status, list(kept.headers))
             return [kept.body]
-        answered: list = []
-
-        def capture(status: str, headers: list, exc_info=None):  # noqa: ANN001, ANN202 - WSGI's
-            answered[:] = [status, headers]
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, capture)
+        body, answered = call_recorded(self.wsgi_app, environ, start_response)
         valid_until = environ.get(_VALID_UNTIL)
         if valid_until is None or not number:
             return body
-        try:
-            data = b"".join(body)
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        data = read_all(body)
         status, headers = answered
         if status.startswith("200") and not any(name.lower() == "set-cookie" for name, _value in headers):
             self.kept.put(key, _Kept(number, valid_until, status, list(headers), data, time.monotonic()))

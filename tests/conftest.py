@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context, request, request_started
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, event, inspect, text
@@ -207,6 +207,20 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+@pytest.fixture
+def flask_requests(app: Flask) -> Iterator[list[str]]:
+    """The paths of the requests that reached Flask (a page answered again before Flask, by
+    page_cache.Replays or personal_pages.PersonalPages, never does)."""
+    seen: list[str] = []
+
+    def started(_sender, **_extra) -> None:
+        seen.append(request.path)
+
+    request_started.connect(started, app)
+    yield seen
+    request_started.disconnect(started, app)
 
 
 @pytest.fixture

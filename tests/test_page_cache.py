@@ -11,7 +11,6 @@ import re
 import time
 
 import pytest
-from flask import request, request_started
 from sqlalchemy import create_engine, event, text
 
 from leernetwerk import generations
@@ -28,19 +27,6 @@ PUBLIC_PAGES = ("/bibliotheek", "/bibliotheek/feed.atom", "/api/v1/eindproducten
 def _empty_page_cache(app):
     for name in ("page_cache", "page_replays"):
         app.extensions.get(name) and app.extensions[name].clear()
-
-
-@pytest.fixture
-def flask_requests(app):
-    """How many requests reached Flask (a replayed answer never does)."""
-    seen: list[str] = []
-
-    def started(_sender, **_extra) -> None:
-        seen.append(request.path)
-
-    request_started.connect(started, app)
-    yield seen
-    request_started.disconnect(started, app)
 
 
 def test_anonymous_public_pages_are_cacheable_by_anyone_and_answer_304(client):

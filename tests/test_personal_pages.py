@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from flask import request, request_started
 from sqlalchemy import text
 
 from leernetwerk.dates import AMSTERDAM
@@ -16,19 +15,6 @@ from leernetwerk.extensions import db
 from leernetwerk.generations import DATA, writes
 from leernetwerk.rounds.models import TableMembership
 from tests import factories
-
-
-@pytest.fixture
-def flask_requests(app):
-    """The paths of the requests that reached Flask (a kept page answered again never does)."""
-    seen: list[str] = []
-
-    def started(_sender, **_extra) -> None:
-        seen.append(request.path)
-
-    request_started.connect(started, app)
-    yield seen
-    request_started.disconnect(started, app)
 
 
 def _member_at_work():

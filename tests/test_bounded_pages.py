@@ -161,3 +161,32 @@ def test_a_second_visit_compiles_no_statement_again(network, make_client, login,
         finally:
             event.remove(_db.engine, "before_cursor_execute", note)
     assert not missed, missed
+
+
+def test_a_filtered_round_counts_the_whole_round_and_groups_only_what_the_filters_keep(network):
+    """The round's numbers and its grouped timeline come from one count per theme and status:
+    the numbers over every table of the round, the theme lines over the filtered ones."""
+    from collections import Counter
+
+    from werkzeug.datastructures import MultiDict
+
+    from leernetwerk.dates import today
+    from leernetwerk.rounds import overview
+    from leernetwerk.rounds.models import SupportRequest
+
+    network.grow(200)
+    day = today()
+    filters = overview.RoundFilters.from_args(MultiDict({"aandacht": "vraag"}))
+    summary = overview.summary(network.round, filters, network.staff, day)
+
+    everything = overview.summary(network.round, overview.RoundFilters(), network.staff, day)
+    assert summary.totals == everything.totals
+    assert summary.totals.tables == 240 == sum(summary.totals.by_status.values())
+    asking = db.session.execute(
+        select(ThematicTable.theme, ThematicTable.id).join(SupportRequest, SupportRequest.table_id == ThematicTable.id)
+        .where(ThematicTable.round_id == network.round.id, SupportRequest.answered_at.is_(None),
+               SupportRequest.withdrawn_at.is_(None)).distinct()).all()
+    assert len(asking) == len(summary.table_ids) > 25
+    assert summary.groups is not None  # more than a page: the timeline groups by theme
+    assert {g.theme: g.tables for g in summary.groups} == dict(Counter(theme for theme, _id in asking))
+    assert all(sum(g.by_status.values()) == g.tables for g in summary.groups)

@@ -192,16 +192,37 @@ class Totals:
     without_evaluation: int = 0
 
 
-def totals(round_: Round, today: date, severity) -> Totals:  # noqa: ANN001
-    """The round's numbers, counted in the database: two queries."""
-    result = Totals()
-    for level, n in db.session.execute(
-        select(_level(severity), func.count(ThematicTable.id))
+@dataclass(frozen=True)
+class StatusCount:
+    """How many of the round's tables of one theme have one status, inside the filters or not."""
+
+    theme: str
+    level: int  # see SEVERITY; 0: no update
+    filtered: bool
+    tables: int
+
+
+def status_counts(round_: Round, filtered: Select, severity) -> list[StatusCount]:  # noqa: ANN001
+    """The round's tables counted per theme, status and whether the filters keep them: one query.
+    Its status (the latest lights of every work package) is the costly part at national scale:
+    worked out once for the round's totals and the grouped timeline both."""
+    level = _level(severity)
+    kept = ThematicTable.id.in_(filtered)
+    return [StatusCount(theme, lvl, bool(inside), n) for theme, lvl, inside, n in db.session.execute(
+        select(ThematicTable.theme, level, kept, func.count(ThematicTable.id))
         .outerjoin(severity, severity.c.table_id == ThematicTable.id)
-        .where(ThematicTable.round_id == round_.id).group_by(_level(severity))
-    ).all():
-        result.by_status[LIGHT_OF[level]] = n
-        result.tables += n
+        .where(ThematicTable.round_id == round_.id).group_by(ThematicTable.theme, level, kept)
+        .order_by(ThematicTable.theme)
+    ).all()]
+
+
+def totals(round_: Round, today: date, counts: list[StatusCount]) -> Totals:
+    """The round's numbers, counted in the database: one query besides `counts`."""
+    result = Totals()
+    for count in counts:
+        light = LIGHT_OF[count.level]
+        result.by_status[light] = result.by_status.get(light, 0) + count.tables
+        result.tables += count.tables
     in_round = select(WorkPackage.id).join(WorkPackage.table).where(ThematicTable.round_id == round_.id)
     open_ = Milestone.done_at.is_(None)
 
@@ -259,21 +280,15 @@ class ThemeGroup:
         return TableStatus.worst([light for light, n in self.by_status.items() if n]).light
 
 
-def theme_groups(filtered: Select, today: date, severity) -> tuple[list[ThemeGroup], int]:  # noqa: ANN001
+def theme_groups(filtered: Select, today: date, counts: list[StatusCount]) -> tuple[list[ThemeGroup], int]:
     """Up to MAX_GROUPS themes of the filtered tables with their counts, and how many themes in all:
-    two queries (tables per theme and status; milestones per theme, day and state)."""
-    level = _level(severity)
-    rows = db.session.execute(
-        select(ThematicTable.theme, level, func.count(ThematicTable.id))
-        .outerjoin(severity, severity.c.table_id == ThematicTable.id)
-        .where(ThematicTable.id.in_(filtered)).group_by(ThematicTable.theme, level)
-        .order_by(ThematicTable.theme)
-    ).all()
+    one query (milestones per theme, day and state) besides `counts`."""
     groups: dict[str, ThemeGroup] = {}
-    for theme, lvl, n in rows:
-        group = groups.setdefault(theme, ThemeGroup(theme=theme, tables=0, by_status={}))
-        group.by_status[LIGHT_OF[lvl]] = n
-        group.tables += n
+    for count in counts:
+        if count.filtered:
+            group = groups.setdefault(count.theme, ThemeGroup(theme=count.theme, tables=0, by_status={}))
+            group.by_status[LIGHT_OF[count.level]] = count.tables
+            group.tables += count.tables
     shown = dict(list(groups.items())[:MAX_GROUPS])
     if shown:
         state = case((Milestone.done_at.is_not(None), literal("done")), (Milestone.due_on < today, literal("overdue")),
@@ -347,7 +362,7 @@ class Summary:
 
 
 def summary(round_: Round, filters: RoundFilters, user: User, today: date, per_page: int = PER_PAGE) -> Summary:
-    """The round's summary for these filters: computed in eight queries (ten grouped), or kept
+    """The round's summary for these filters: computed in eight queries (nine grouped), or kept
     (see `keep`) when nothing in the rounds' work has changed since."""
     return keep(("summary", round_.id, astuple(filters), user.id if filters.mine else None, per_page, today),
                 lambda: _summarise(round_, filters, user, today, per_page))
@@ -359,16 +374,17 @@ def _summarise(round_: Round, filters: RoundFilters, user: User, today: date, pe
     table_ids = tuple(db.session.execute(
         select(ThematicTable.id).where(ThematicTable.id.in_(filtered)).order_by(ThematicTable.title, ThematicTable.id)
     ).scalars())
+    counts = status_counts(round_, filtered, severity)
     groups, theme_count = None, 0
     if len(table_ids) > per_page and not filters.theme:
-        groups, theme_count = theme_groups(filtered, today, severity)
+        groups, theme_count = theme_groups(filtered, today, counts)
     themes = tuple(db.session.execute(
         select(ThematicTable.theme).where(ThematicTable.round_id == round_.id).distinct().order_by(ThematicTable.theme)
     ).scalars())
     liaison_ids = tuple(db.session.execute(
         select(ThematicTable.liaison_id).where(ThematicTable.round_id == round_.id).distinct()
     ).scalars())
-    return Summary(table_ids=table_ids, totals=totals(round_, today, severity), groups=groups,
+    return Summary(table_ids=table_ids, totals=totals(round_, today, counts), groups=groups,
                    theme_count=theme_count, themes=themes, liaison_ids=liaison_ids)
 
 

@@ -230,20 +230,32 @@ DATA = Generation("data_generation", DataState, lambda: ())
 
 _WROTE = "leernetwerk.wrote"  # in a connection's info: its transaction wrote data
 SKIP_DATA_GENERATION = "leernetwerk.skip_data_generation"  # in a connection's info: migrations
-_READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SHOW", "EXPLAIN",
-          "CREATE", "ALTER", "DROP", "ANALYZE", "VACUUM")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE", "COPY", "UPSERT")
+_LEADING = re.compile(r"(?:\s+|\(|/\*.*?\*/|--[^\n]*\n)*", re.S)  # space, brackets and comments before a keyword
+_DML_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
 _SESSION_TOUCH = re.compile(r"UPDATE user_sessions SET last_seen_at=[^,]+? WHERE user_sessions\.id = \S+$")
-_TABLE_EXISTS = {"sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_state'",
-                 "postgresql": "SELECT to_regclass('data_state')"}
-_BUMP = "UPDATE data_state SET generation = generation + 1 WHERE id = 1"
+# One round trip on PostgreSQL, also for a database of an older release (not yet upgraded, or being
+# restored) without the table; a missing row (a database made by create_all) is made from the
+# clock, and two first writers at once do not collide.
+_BUMP_POSTGRESQL = ("DO $$ BEGIN IF to_regclass('data_state') IS NOT NULL THEN "
+                    "UPDATE data_state SET generation = generation + 1 WHERE id = 1; "
+                    "IF NOT FOUND THEN INSERT INTO data_state (id, generation) VALUES (1, {clock}) "
+                    "ON CONFLICT (id) DO NOTHING; END IF; END IF; END $$")
+_BUMP_SQLITE = "UPDATE data_state SET generation = generation + 1 WHERE id = 1"
+_MAKE_SQLITE = "INSERT OR IGNORE INTO data_state (id, generation) VALUES (1, {clock})"
 
 
 def writes(statement: str) -> bool:
-    """Whether a statement changes data that a page could show. Schema statements do not (a
+    """Whether a statement changes data that a page could show: its first keyword (after spaces,
+    brackets and comments) inserts, updates or deletes, or a WITH holds such a statement. Reads
+    (a SELECT, a UNION in brackets, a WITH that only selects) and schema statements do not (a
     migration's process restarts), nor does moving a session's last-seen moment."""
-    head = statement.lstrip()[:9].upper()
-    return not head.startswith(_READS) and not _SESSION_TOUCH.match(statement) \
-        and not statement.startswith("UPDATE data_state")
+    start = _LEADING.match(statement).end()
+    head = statement[start:start + 8].upper()
+    if head.startswith("WITH"):
+        return bool(_DML_WORD.search(statement))
+    return head.startswith(_WRITES) and not _SESSION_TOUCH.match(statement, start) \
+        and not statement.startswith("UPDATE data_state", start)
 
 
 def watch_writes(engine: Engine) -> None:
@@ -264,18 +276,20 @@ def watch_writes(engine: Engine) -> None:
         if not info.pop(_WROTE, None) or info.get(SKIP_DATA_GENERATION):
             return
         # On the driver's cursor: the transaction is still open here, and SQLAlchemy's own
-        # execution would start its events again inside this one.
+        # execution would start its events again inside this one. The row is locked from here
+        # until the commit is written: writing commits take turns on it.
         cursor = connection.connection.dbapi_connection.cursor()
+        clock = time.time_ns() // 1000
         try:
-            # A database of an older release (not yet upgraded, or being restored) has no row to move.
-            cursor.execute(_TABLE_EXISTS[connection.dialect.name])
-            found = cursor.fetchone()
-            if found is None or found[0] is None:
-                return
-            cursor.execute(_BUMP)
-            if cursor.rowcount == 0:  # no row yet (a database made by create_all): from the clock
-                cursor.execute("INSERT INTO data_state (id, generation) "  # nosec B608 - a number
-                               f"VALUES (1, {time.time_ns() // 1000})")
+            if connection.dialect.name == "postgresql":
+                cursor.execute(_BUMP_POSTGRESQL.format(clock=clock))
+            else:
+                cursor.execute(_BUMP_SQLITE)
+                if cursor.rowcount == 0:
+                    cursor.execute(_MAKE_SQLITE.format(clock=clock))
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):  # a database of an older release: nothing to move
+                raise
         finally:
             cursor.close()
         if has_app_context():

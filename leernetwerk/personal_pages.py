@@ -16,6 +16,9 @@ only for exactly that browser session and only until anything changes:
   "deze week" follow the day), the end of the login session (idle or absolute) or a moment the
   page itself names (`expires`: an update's 24-hour edit window, whose button must go).
 
+A page answered again gets new one-time form tokens (forms.OnceForm), as a page drawn anew
+would: two tabs with the same page each save what is typed in them.
+
 Only views marked `@personal_page` are kept, only a 200 that set no cookie (a page that showed a
 flashed message, or began a session's form token, changed the cookie), and only for a GET without
 conditional headers. Kept in memory per process, least recently used first out, bounded by
@@ -24,10 +27,12 @@ PERSONAL_PAGE_BYTES.
 
 from __future__ import annotations
 
+import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from flask import Flask, current_app, g, request
@@ -40,10 +45,22 @@ from .page_cache import _CONDITIONAL, PageCache, call_recorded, read_all
 _VALID_UNTIL = "leernetwerk.personal_until"  # in the WSGI environ: Flask made a personal page
 
 
+# A one-time form token (forms.OnceForm) as WTForms writes it: each showing of a form has its own.
+_ONCE = re.compile(rb'(<input name="once" type="hidden" value=")[A-Za-z0-9_-]{32}(")')
+
+
+def _fresh_tokens(body: bytes) -> bytes:
+    """The page with every one-time form token made anew: a page answered again is another
+    showing of its forms. Two tabs sending the same token would have the second refused as
+    already sent, and its typed text lost. The same length, so Content-Length stays true."""
+    return _ONCE.sub(lambda match: match[1] + secrets.token_urlsafe(24).encode() + match[2], body)
+
+
 @dataclass(frozen=True)
 class _Kept:
     generation: int
     valid_until: float  # seconds since the epoch
+    once: bool  # it shows a form with a one-time token
     status: str
     headers: list[tuple[str, str]]
     body: bytes
@@ -63,10 +80,12 @@ def expires(moment: datetime) -> str:
     return ""
 
 
-def _valid_until() -> float:
+def _valid_until(day: date) -> float:
+    """Until when the page just made may be answered again; `day` is the day the request began
+    in (a page drawn across midnight shows that day's overdue and "deze week")."""
     config = current_app.config
     now = time.time()
-    ends = [now + config["PERSONAL_PAGE_SECONDS"], day_start(today() + timedelta(days=1)).timestamp()]
+    ends = [now + config["PERSONAL_PAGE_SECONDS"], day_start(day + timedelta(days=1)).timestamp()]
     row = g.get("user_session")
     if row is not None:
         ends.append(row.created_at.timestamp() + config["SESSION_ABSOLUTE_SECONDS"])
@@ -82,10 +101,11 @@ def personal_page(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(*args: object, **kwargs: object):  # noqa: ANN202
+        day = today()
         response = view(*args, **kwargs)
         if request.method == "GET" and current_user.is_authenticated \
                 and current_app.config["PERSONAL_PAGE_SECONDS"] > 0:
-            request.environ[_VALID_UNTIL] = _valid_until()
+            request.environ[_VALID_UNTIL] = _valid_until(day)
         return response
 
     return wrapper
@@ -125,13 +145,16 @@ class PersonalPages:
         kept = self.kept.get(key, self.config["PERSONAL_PAGE_SECONDS"])
         if kept is not None and kept.generation == number and time.time() < kept.valid_until:
             start_response(kept.status, list(kept.headers))
-            return [kept.body]
+            return [_fresh_tokens(kept.body) if kept.once else kept.body]
         body, answered = call_recorded(self.wsgi_app, environ, start_response)
         valid_until = environ.get(_VALID_UNTIL)
         if valid_until is None or not number:
             return body
         data = read_all(body)
         status, headers = answered
-        if status.startswith("200") and not any(name.lower() == "set-cookie" for name, _value in headers):
-            self.kept.put(key, _Kept(number, valid_until, status, list(headers), data, time.monotonic()))
+        names = {name.lower() for name, _value in headers}
+        # A compressed body could not have its form tokens made anew: such a page is not kept.
+        once = b'name="once"' in data
+        if status.startswith("200") and "set-cookie" not in names and not (once and "content-encoding" in names):
+            self.kept.put(key, _Kept(number, valid_until, once, status, list(headers), data, time.monotonic()))
         return [data]

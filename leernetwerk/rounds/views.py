@@ -13,8 +13,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..database import utcnow
-from ..dates import today
+from ..dates import day_start, today
 from ..extensions import db
 from ..params import arg_id
 from ..personal_pages import personal_page
@@ -66,7 +65,7 @@ def dashboard():
     since = session[key]
     previous = datetime.fromisoformat(since) if since else None
     mine = directory.my_places(user, previous)
-    follows = library_queries.my_follows(user, previous or utcnow() - timedelta(days=30))
+    follows = library_queries.my_follows(user, previous or day_start(today() - timedelta(days=30)))
     html = render_template("rounds/dashboard.html", page=queries.dashboard(user, today()), places=mine,
                            follows=follows, follows_since=previous)
     if first_look and mine is not None:

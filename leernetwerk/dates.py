@@ -24,6 +24,12 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=AMSTERDAM).astimezone(timezone.utc)
 
 
+def days_back(days: int) -> datetime:
+    """The moment the Dutch day `days` days before today began: "the last 30 days" that stay the
+    same all day (a kept page shows the same list until midnight)."""
+    return day_start(today() - timedelta(days=days))
+
+
 def today() -> date:
     """Today in Europe/Amsterdam, whatever the server's time zone: the one "today" of the domain."""
     return local_date(utcnow())

@@ -116,7 +116,7 @@ class Generation:
     which moves it, and (model, attribute names) pairs, only a change to one of which moves it
     (a person's name, say, and not the moment they last logged in)."""
 
-    def __init__(self, key: str, model: type, watched: Callable[[], Watched]) -> None:
+    def __init__(self, key: str, model: type, watched: Callable[[], Watched] | None) -> None:
         self.key = key  # the name in `g`
         self.model = model
         self._watched = watched
@@ -124,7 +124,8 @@ class Generation:
         self._watched_attributes: dict[type, tuple[str, ...]] = {}
         self._read_statement = select(model.generation, model.changed_at).where(model.id == 1)
         self._plain_statement = f"SELECT generation, changed_at FROM {model.__tablename__} WHERE id = 1"  # nosec B608 - a model's own table name
-        event.listen(Session, "before_flush", self._bump_on_change)
+        if watched is not None:  # None: something else moves it (DATA: `watch_writes`)
+            event.listen(Session, "before_flush", self._bump_on_change)
 
     def _read(self, plain: Any | None = None):  # noqa: ANN202
         plain = plain or _plain_reader()
@@ -216,8 +217,9 @@ class Generation:
 # pages moves, does not count.
 
 class DataState(db.Model):
-    """One row: the generation of all data, moved by every transaction that wrote anything
-    (see `watch_writes`). Personal pages are kept per process under it (personal_pages.py)."""
+    """One row: the generation of all data and the moment it last moved, by every transaction
+    that wrote anything (see `watch_writes`). Personal pages are kept per process under it
+    (personal_pages.py)."""
 
     __tablename__ = "data_state"
 
@@ -226,7 +228,7 @@ class DataState(db.Model):
     changed_at: Mapped[datetime | None]
 
 
-DATA = Generation("data_generation", DataState, lambda: ())
+DATA = Generation("data_generation", DataState, None)
 
 _WROTE = "leernetwerk.wrote"  # in a connection's info: its transaction wrote data
 SKIP_DATA_GENERATION = "leernetwerk.skip_data_generation"  # in a connection's info: migrations
@@ -238,11 +240,12 @@ _SESSION_TOUCH = re.compile(r"UPDATE user_sessions SET last_seen_at=[^,]+? WHERE
 # restored) without the table; a missing row (a database made by create_all) is made from the
 # clock, and two first writers at once do not collide.
 _BUMP_POSTGRESQL = ("DO $$ BEGIN IF to_regclass('data_state') IS NOT NULL THEN "
-                    "UPDATE data_state SET generation = generation + 1 WHERE id = 1; "
-                    "IF NOT FOUND THEN INSERT INTO data_state (id, generation) VALUES (1, {clock}) "
+                    "UPDATE data_state SET generation = generation + 1, changed_at = now() WHERE id = 1; "
+                    "IF NOT FOUND THEN INSERT INTO data_state (id, generation, changed_at) VALUES (1, {clock}, now()) "
                     "ON CONFLICT (id) DO NOTHING; END IF; END IF; END $$")
-_BUMP_SQLITE = "UPDATE data_state SET generation = generation + 1 WHERE id = 1"
-_MAKE_SQLITE = "INSERT OR IGNORE INTO data_state (id, generation) VALUES (1, {clock})"
+# SQLite keeps a moment as text in UTC (database.UTCDateTime).
+_BUMP_SQLITE = "UPDATE data_state SET generation = generation + 1, changed_at = '{moment}' WHERE id = 1"
+_MAKE_SQLITE = "INSERT OR IGNORE INTO data_state (id, generation, changed_at) VALUES (1, {clock}, '{moment}')"
 
 
 def writes(statement: str) -> bool:
@@ -284,9 +287,10 @@ def watch_writes(engine: Engine) -> None:
             if connection.dialect.name == "postgresql":
                 cursor.execute(_BUMP_POSTGRESQL.format(clock=clock))
             else:
-                cursor.execute(_BUMP_SQLITE)
+                moment = utcnow().replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+                cursor.execute(_BUMP_SQLITE.format(moment=moment))
                 if cursor.rowcount == 0:
-                    cursor.execute(_MAKE_SQLITE.format(clock=clock))
+                    cursor.execute(_MAKE_SQLITE.format(clock=clock, moment=moment))
         except sqlite3.OperationalError as exc:
             if "no such table" not in str(exc):  # a database of an older release: nothing to move
                 raise

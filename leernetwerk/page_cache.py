@@ -66,7 +66,7 @@ def _gzip(body: bytes) -> bytes | None:
 
 
 @dataclass(frozen=True)
-class _Replay:
+class Replay:
     """A response as Flask gave it to start_response, its body, and the generation it is of."""
 
     generation: int
@@ -85,11 +85,11 @@ class PageCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple, _Page | _Replay] = OrderedDict()
+        self._pages: OrderedDict[tuple, _Page | Replay] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, max_age: float) -> _Page | _Replay | None:
+    def get(self, key: tuple, max_age: float) -> _Page | Replay | None:
         with self._lock:
             page = self._pages.get(key)
             if page is None:
@@ -100,7 +100,7 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: _Page | _Replay) -> None:
+    def put(self, key: tuple, page: _Page | Replay) -> None:
         if page.size > self.max_bytes // 8:
             return
         with self._lock:
@@ -216,7 +216,7 @@ def public_page(view: Callable) -> Callable:
 
 
 _REPLAYABLE = "leernetwerk.replayable"  # in the WSGI environ: Flask answered with a kept public page
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 
 
 def call_recorded(wsgi_app: Callable, environ: dict, start_response: Callable) -> tuple[Iterable[bytes], list]:
@@ -270,7 +270,7 @@ class Replays:
         cookie = environ.get("HTTP_COOKIE")
         if cookie and any(name in cookie for name in self.cookies):
             return False
-        return not any(header in environ for header in _CONDITIONAL)
+        return not any(header in environ for header in CONDITIONAL)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         if not self._may_replay(environ):
@@ -296,5 +296,5 @@ class Replays:
         names = {name.lower() for name, _value in headers}
         if status.startswith("200") and "set-cookie" not in names and any(
                 name.lower() == "cache-control" and value.startswith("public") for name, value in headers):
-            self.replays.put(key, _Replay(number, status, list(headers), data, time.monotonic()))
+            self.replays.put(key, Replay(number, status, list(headers), data, time.monotonic()))
         return [data]

@@ -40,7 +40,7 @@ from flask_login import current_user
 
 from .dates import day_start, today
 from .generations import DATA
-from .page_cache import _CONDITIONAL, PageCache, call_recorded, read_all
+from .page_cache import CONDITIONAL, PageCache, Replay, call_recorded, read_all
 
 _VALID_UNTIL = "leernetwerk.personal_until"  # in the WSGI environ: Flask made a personal page
 
@@ -57,18 +57,12 @@ def _fresh_tokens(body: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
-class _Kept:
-    generation: int
-    valid_until: float  # seconds since the epoch
-    once: bool  # it shows a form with a one-time token
-    status: str
-    headers: list[tuple[str, str]]
-    body: bytes
-    stored: float  # monotonic, for PageCache's age bound
+class _Kept(Replay):
+    """A page as Flask answered it (page_cache.Replay), until when it may be answered again, and
+    whether it shows a form with a one-time token."""
 
-    @property
-    def size(self) -> int:
-        return len(self.body) + sum(len(name) + len(value) for name, value in self.headers)
+    valid_until: float  # seconds since the epoch
+    once: bool
 
 
 def expires(moment: datetime) -> str:
@@ -126,7 +120,7 @@ class PersonalPages:
         if environ.get("REQUEST_METHOD") != "GET" or self.config["PERSONAL_PAGE_SECONDS"] <= 0:
             return None
         cookie = environ.get("HTTP_COOKIE")
-        if not cookie or self.cookie not in cookie or any(header in environ for header in _CONDITIONAL):
+        if not cookie or self.cookie not in cookie or any(header in environ for header in CONDITIONAL):
             return None
         get = environ.get
         return (cookie, get("PATH_INFO", ""), get("QUERY_STRING", ""), get("HTTP_ACCEPT"),
@@ -156,5 +150,5 @@ class PersonalPages:
         # A compressed body could not have its form tokens made anew: such a page is not kept.
         once = b'name="once"' in data
         if status.startswith("200") and "set-cookie" not in names and not (once and "content-encoding" in names):
-            self.kept.put(key, _Kept(number, valid_until, once, status, list(headers), data, time.monotonic()))
+            self.kept.put(key, _Kept(number, status, list(headers), data, time.monotonic(), valid_until, once))
         return [data]

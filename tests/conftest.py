@@ -109,8 +109,9 @@ def _empty_all_tables() -> None:
     _db.session.commit()
 
 
-def forget_library_caches() -> None:
-    """The library keeps facet counts per process, per state of the library; tests start afresh."""
+def forget_kept_things() -> None:
+    """The library keeps facet counts per process, per state of the library, and a person's pages
+    are kept per process under the generation of all data; tests start afresh."""
     from leernetwerk.library import queries, views
 
     queries._COUNTS.clear()
@@ -127,7 +128,7 @@ def db(app: Flask) -> Iterator:
         yield _db
         _db.session.rollback()
         _empty_all_tables()
-        forget_library_caches()
+        forget_kept_things()
         _db.session.remove()
         # The stored files go with the rows that named them.
         shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)

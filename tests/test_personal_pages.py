@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from sqlalchemy import text
 
+from leernetwerk.database import utcnow
 from leernetwerk.dates import AMSTERDAM
 from leernetwerk.extensions import db
-from leernetwerk.generations import DATA, writes
+from leernetwerk.generations import DATA, DataState, writes
 from leernetwerk.rounds.models import ProgressUpdate, TableMembership
 from tests import factories
 
@@ -88,6 +89,8 @@ def test_a_rolled_back_change_keeps_the_generation_and_a_committed_one_moves_it_
     db.session.execute(text("INSERT INTO municipalities (name, slug) VALUES ('Harlingen', 'harlingen')"))
     db.session.commit()
     assert DATA.committed() > before
+    moved_at = db.session.get(DataState, 1).changed_at
+    assert abs((moved_at - utcnow()).total_seconds()) < 60  # the moment it last moved
 
 
 @pytest.mark.parametrize(("statement", "changes"), [

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select, union
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..database import inline
-from ..dates import day_start, today
+from ..dates import days_back
 from ..extensions import db
 from ..library.models import LibraryEntry, entry_municipalities
 from ..rounds.models import ActionLine
@@ -301,7 +301,7 @@ def my_places(user: User, since: datetime | None) -> MyPlaces | None:
     coalitions = coalitions_of(user)
     if not coalitions:
         return None
-    start = since or day_start(today() - timedelta(days=30))  # whole days: the same all day
+    start = since or days_back(30)
     municipality_ids = [c.municipality_id for c in coalitions]
     new_entries = list(db.session.execute(
         select(LibraryEntry).where(LibraryEntry.published_at > start, or_(

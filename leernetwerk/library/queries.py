@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from ..coalitions.models import Municipality
 from ..database import inline
+from ..dates import days_back
 from ..extensions import db
 from ..params import parse_ids, parse_page
 from ..rounds.models import ActionLine, Round, ThematicTable
@@ -680,9 +681,11 @@ class FollowRow:
     new: int        # end products for it published since the moment asked about
 
 
-def my_follows(user, since: datetime) -> list[FollowRow]:  # noqa: ANN001
-    """What the person follows, each with how many end products appeared for it since `since`:
-    one query, whatever the number of follows."""
+def my_follows(user, since: datetime | None) -> list[FollowRow]:  # noqa: ANN001
+    """What the person follows, each with how many end products appeared for it since `since`
+    (their previous visit; the last 30 days on a first visit): one query, whatever the number of
+    follows."""
+    since = since or days_back(30)
     matches = or_(and_(Follow.facet == FollowFacet.KIND, LibraryEntry.kind == Follow.value),
                   and_(Follow.facet == FollowFacet.THEME, LibraryEntry.theme == Follow.value))
     rows = db.session.execute(

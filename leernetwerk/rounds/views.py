@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,7 +13,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..dates import day_start, today
+from ..dates import today
 from ..extensions import db
 from ..params import arg_id
 from ..personal_pages import personal_page
@@ -65,7 +65,7 @@ def dashboard():
     since = session[key]
     previous = datetime.fromisoformat(since) if since else None
     mine = directory.my_places(user, previous)
-    follows = library_queries.my_follows(user, previous or day_start(today() - timedelta(days=30)))
+    follows = library_queries.my_follows(user, previous)
     html = render_template("rounds/dashboard.html", page=queries.dashboard(user, today()), places=mine,
                            follows=follows, follows_since=previous)
     if first_look and mine is not None:
